@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers, imports pointing one way only:
+// COpenBLAS → MechTensor → MechFormats → MechModels → MechAnalysis → MechTUI (+ CNcursesw) → mechscope
+let package = Package(
+    name: "Mechscope",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "mechscope", targets: ["mechscope"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .systemLibrary(
+            name: "CNcursesw",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+        .target(name: "MechTensor", dependencies: ["COpenBLAS"],
+                swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
+        .target(name: "MechFormats", dependencies: ["MechTensor"]),
+        .target(name: "MechModels", dependencies: ["MechTensor", "MechFormats"]),
+        .target(name: "MechAnalysis", dependencies: ["MechTensor", "MechModels"]),
+        .target(name: "MechTUI", dependencies: ["MechAnalysis", "CNcursesw"]),
+        .executableTarget(
+            name: "mechscope",
+            dependencies: [
+                "MechTensor", "MechFormats", "MechModels", "MechAnalysis", "MechTUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "MechTensorTests", dependencies: ["MechTensor"]),
+        .testTarget(name: "MechFormatsTests", dependencies: ["MechFormats"]),
+        .testTarget(name: "MechModelsTests", dependencies: ["MechModels", "MechFormats"]),
+        .testTarget(name: "MechscopeCLITests", dependencies: ["mechscope"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

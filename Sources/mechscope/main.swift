@@ -1,0 +1,2 @@
+import MechTensor
+print("mechscope: OpenBLAS core \(OpenBLASRuntime.coreName)")
