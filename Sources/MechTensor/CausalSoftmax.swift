@@ -1,0 +1,25 @@
+/// Causal attention softmax: turns [head, query, key] scores into patterns in place of a copy,
+/// writing −∞ above the diagonal of the scores (TransformerLens's `hook_attn_scores` convention)
+/// and exact zeros above the diagonal of the pattern.
+public enum CausalSoftmax {
+    /// `scores` [heads, T, T] (already scaled) → pattern [heads, T, T]; masks `scores` in place.
+    public static func apply(scores: Tensor) -> Tensor {
+        precondition(scores.rank == 3 && scores.shape[1] == scores.shape[2], "scores must be [head, q, k]")
+        let heads = scores.shape[0], t = scores.shape[1]
+        let pattern = Tensor(zeros: scores.shape)
+        for h in 0..<heads {
+            for q in 0..<t {
+                let s = scores.pointer + (h * t + q) * t
+                let p = pattern.pointer + (h * t + q) * t
+                let n = q + 1
+                let m = Reduce.max(s, count: n)
+                for k in 0..<n { p[k] = s[k] - m }
+                VectorMath.map(p, count: n) { VectorMath.exp($0) }
+                let inv = 1 / Reduce.sum(p, count: n)
+                for k in 0..<n { p[k] *= inv }
+                for k in n..<t { s[k] = -.infinity }
+            }
+        }
+        return pattern
+    }
+}
