@@ -1,4 +1,5 @@
 import COpenBLAS
+import Foundation
 
 /// Matrix products through `cblas_sgemm`: every hot-path product in Mechscope goes through here.
 public enum BLAS {
@@ -17,6 +18,8 @@ public enum BLAS {
             for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } }
             return
         }
+        let start = GemmProfiler.isEnabled ? DispatchTime.now().uptimeNanoseconds : 0
+        defer { if GemmProfiler.isEnabled { GemmProfiler.record(start: start, m: m, n: n, k: k) } }
         cblas_sgemm(CblasRowMajor,
                     transposeA ? CblasTrans : CblasNoTrans,
                     transposeB ? CblasTrans : CblasNoTrans,

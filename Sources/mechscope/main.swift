@@ -1,2 +1,2 @@
-import MechTensor
-print("mechscope: OpenBLAS core \(OpenBLASRuntime.coreName)")
+OpenBLASKernelSelection.ensureFastKernel()
+MechscopeCommand.main()

@@ -1,0 +1,96 @@
+/// A named place in the forward pass, spelled as TransformerLens spells it
+/// (`blocks.0.attn.hook_pattern`), so researchers can use the names they already know.
+public enum HookPoint: Hashable, Sendable, CustomStringConvertible {
+    case embed                       // hook_embed            [pos, d_model]
+    case posEmbed                    // hook_pos_embed        [pos, d_model]
+    case residPre(Int)               // blocks.L.hook_resid_pre
+    case ln1Scale(Int)               // blocks.L.ln1.hook_scale       [pos, 1]
+    case ln1Normalized(Int)          // blocks.L.ln1.hook_normalized  [pos, d_model]
+    case q(Int), k(Int), v(Int)      // blocks.L.attn.hook_q|k|v      [pos, head, d_head]
+    case attnScores(Int)             // blocks.L.attn.hook_attn_scores [head, query, key]
+    case pattern(Int)                // blocks.L.attn.hook_pattern     [head, query, key]
+    case z(Int)                      // blocks.L.attn.hook_z           [pos, head, d_head]
+    case result(Int)                 // blocks.L.attn.hook_result      [pos, head, d_model] (on demand)
+    case attnOut(Int)                // blocks.L.hook_attn_out
+    case residMid(Int)               // blocks.L.hook_resid_mid
+    case ln2Scale(Int)               // blocks.L.ln2.hook_scale
+    case ln2Normalized(Int)          // blocks.L.ln2.hook_normalized
+    case mlpPre(Int)                 // blocks.L.mlp.hook_pre          [pos, d_mlp]
+    case mlpPost(Int)                // blocks.L.mlp.hook_post         [pos, d_mlp]
+    case mlpOut(Int)                 // blocks.L.hook_mlp_out
+    case residPost(Int)              // blocks.L.hook_resid_post
+    case lnFinalScale                // ln_final.hook_scale
+    case lnFinalNormalized           // ln_final.hook_normalized
+
+    private static let blockSuffixes: [(String, (Int) -> HookPoint)] = [
+        ("hook_resid_pre", HookPoint.residPre), ("ln1.hook_scale", HookPoint.ln1Scale),
+        ("ln1.hook_normalized", HookPoint.ln1Normalized), ("attn.hook_q", HookPoint.q),
+        ("attn.hook_k", HookPoint.k), ("attn.hook_v", HookPoint.v),
+        ("attn.hook_attn_scores", HookPoint.attnScores), ("attn.hook_pattern", HookPoint.pattern),
+        ("attn.hook_z", HookPoint.z), ("attn.hook_result", HookPoint.result),
+        ("hook_attn_out", HookPoint.attnOut), ("hook_resid_mid", HookPoint.residMid),
+        ("ln2.hook_scale", HookPoint.ln2Scale), ("ln2.hook_normalized", HookPoint.ln2Normalized),
+        ("mlp.hook_pre", HookPoint.mlpPre), ("mlp.hook_post", HookPoint.mlpPost),
+        ("hook_mlp_out", HookPoint.mlpOut), ("hook_resid_post", HookPoint.residPost),
+    ]
+
+    /// Parses a TransformerLens hook name; nil for names that are not hooks.
+    public init?(name: String) {
+        switch name {
+        case "hook_embed": self = .embed; return
+        case "hook_pos_embed": self = .posEmbed; return
+        case "ln_final.hook_scale": self = .lnFinalScale; return
+        case "ln_final.hook_normalized": self = .lnFinalNormalized; return
+        default: break
+        }
+        let parts = name.split(separator: ".", maxSplits: 2).map(String.init)
+        guard parts.count == 3, parts[0] == "blocks", let layer = Int(parts[1]), layer >= 0,
+              let make = Self.blockSuffixes.first(where: { $0.0 == parts[2] })?.1 else { return nil }
+        self = make(layer)
+    }
+
+    /// The block this hook belongs to, or nil for embeddings and the final LayerNorm.
+    public var layer: Int? {
+        switch self {
+        case .embed, .posEmbed, .lnFinalScale, .lnFinalNormalized: return nil
+        case .residPre(let l), .ln1Scale(let l), .ln1Normalized(let l), .q(let l), .k(let l), .v(let l),
+             .attnScores(let l), .pattern(let l), .z(let l), .result(let l), .attnOut(let l),
+             .residMid(let l), .ln2Scale(let l), .ln2Normalized(let l), .mlpPre(let l), .mlpPost(let l),
+             .mlpOut(let l), .residPost(let l):
+            return l
+        }
+    }
+
+    public var name: String {
+        switch self {
+        case .embed: return "hook_embed"
+        case .posEmbed: return "hook_pos_embed"
+        case .lnFinalScale: return "ln_final.hook_scale"
+        case .lnFinalNormalized: return "ln_final.hook_normalized"
+        default:
+            let suffix = Self.blockSuffixes.first { $0.1(layer!) == self }!.0
+            return "blocks.\(layer!).\(suffix)"
+        }
+    }
+
+    public var description: String { name }
+
+    /// Every hook a forward pass of this shape produces, in execution order (hook_result excluded:
+    /// it is computed on demand from hook_z).
+    public static func all(layers: Int, attnOnly: Bool, hasLayerNorm: Bool) -> [HookPoint] {
+        var hooks: [HookPoint] = [.embed, .posEmbed]
+        for l in 0..<layers {
+            hooks.append(.residPre(l))
+            if hasLayerNorm { hooks += [.ln1Scale(l), .ln1Normalized(l)] }
+            hooks += [.q(l), .k(l), .v(l), .attnScores(l), .pattern(l), .z(l), .attnOut(l)]
+            if !attnOnly {
+                hooks.append(.residMid(l))
+                if hasLayerNorm { hooks += [.ln2Scale(l), .ln2Normalized(l)] }
+                hooks += [.mlpPre(l), .mlpPost(l), .mlpOut(l)]
+            }
+            hooks.append(.residPost(l))
+        }
+        if hasLayerNorm { hooks += [.lnFinalScale, .lnFinalNormalized] }
+        return hooks
+    }
+}

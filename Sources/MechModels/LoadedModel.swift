@@ -1,0 +1,64 @@
+import Foundation
+import MechFormats
+import MechTensor
+
+extension WeightStore: WeightSource {
+    public var location: String { folder.path }
+    public func contains(_ name: String) -> Bool { info(named: name) != nil }
+}
+
+/// A model folder opened for use: config, memory-mapped weights bound to a `Transformer`, and its
+/// tokenizer (absent tokenizers are an error only when a prompt needs one).
+public final class LoadedModel: @unchecked Sendable {
+    public let folder: URL
+    public let config: TransformerConfig
+    public let weights: WeightStore
+    public let transformer: Transformer
+    public let tokenizer: Tokenizer?
+    /// Why the tokenizer could not be loaded, when it could not.
+    public let tokenizerError: Error?
+
+    /// Opens MODEL as a user typed it: a folder path or a Hugging Face hub id in the local cache.
+    public static func open(_ spec: String,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LoadedModel {
+        let folder = try ModelLocator.resolve(spec, environment: environment)
+        return try LoadedModel(folder: folder)
+    }
+
+    public init(folder: URL) throws {
+        self.folder = folder
+        let json = try JSONConfig(url: folder.appendingPathComponent("config.json"))
+        config = try TransformerConfig(json: json)
+        weights = try WeightStore(folder: folder)
+        transformer = try Transformer(config: config, source: weights)
+        do {
+            tokenizer = try Tokenizer(folder: folder)
+            tokenizerError = nil
+        } catch {
+            tokenizer = nil
+            tokenizerError = error
+        }
+    }
+
+    /// The BOS token TransformerLens would prepend: the config's `bos_token_id`, else the tokenizer's.
+    public var bosTokenID: Int? { config.bosTokenID ?? tokenizer?.bosTokenID }
+
+    /// Token ids for a prompt exactly as the model's tokenizer splits it, optionally after a BOS
+    /// token (TransformerLens's default); checks emptiness and the context length.
+    public func tokenize(_ prompt: String, prependBOS: Bool = false) throws -> [Int] {
+        guard let tokenizer else { throw tokenizerError ?? ModelError.emptyPrompt }
+        var ids = tokenizer.encode(prompt)
+        if ids.isEmpty { throw ModelError.emptyPrompt }
+        if prependBOS {
+            guard let bos = bosTokenID else {
+                throw ModelError.badConfig(file: folder.appendingPathComponent("config.json").path,
+                                           key: "bos_token_id", problem: "is missing, so --prepend-bos has no token to add")
+            }
+            ids.insert(bos, at: 0)
+        }
+        guard ids.count <= config.nContext else {
+            throw ModelError.promptTooLong(tokens: ids.count, context: config.nContext)
+        }
+        return ids
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+/// Why a model or a prompt cannot be used, with where and what, in one line.
+public enum ModelError: Error, CustomStringConvertible, LocalizedError, Equatable {
+    case unknownModelType(file: String, modelType: String)
+    case badConfig(file: String, key: String, problem: String)
+    case missingTensor(folder: String, tensor: String)
+    case wrongShape(folder: String, tensor: String, expected: [Int], found: [Int])
+    case emptyPrompt
+    case promptTooLong(tokens: Int, context: Int)
+    case tokenOutOfRange(token: Int, vocabSize: Int)
+    case cancelled
+
+    public var description: String {
+        switch self {
+        case .unknownModelType(let file, let type):
+            return "\(file): unknown model_type '\(type)' (supported: gpt2, mechscope_transformer, toy_superposition)"
+        case .badConfig(let file, let key, let problem):
+            return "\(file): '\(key)' \(problem)"
+        case .missingTensor(let folder, let tensor):
+            return "\(folder): the weights have no tensor '\(tensor)'"
+        case .wrongShape(let folder, let tensor, let expected, let found):
+            return "\(folder): tensor '\(tensor)' has shape \(found), the config implies \(expected)"
+        case .emptyPrompt:
+            return "the prompt is empty: give some text (with --prepend-bos a BOS token alone is allowed)"
+        case .promptTooLong(let tokens, let context):
+            return "the prompt is \(tokens) tokens, longer than the model's context of \(context) (n_positions): shorten it"
+        case .tokenOutOfRange(let token, let vocab):
+            return "token id \(token) is outside the vocabulary of \(vocab)"
+        case .cancelled:
+            return "the computation was cancelled"
+        }
+    }
+
+    public var errorDescription: String? { description }
+}

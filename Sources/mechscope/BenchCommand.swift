@@ -1,0 +1,128 @@
+import ArgumentParser
+import Foundation
+import MechFormats
+import MechModels
+import MechTensor
+
+/// `mechscope bench`: the speed figures (load, forward + full cache, GEMM efficiency, memory).
+/// Figures only; nothing here passes or fails.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time model open, forward pass with full activation cache, and report GFLOP/s and memory.")
+
+    @OptionGroup var modelOptions: ModelOptions
+    @Option(name: .customLong("tokens"), help: "Sequence lengths to time (repeatable; default 16, 128, 1024, capped at the context).")
+    var tokenCounts: [Int] = []
+    @Option(help: "Timed runs per length (the median is reported).") var runs = 5
+
+    func validate() throws {
+        guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
+        guard tokenCounts.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--tokens must be at least 1") }
+    }
+
+    func run() throws {
+        let spec = try modelOptions.resolvedSpec()
+        let folder = try ModelLocator.resolve(spec, environment: ProcessInfo.processInfo.environment)
+
+        // Open: config + memory map + binding every tensor (no weight bytes are read yet for F32).
+        let t0 = Clock.now()
+        let config = try TransformerConfig(json: JSONConfig(url: folder.appendingPathComponent("config.json")))
+        let store = try WeightStore(folder: folder)
+        let transformer = try Transformer(config: config, source: store)
+        let openSeconds = Clock.since(t0)
+        let t1 = Clock.now()
+        let tokenizer = try? Tokenizer(folder: folder)
+        let tokenizerSeconds = Clock.since(t1)
+
+        print("model      \(folder.path)")
+        print("shape      \(config.nLayers)×\(config.dModel), \(config.nHeads) heads, vocab \(config.vocabSize), "
+              + "\(ByteFormat.bytes(store.totalBytes)) of weights (\(store.dtypeSummary.joined(separator: ", ")))")
+        print("openblas   \(OpenBLASKernelSelection.summary)")
+        print(String(format: "open       %.1f ms (config, mmap, bind all tensors)", openSeconds * 1000)
+              + (tokenizer != nil ? String(format: "; tokenizer %.1f ms", tokenizerSeconds * 1000) : ""))
+
+        let lengths = (tokenCounts.isEmpty ? [16, 128, 1024] : tokenCounts).map { min($0, config.nContext) }
+        print("")
+        print("tokens  forward+cache   GFLOP   GFLOP/s   gemm-phase GFLOP/s   sgemm ref GFLOP/s   gemm/ref   cache")
+        for t in Array(Set(lengths)).sorted() {
+            let tokens = Self.randomTokens(count: t, vocab: config.vocabSize)
+            _ = try transformer.run(tokens)  // warm-up: first touch of the mapped pages
+            var times: [Double] = []
+            var cacheBytes = 0
+            for _ in 0..<runs {
+                let s = Clock.now()
+                let r = try transformer.run(tokens)
+                times.append(Clock.since(s))
+                cacheBytes = r.cache.byteCount + r.logits.count * 4
+            }
+            GemmProfiler.reset()
+            GemmProfiler.isEnabled = true
+            _ = try transformer.run(tokens)
+            GemmProfiler.isEnabled = false
+            let gemmRate = GemmProfiler.flops / GemmProfiler.seconds / 1e9
+            let median = times.sorted()[times.count / 2]
+            let flops = GemmProfiler.flops / 1e9
+            let reference = Self.sgemmThroughput(m: t, k: config.dModel, n: 4 * config.dModel)
+            print(String(format: "%6d  %10.2f ms  %7.2f  %8.1f   %18.1f   %17.1f   %7.0f%%   %@",
+                         t, median * 1000, flops, flops / median, gemmRate, reference, gemmRate / reference * 100,
+                         ByteFormat.bytes(cacheBytes)))
+        }
+        let mem = ProcessMemory.current()
+        print("")
+        print("memory     peak resident \(ByteFormat.bytes(mem.peakResident)); now \(ByteFormat.bytes(mem.resident)) "
+              + "(anonymous \(ByteFormat.bytes(mem.anonymous)), file-backed \(ByteFormat.bytes(mem.fileBacked)))")
+        print("notes      tokens are seeded random ids; forward+cache = every hook cached plus logits at every position;")
+        print("           GFLOP counts the matrix products only; sgemm ref = cblas_sgemm [T×d]·[d×4d] alone.")
+    }
+
+    static func randomTokens(count: Int, vocab: Int) -> [Int] {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        return (0..<count).map { _ in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(vocab))
+        }
+    }
+
+    /// Raw cblas_sgemm throughput on an MLP-shaped product, best of several repetitions.
+    static func sgemmThroughput(m: Int, k: Int, n: Int) -> Double {
+        let a = Tensor(repeating: 0.5, shape: [m, k]), b = Tensor(repeating: 0.25, shape: [k, n])
+        let c = Tensor(zeros: [m, n])
+        var best = Double.infinity
+        let reps = max(3, min(50, Int(2e9 / (2 * Double(m * k * n)))))
+        for _ in 0..<reps {
+            let s = Clock.now()
+            BLAS.gemm(m: m, n: n, k: k, a: a.pointer, lda: k, b: b.pointer, ldb: n, c: c.pointer, ldc: n)
+            best = min(best, Clock.since(s))
+        }
+        return 2 * Double(m * k * n) / best / 1e9
+    }
+}
+
+/// Monotonic wall-clock timing.
+enum Clock {
+    static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+    static func since(_ start: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+}
+
+/// Resident memory figures from /proc/self/status.
+struct ProcessMemory {
+    var peakResident = 0, resident = 0, anonymous = 0, fileBacked = 0
+
+    static func current() -> ProcessMemory {
+        var m = ProcessMemory()
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return m }
+        for line in text.split(separator: "\n") {
+            let parts = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard parts.count >= 2, let kb = Int(parts[1]) else { continue }
+            switch parts[0] {
+            case "VmHWM:": m.peakResident = kb * 1024
+            case "VmRSS:": m.resident = kb * 1024
+            case "RssAnon:": m.anonymous = kb * 1024
+            case "RssFile:": m.fileBacked = kb * 1024
+            default: break
+            }
+        }
+        return m
+    }
+}

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import MechFormats
+import MechModels
+
+/// `mechscope info`: what a model folder holds, before running anything.
+struct InfoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "info", abstract: "Show a model's architecture, shapes, parameter count, dtypes and files.")
+
+    @OptionGroup var modelOptions: ModelOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    struct Report: Encodable {
+        var folder: String
+        var model_type: String
+        var n_layers: Int
+        var d_model: Int
+        var n_heads: Int
+        var d_head: Int
+        var d_mlp: Int
+        var n_ctx: Int
+        var d_vocab: Int
+        var attn_only: Bool
+        var normalization: String
+        var activation: String
+        var tied_embeddings: Bool
+        var parameters: Int
+        var dtypes: [String]
+        var files: [FileEntry]
+        var tokenizer: String
+        var openblas: String
+        struct FileEntry: Encodable { var name: String; var bytes: Int }
+    }
+
+    func run() throws {
+        let model = try modelOptions.open()
+        let c = model.config
+        let report = Report(
+            folder: model.folder.path, model_type: c.modelType, n_layers: c.nLayers, d_model: c.dModel,
+            n_heads: c.nHeads, d_head: c.dHead, d_mlp: c.dMLP, n_ctx: c.nContext, d_vocab: c.vocabSize,
+            attn_only: c.attnOnly, normalization: c.layerNormEpsilon.map { "LayerNorm (eps \($0))" } ?? "none",
+            activation: c.activation.rawValue, tied_embeddings: c.tiedEmbeddings, parameters: c.parameterCount,
+            dtypes: model.weights.dtypeSummary,
+            files: model.weights.files.map { .init(name: $0.url.lastPathComponent, bytes: $0.bytes) },
+            tokenizer: model.tokenizer.map { "\($0.kindDescription), \($0.vocabSize) tokens" }
+                ?? "none (\(model.tokenizerError.map { "\($0)" } ?? "not found"))",
+            openblas: OpenBLASKernelSelection.summary)
+        if json { try JSONOutput.print(report); return }
+        print("""
+        model      \(report.folder)
+        type       \(c.modelType)\(c.attnOnly ? " (attention-only)" : "")
+        shape      \(c.nLayers) layers × \(c.nHeads) heads, d_model \(c.dModel), d_head \(c.dHead), d_mlp \(c.dMLP)
+        context    \(c.nContext) positions, vocabulary \(c.vocabSize)
+        blocks     \(report.normalization), \(c.activation.rawValue), unembedding \(c.tiedEmbeddings ? "tied to wte" : "separate")
+        parameters \(ByteFormat.count(report.parameters))
+        dtypes     \(report.dtypes.joined(separator: ", "))
+        tokenizer  \(report.tokenizer)
+        openblas   \(report.openblas)
+        files
+        """)
+        for f in report.files { print("  \(f.name)  \(ByteFormat.bytes(f.bytes))") }
+    }
+}
+
+/// Human-readable sizes and counts.
+enum ByteFormat {
+    static func bytes(_ n: Int) -> String {
+        let units = ["B", "KB", "MB", "GB"]
+        var v = Double(n), i = 0
+        while v >= 1000 && i < units.count - 1 { v /= 1000; i += 1 }
+        return i == 0 ? "\(n) B" : String(format: "%.1f %@", v, units[i])
+    }
+
+    static func count(_ n: Int) -> String {
+        if n >= 1_000_000 { return String(format: "%.2fM (%d)", Double(n) / 1e6, n) }
+        if n >= 1_000 { return String(format: "%.1fk (%d)", Double(n) / 1e3, n) }
+        return "\(n)"
+    }
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+
+/// `mechscope`: browse a trained transformer's circuits from the terminal.
+struct MechscopeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mechscope",
+        abstract: "Explore a trained transformer's activations and circuits.",
+        discussion: """
+        MODEL is a Hugging Face model folder (config.json, model.safetensors, tokenizer.json) or a hub id \
+        found in the local Hugging Face cache (never downloaded). Without MODEL, the bundled induction \
+        sample (samples/induction-2l) is used.
+        """,
+        subcommands: [InfoCommand.self, RunCommand.self, DumpCommand.self, BenchCommand.self]
+    )
+}

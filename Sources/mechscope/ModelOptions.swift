@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import MechModels
+
+/// The MODEL argument every command shares; defaults to the bundled induction sample.
+struct ModelOptions: ParsableArguments {
+    @Argument(help: "Model folder or Hugging Face hub id in the local cache (default: the induction sample).")
+    var model: String?
+
+    /// Opens the model, or the bundled sample when none was named.
+    func open() throws -> LoadedModel {
+        try LoadedModel.open(try resolvedSpec())
+    }
+
+    func resolvedSpec() throws -> String {
+        if let model { return model }
+        guard let sample = BundledSamples.folder(named: BundledSamples.defaultSample) else {
+            throw ValidationError("no MODEL given and the bundled sample '\(BundledSamples.defaultSample)' was not found "
+                                  + "(looked in $MECHSCOPE_SAMPLES, beside the executable and in ./samples)")
+        }
+        return sample.path
+    }
+}
+
+/// The prompt options shared by commands that run the model.
+struct PromptOptions: ParsableArguments {
+    @Option(name: .shortAndLong, help: "Prompt text (default: the sample's first ready prompt).")
+    var prompt: String?
+
+    @Flag(name: .customLong("prepend-bos"),
+          help: "Put the BOS token first, as TransformerLens does by default.")
+    var prependBOS = false
+
+    /// The prompt given, or the model folder's first ready prompt (prompts.txt).
+    func text(for model: LoadedModel) throws -> String {
+        if let prompt { return prompt }
+        if let ready = BundledSamples.readyPrompts(in: model.folder).first { return ready }
+        throw ValidationError("give a prompt with --prompt TEXT (\(model.folder.lastPathComponent) has no prompts.txt)")
+    }
+}
+
+/// Where the sample models shipped in samples/ are found at run time.
+enum BundledSamples {
+    static let defaultSample = "induction-2l"
+
+    /// The sample folder, searched in $MECHSCOPE_SAMPLES, above the executable, then ./samples.
+    static func folder(named name: String) -> URL? {
+        var roots: [URL] = []
+        if let env = ProcessInfo.processInfo.environment["MECHSCOPE_SAMPLES"] {
+            roots.append(URL(fileURLWithPath: env))
+        }
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
+        }
+        for _ in 0..<6 {
+            roots.append(dir.appendingPathComponent("samples"))
+            dir = dir.deletingLastPathComponent()
+        }
+        roots.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("samples"))
+        for root in roots {
+            let candidate = root.appendingPathComponent(name)
+            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("config.json").path) {
+                return candidate
+            }
+        }
+        return nil
+    }
+
+    /// Non-empty lines of a folder's prompts.txt.
+    static func readyPrompts(in folder: URL) -> [String] {
+        guard let text = try? String(contentsOf: folder.appendingPathComponent("prompts.txt"), encoding: .utf8) else {
+            return []
+        }
+        return text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+            .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+    }
+}

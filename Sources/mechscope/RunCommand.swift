@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import MechModels
+import MechTensor
+
+/// `mechscope run`: tokens as the model sees them and its next-token prediction.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Tokenize a prompt, run the model, and show the next-token top-k.")
+
+    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var promptOptions: PromptOptions
+    @Option(name: .customLong("top-k"), help: "How many next-token candidates to show.") var topK = 10
+    @Flag(help: "Print JSON (token_ids, tokens, top_k).") var json = false
+
+    struct Candidate: Encodable { var token_id: Int; var token: String; var prob: Float; var logit: Float }
+    struct Report: Encodable {
+        var prompt: String
+        var prepend_bos: Bool
+        var token_ids: [Int]
+        var tokens: [String]
+        var top_k: [Candidate]
+    }
+
+    func validate() throws {
+        guard topK > 0 else { throw ValidationError("--top-k must be at least 1") }
+    }
+
+    func run() throws {
+        let model = try modelOptions.open()
+        let prompt = try promptOptions.text(for: model)
+        let ids = try model.tokenize(prompt, prependBOS: promptOptions.prependBOS)
+        let result = try model.transformer.run(ids, caching: .none)
+        let last = result.logits.row(ids.count - 1)
+        let probs = Softmax.probabilities(last)
+        let top = TopK.indices(of: probs, k: min(topK, model.config.vocabSize))
+        let tokenizer = model.tokenizer!
+        let report = Report(
+            prompt: prompt, prepend_bos: promptOptions.prependBOS, token_ids: ids,
+            tokens: ids.map { tokenizer.displayText(of: $0) },
+            top_k: top.map { Candidate(token_id: $0, token: tokenizer.displayText(of: $0), prob: probs[$0], logit: last[$0]) })
+        if json { try JSONOutput.print(report); return }
+        print("\(ids.count) tokens: " + zip(ids, report.tokens).map { "[\($1)]" }.joined())
+        print("ids: \(ids.map(String.init).joined(separator: " "))")
+        print("next token (after '\(report.tokens.last!)'):")
+        for (rank, c) in report.top_k.enumerated() {
+            let bar = String(repeating: "█", count: Int((c.prob * 30).rounded()))
+            print(String(format: "%3d. %-20@ %7.2f%%  logit %8.3f  ", rank + 1, "'\(c.token)'" as NSString,
+                         c.prob * 100, c.logit) + bar)
+        }
+    }
+}
