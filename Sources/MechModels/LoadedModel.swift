@@ -21,7 +21,7 @@ public final class LoadedModel: @unchecked Sendable {
     /// Opens MODEL as a user typed it: a folder path or a Hugging Face hub id in the local cache.
     public static func open(_ spec: String,
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LoadedModel {
-        let folder = try ModelLocator.resolve(spec, environment: environment)
+        let folder = try ModelLocator(environment: environment).locate(spec).folder
         return try LoadedModel(folder: folder)
     }
 
@@ -60,5 +60,12 @@ public final class LoadedModel: @unchecked Sendable {
             throw ModelError.promptTooLong(tokens: ids.count, context: config.nContext)
         }
         return ids
+    }
+}
+
+extension WeightStore {
+    /// "F32 (148 tensors, 497.8 MB)"-style lines for reports.
+    public var dtypeSummary: [String] {
+        dtypes.map { "\($0.dtype.rawValue) (\($0.tensorCount) tensors, \($0.byteCount) bytes)" }
     }
 }

@@ -23,7 +23,7 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         let spec = try modelOptions.resolvedSpec()
-        let folder = try ModelLocator.resolve(spec, environment: ProcessInfo.processInfo.environment)
+        let folder = try ModelLocator().locate(spec).folder
 
         // Open: config + memory map + binding every tensor (no weight bytes are read yet for F32).
         let t0 = Clock.now()

@@ -42,7 +42,7 @@ struct InfoCommand: ParsableCommand {
             attn_only: c.attnOnly, normalization: c.layerNormEpsilon.map { "LayerNorm (eps \($0))" } ?? "none",
             activation: c.activation.rawValue, tied_embeddings: c.tiedEmbeddings, parameters: c.parameterCount,
             dtypes: model.weights.dtypeSummary,
-            files: model.weights.files.map { .init(name: $0.url.lastPathComponent, bytes: $0.bytes) },
+            files: model.weights.files.map { .init(name: $0.url.lastPathComponent, bytes: $0.size) },
             tokenizer: model.tokenizer.map { "\($0.kindDescription), \($0.vocabSize) tokens" }
                 ?? "none (\(model.tokenizerError.map { "\($0)" } ?? "not found"))",
             openblas: OpenBLASKernelSelection.summary)

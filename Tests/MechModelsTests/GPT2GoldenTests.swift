@@ -1,0 +1,53 @@
+import Foundation
+import MechFormats
+import MechTensor
+import XCTest
+@testable import MechModels
+
+/// Mechscope's tokens and every cached activation against Hugging Face `transformers`
+/// (Tests/golden/make_goldens.py), for several small random GPT-2s and prompts.
+final class GPT2GoldenTests: XCTestCase {
+    func testTinyA() throws { try checkModel("gpt2-tiny-a") }
+    func testTinyBWithOddHeadSizeAndExactGELU() throws { try checkModel("gpt2-tiny-b") }
+    func testFloat16Weights() throws { try checkModel("gpt2-tiny-a-f16") }
+    func testBFloat16Weights() throws { try checkModel("gpt2-tiny-a-bf16") }
+    func testTwoShardCheckpoint() throws { try checkModel("gpt2-tiny-a-sharded") }
+
+    private func checkModel(_ name: String) throws {
+        let model = try LoadedModel(folder: GoldenFixtures.modelFolder(name))
+        let cases = try GoldenFixtures.cases(of: name)
+        XCTAssertGreaterThanOrEqual(cases.count, 2, "\(name): too few golden cases")
+        for (folder, meta) in cases {
+            let label = "\(name)/\(folder.lastPathComponent)"
+            let ids = try model.tokenize(meta.prompt)
+            XCTAssertEqual(ids, meta.token_ids, "\(label): token ids")
+            XCTAssertEqual(ids.map { model.tokenizer!.tokens([$0])[0] }, meta.tokens, "\(label): token strings")
+            let result = try model.transformer.run(meta.token_ids)
+            var compared = 0
+            for file in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+            where file.hasSuffix(".npy") {
+                let hookName = String(file.dropLast(4))
+                let expected = try NpyFile.read(from: folder.appendingPathComponent(file))
+                let actual: Tensor
+                if hookName == "logits" {
+                    actual = result.logits
+                } else if let hook = HookPoint(name: hookName) {
+                    if case .result(let l) = hook {
+                        actual = model.transformer.headResults(layer: l, z: result.cache[.z(l)]!)
+                    } else {
+                        guard let cached = result.cache[hook] else { XCTFail("\(label): no \(hookName) in cache"); continue }
+                        actual = cached
+                    }
+                } else {
+                    XCTFail("\(label): unexpected golden file \(file)")
+                    continue
+                }
+                XCTAssertEqual(actual.shape.reduce(1, *), expected.count, "\(label): \(hookName) size")
+                assertClose(actual, expected, "\(label): \(hookName)")
+                compared += 1
+            }
+            // Embeddings, 17 hooks + hook_result per block, ln_final's two, logits.
+            XCTAssertEqual(compared, 2 + model.config.nLayers * 18 + 2 + 1, "\(label): hooks compared")
+        }
+    }
+}
