@@ -1,0 +1,193 @@
+/// Interprets a parsed `tokenizer.json` (Hugging Face `tokenizers` format) as tokenizer components.
+///
+/// Anything that would change token boundaries and is not implemented is rejected with an error
+/// naming it; `truncation`, `padding` and `post_processor` do not affect `encode` here and are ignored.
+struct TokenizerJSONReader {
+    /// The file's path, for error messages.
+    let path: String
+
+    func components(from root: TokenizerJSONValue) throws -> TokenizerComponents {
+        guard root.objectMembers != nil else { throw invalid("top level must be an object, found \(root.typeName)") }
+        guard let modelValue = root["model"], modelValue.objectMembers != nil else {
+            throw invalid("missing \"model\" object")
+        }
+        let normalizers = try readNormalizers(root["normalizer"] ?? .null)
+        let preTokenizers = try readPreTokenizers(root["pre_tokenizer"] ?? .null)
+        let decoder = try readDecoder(root["decoder"] ?? .null)
+        let model = try readModel(modelValue)
+        let addedTokens = try readAddedTokens(root["added_tokens"] ?? .array([]), model: model)
+        return TokenizerComponents(model: model, normalizers: normalizers, preTokenizers: preTokenizers,
+                                   decoder: decoder, addedTokens: addedTokens)
+    }
+
+    private func invalid(_ problem: String) -> TokenizerError {
+        .invalidContent(path: path, problem: problem)
+    }
+
+    private func typeName(of value: TokenizerJSONValue, in section: String) throws -> String {
+        guard let type = value["type"]?.stringValue else { throw invalid("\(section) has no \"type\" string") }
+        return type
+    }
+
+    private func bool(_ value: TokenizerJSONValue, _ key: String, default fallback: Bool?, in section: String) throws -> Bool {
+        guard let member = value[key], !member.isNull else {
+            guard let fallback else { throw invalid("\(section) is missing boolean \"\(key)\"") }
+            return fallback
+        }
+        guard let flag = member.boolValue else { throw invalid("\(section).\(key) must be a boolean, found \(member.typeName)") }
+        return flag
+    }
+
+    private func optionalString(_ value: TokenizerJSONValue, _ key: String, in section: String) throws -> String? {
+        guard let member = value[key], !member.isNull else { return nil }
+        guard let text = member.stringValue else { throw invalid("\(section).\(key) must be a string, found \(member.typeName)") }
+        return text
+    }
+
+    // MARK: model
+
+    private func readModel(_ value: TokenizerJSONValue) throws -> TokenizerModel {
+        // Files from early `tokenizers` versions may omit the model type; merges identify BPE.
+        let type = value["type"] == nil && value["merges"] != nil ? "BPE" : try typeName(of: value, in: "model")
+        switch type {
+        case "BPE":
+            return .bpe(try readBPE(value))
+        case "WordLevel":
+            let vocabulary = try readVocabulary(value["vocab"], section: "model.vocab")
+            let unknownToken = try optionalString(value, "unk_token", in: "model") ?? "<unk>"
+            return .wordLevel(WordLevelModel(vocabulary: vocabulary, unknownToken: unknownToken))
+        default:
+            throw TokenizerError.unsupportedModel(path: path, type: type)
+        }
+    }
+
+    private func readBPE(_ value: TokenizerJSONValue) throws -> BPEModel {
+        if let dropout = value["dropout"], !dropout.isNull {
+            guard let probability = dropout.doubleValue else { throw invalid("model.dropout must be a number or null") }
+            if probability > 0 {
+                throw TokenizerError.unsupportedOption(path: path, option: "model.dropout=\(probability) (random merges)")
+            }
+        }
+        let vocabulary = try readVocabulary(value["vocab"], section: "model.vocab")
+        let merges = try readMerges(value["merges"] ?? .array([]))
+        return try BPEModel(
+            vocabulary: vocabulary, merges: merges,
+            unknownToken: try optionalString(value, "unk_token", in: "model"),
+            continuingSubwordPrefix: try optionalString(value, "continuing_subword_prefix", in: "model"),
+            endOfWordSuffix: try optionalString(value, "end_of_word_suffix", in: "model"),
+            fusesUnknown: try bool(value, "fuse_unk", default: false, in: "model"),
+            usesByteFallback: try bool(value, "byte_fallback", default: false, in: "model"),
+            ignoresMerges: try bool(value, "ignore_merges", default: false, in: "model"),
+            path: path)
+    }
+
+    /// A `{"token": id, ...}` object. A repeated key keeps its last id, as Hugging Face's hash map does.
+    func readVocabulary(_ value: TokenizerJSONValue?, section: String) throws -> [ExactText: Int] {
+        guard let members = value?.objectMembers else { throw invalid("\(section) must be an object of token: id") }
+        var vocabulary: [ExactText: Int] = [:]
+        vocabulary.reserveCapacity(members.count)
+        for (token, idValue) in members {
+            guard let id = idValue.intValue, id >= 0, id < Tokenizer.maximumTokenID else {
+                throw invalid("\(section) entry \"\(token)\" has id \(idValue.typeName == "number" ? "out of range" : "of type \(idValue.typeName)")")
+            }
+            vocabulary[ExactText(token)] = id
+        }
+        return vocabulary
+    }
+
+    /// Merges as `"a b"` strings (split on the single space) or as `["a", "b"]` pairs.
+    private func readMerges(_ value: TokenizerJSONValue) throws -> [(String, String)] {
+        guard let items = value.arrayValue else { throw invalid("model.merges must be an array") }
+        var merges: [(String, String)] = []
+        merges.reserveCapacity(items.count)
+        for (index, item) in items.enumerated() {
+            if let text = item.stringValue {
+                guard let pair = Self.splitMerge(text) else {
+                    throw invalid("model.merges[\(index)] \"\(text)\" is not two space-separated tokens")
+                }
+                merges.append(pair)
+            } else if let pair = item.arrayValue, pair.count == 2,
+                      let left = pair[0].stringValue, let right = pair[1].stringValue {
+                merges.append((left, right))
+            } else {
+                throw invalid("model.merges[\(index)] must be \"a b\" or [\"a\", \"b\"]")
+            }
+        }
+        return merges
+    }
+
+    /// Splits a legacy merge line at U+0020 (byte-wise: a space before a combining mark still counts);
+    /// nil unless there are exactly two parts, matching Hugging Face's `split(' ')` check.
+    static func splitMerge(_ text: String) -> (String, String)? {
+        let parts = text.utf8.split(separator: 0x20, maxSplits: Int.max, omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return nil }
+        return (String(decoding: parts[0], as: UTF8.self), String(decoding: parts[1], as: UTF8.self))
+    }
+
+    // MARK: normalizer, pre-tokenizer, decoder
+
+    private func readNormalizers(_ value: TokenizerJSONValue) throws -> [TokenizerNormalizer] {
+        if value.isNull { return [] }
+        let type = try typeName(of: value, in: "normalizer")
+        if type == "Sequence" {
+            guard let steps = value["normalizers"]?.arrayValue else { throw invalid("normalizer Sequence has no \"normalizers\" array") }
+            return try steps.flatMap { try readNormalizers($0) }
+        }
+        guard let normalizer = TokenizerNormalizer(rawValue: type) else {
+            throw TokenizerError.unsupportedNormalizer(path: path, type: type)
+        }
+        return [normalizer]
+    }
+
+    private func readPreTokenizers(_ value: TokenizerJSONValue) throws -> [TokenizerPreTokenizer] {
+        if value.isNull { return [] }
+        let type = try typeName(of: value, in: "pre_tokenizer")
+        switch type {
+        case "Sequence":
+            guard let steps = value["pretokenizers"]?.arrayValue else {
+                throw invalid("pre_tokenizer Sequence has no \"pretokenizers\" array")
+            }
+            return try steps.flatMap { try readPreTokenizers($0) }
+        case "ByteLevel":
+            return [.byteLevel(addPrefixSpace: try bool(value, "add_prefix_space", default: nil, in: "pre_tokenizer"),
+                               useRegex: try bool(value, "use_regex", default: true, in: "pre_tokenizer"))]
+        case "Whitespace":
+            return [.whitespace]
+        case "WhitespaceSplit":
+            return [.whitespaceSplit]
+        default:
+            throw TokenizerError.unsupportedPreTokenizer(path: path, type: type)
+        }
+    }
+
+    private func readDecoder(_ value: TokenizerJSONValue) throws -> TokenizerDecoder {
+        if value.isNull { return .joinedWithSpace }
+        let type = try typeName(of: value, in: "decoder")
+        guard type == "ByteLevel" else { throw TokenizerError.unsupportedDecoder(path: path, type: type) }
+        return .byteLevel
+    }
+
+    // MARK: added tokens
+
+    /// `added_tokens` entries. A token whose content is already in the model vocabulary takes the
+    /// model's id, as Hugging Face does when it rebuilds the added vocabulary.
+    private func readAddedTokens(_ value: TokenizerJSONValue, model: TokenizerModel) throws -> [TokenizerAddedToken] {
+        guard let items = value.arrayValue else { throw invalid("added_tokens must be an array") }
+        return try items.enumerated().map { index, item in
+            let section = "added_tokens[\(index)]"
+            guard let content = item["content"]?.stringValue else { throw invalid("\(section) has no \"content\" string") }
+            guard let fileID = item["id"]?.intValue, fileID >= 0, fileID < Tokenizer.maximumTokenID else {
+                throw invalid("\(section) (\"\(content)\") has no valid \"id\"")
+            }
+            let isSpecial = try bool(item, "special", default: false, in: section)
+            return TokenizerAddedToken(
+                id: model.tokenToID[ExactText(content)] ?? fileID,
+                content: content,
+                isSpecial: isSpecial,
+                isSingleWord: try bool(item, "single_word", default: false, in: section),
+                stripsLeft: try bool(item, "lstrip", default: false, in: section),
+                stripsRight: try bool(item, "rstrip", default: false, in: section),
+                isNormalized: try bool(item, "normalized", default: !isSpecial, in: section))
+        }
+    }
+}

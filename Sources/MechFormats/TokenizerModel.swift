@@ -1,0 +1,30 @@
+/// The model stage of a tokenizer: turns one pre-tokenized piece into ids.
+enum TokenizerModel: Sendable {
+    case bpe(BPEModel)
+    case wordLevel(WordLevelModel)
+
+    /// Vocabulary string to id, for `id(of:)` and reverse lookup.
+    var tokenToID: [ExactText: Int] {
+        switch self {
+        case .bpe(let model): return model.tokenToID
+        case .wordLevel(let model): return model.tokenToID
+        }
+    }
+
+    /// The ids of one piece.
+    func tokenize(_ piece: String) throws -> [Int] {
+        switch self {
+        case .bpe(let model): return model.tokenize(piece)
+        case .wordLevel(let model): return try model.tokenize(piece)
+        }
+    }
+}
+
+/// Everything a tokenizer file describes, before it is assembled into a `Tokenizer`.
+struct TokenizerComponents: Sendable {
+    var model: TokenizerModel
+    var normalizers: [TokenizerNormalizer]
+    var preTokenizers: [TokenizerPreTokenizer]
+    var decoder: TokenizerDecoder
+    var addedTokens: [TokenizerAddedToken]
+}

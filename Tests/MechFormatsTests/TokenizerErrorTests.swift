@@ -1,0 +1,152 @@
+import Foundation
+import XCTest
+@testable import MechFormats
+
+/// Bad or unsupported tokenizer folders fail with one-line errors that name the file and the problem.
+final class TokenizerErrorTests: XCTestCase {
+    private var folders: [URL] = []
+
+    override func tearDown() {
+        for folder in folders { try? FileManager.default.removeItem(at: folder) }
+        folders = []
+        super.tearDown()
+    }
+
+    private func folder(with file: String, text: String) throws -> URL {
+        let folder = try TokenizerGoldenFixtures.folder(containing: file, text: text)
+        folders.append(folder)
+        return folder
+    }
+
+    private func loadError(_ folder: URL) -> TokenizerError? {
+        do {
+            _ = try Tokenizer(folder: folder)
+            return nil
+        } catch {
+            return error as? TokenizerError
+        }
+    }
+
+    private static let minimalBPE = #"{"type":"BPE","vocab":{"a":0,"b":1,"ab":2},"merges":["a b"]}"#
+
+    private func tokenizerJSON(model: String = minimalBPE, normalizer: String = "null",
+                               preTokenizer: String = #"{"type":"ByteLevel","add_prefix_space":false}"#,
+                               decoder: String = #"{"type":"ByteLevel"}"#) -> String {
+        #"{"added_tokens":[],"normalizer":\#(normalizer),"pre_tokenizer":\#(preTokenizer),"decoder":\#(decoder),"model":\#(model)}"#
+    }
+
+    func testFolderWithoutTokenizerFilesNamesTheFolderOnOneLine() throws {
+        let folder = try self.folder(with: "vocab.json", text: #"{"a":0}"#)  // merges.txt missing
+        let error = try XCTUnwrap(loadError(folder))
+        XCTAssertEqual(error, .noTokenizerFiles(folder: folder.path))
+        XCTAssertTrue(error.description.contains(folder.path))
+        XCTAssertTrue(error.description.contains("tokenizer.json"))
+        XCTAssertFalse(error.description.contains("\n"))
+        XCTAssertEqual(error.errorDescription, error.description)
+    }
+
+    func testMissingFolderIsReportedAsHavingNoTokenizerFiles() {
+        let missing = URL(fileURLWithPath: "/nonexistent/mechscope-model")
+        XCTAssertEqual(loadError(missing), .noTokenizerFiles(folder: missing.path))
+    }
+
+    func testMalformedJSONNamesFileAndByteOffset() throws {
+        let folder = try self.folder(with: "tokenizer.json", text: #"{"model": {"type": "BPE",, }}"#)
+        let error = try XCTUnwrap(loadError(folder))
+        let path = folder.appendingPathComponent("tokenizer.json").path
+        guard case .malformedJSON(let errorPath, let offset, let problem) = error else {
+            return XCTFail("expected malformedJSON, got \(error)")
+        }
+        XCTAssertEqual(errorPath, path)
+        XCTAssertEqual(offset, 25)
+        XCTAssertTrue(problem.contains("expected a quoted member name"), problem)
+        XCTAssertTrue(error.description.hasPrefix("\(path) is not valid JSON at byte 25"), error.description)
+    }
+
+    func testTruncatedJSONIsMalformed() throws {
+        let folder = try self.folder(with: "tokenizer.json", text: #"{"model": {"type": "BPE""#)
+        guard case .malformedJSON(_, 24, _)? = loadError(folder) else {
+            return XCTFail("expected malformedJSON at the end of the file, got \(String(describing: loadError(folder)))")
+        }
+    }
+
+    func testUnsupportedModelTypesAreNamed() throws {
+        for type in ["WordPiece", "Unigram"] {
+            let model = #"{"type":"\#(type)","vocab":{"a":0},"unk_token":"[UNK]"}"#
+            let folder = try self.folder(with: "tokenizer.json", text: tokenizerJSON(model: model))
+            let path = folder.appendingPathComponent("tokenizer.json").path
+            let error = try XCTUnwrap(loadError(folder))
+            XCTAssertEqual(error, .unsupportedModel(path: path, type: type))
+            XCTAssertTrue(error.description.contains("\"\(type)\" is not supported"), error.description)
+        }
+    }
+
+    func testUnsupportedNormalizerPreTokenizerAndDecoderAreNamed() throws {
+        let normalizer = try folder(with: "tokenizer.json", text: tokenizerJSON(
+            normalizer: #"{"type":"Sequence","normalizers":[{"type":"NFC"},{"type":"Lowercase"}]}"#))
+        XCTAssertEqual(loadError(normalizer),
+                       .unsupportedNormalizer(path: normalizer.appendingPathComponent("tokenizer.json").path, type: "Lowercase"))
+
+        let preTokenizer = try folder(with: "tokenizer.json", text: tokenizerJSON(
+            preTokenizer: #"{"type":"Metaspace","replacement":"▁"}"#))
+        XCTAssertEqual(loadError(preTokenizer),
+                       .unsupportedPreTokenizer(path: preTokenizer.appendingPathComponent("tokenizer.json").path, type: "Metaspace"))
+
+        let decoder = try folder(with: "tokenizer.json", text: tokenizerJSON(decoder: #"{"type":"WordPiece"}"#))
+        XCTAssertEqual(loadError(decoder),
+                       .unsupportedDecoder(path: decoder.appendingPathComponent("tokenizer.json").path, type: "WordPiece"))
+    }
+
+    func testBPEDropoutIsRejectedBecauseItMakesEncodingRandom() throws {
+        let model = #"{"type":"BPE","dropout":0.1,"vocab":{"a":0},"merges":[]}"#
+        let folder = try self.folder(with: "tokenizer.json", text: tokenizerJSON(model: model))
+        guard case .unsupportedOption(_, let option)? = loadError(folder) else {
+            return XCTFail("expected unsupportedOption, got \(String(describing: loadError(folder)))")
+        }
+        XCTAssertTrue(option.contains("dropout"))
+    }
+
+    func testMergeWithTokenOutsideVocabularyIsRejected() throws {
+        let model = #"{"type":"BPE","vocab":{"a":0,"b":1},"merges":["a b"]}"#
+        let folder = try self.folder(with: "tokenizer.json", text: tokenizerJSON(model: model))
+        XCTAssertEqual(loadError(folder),
+                       .mergeTokenNotInVocabulary(path: folder.appendingPathComponent("tokenizer.json").path, token: "ab"))
+    }
+
+    func testMalformedMergesLineNamesTheLine() throws {
+        let folder = try self.folder(with: "vocab.json", text: #"{"a":0,"b":1,"ab":2}"#)
+        try Data("#version: 0.2\na b\na b c\n".utf8).write(to: folder.appendingPathComponent("merges.txt"))
+        XCTAssertEqual(loadError(folder),
+                       .malformedMergesLine(path: folder.appendingPathComponent("merges.txt").path, line: 3, text: "a b c"))
+    }
+
+    func testVocabWithNonIntegerIdIsInvalid() throws {
+        let folder = try self.folder(with: "vocab.json", text: #"{"a":"zero"}"#)
+        try Data("#version: 0.2\n".utf8).write(to: folder.appendingPathComponent("merges.txt"))
+        guard case .invalidContent(let path, let problem)? = loadError(folder) else {
+            return XCTFail("expected invalidContent, got \(String(describing: loadError(folder)))")
+        }
+        XCTAssertEqual(path, folder.appendingPathComponent("vocab.json").path)
+        XCTAssertTrue(problem.contains("\"a\""), problem)
+    }
+
+    func testWordLevelWithoutUsableUnknownTokenThrowsOnUnknownWordOnly() throws {
+        let model = #"{"type":"WordLevel","vocab":{"1":0,"=":1},"unk_token":"<unk>"}"#
+        let folder = try self.folder(with: "tokenizer.json", text: tokenizerJSON(
+            model: model, preTokenizer: #"{"type":"Whitespace"}"#, decoder: "null"))
+        let tokenizer = try Tokenizer(folder: folder)
+        XCTAssertEqual(try tokenizer.encode("1 = 1"), [0, 1, 0])
+        XCTAssertThrowsError(try tokenizer.encode("1 + 1")) { error in
+            XCTAssertEqual(error as? TokenizerError, .wordNotInVocabulary(word: "+", unknownToken: "<unk>"))
+        }
+    }
+
+    func testPrependingBOSWithoutKnownBOSThrows() throws {
+        let tokenizer = try Tokenizer(folder: TokenizerGoldenFixtures.folder("wordlevel"))
+        XCTAssertNil(tokenizer.bosTokenID)
+        XCTAssertThrowsError(try tokenizer.encode("1", prependBOS: true)) { error in
+            XCTAssertEqual(error as? TokenizerError, .noBOSToken)
+        }
+        XCTAssertEqual(try tokenizer.encode("1", prependBOS: false), [1])
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import XCTest
+@testable import MechFormats
+
+/// Every tokenizer and input in Tests/golden/tokenizers/cases.json must give Hugging Face's exact
+/// ids, vocabulary strings and decoded text, whichever file format the tokenizer is loaded from.
+final class TokenizerGoldenTests: XCTestCase {
+    private static let vocabMergesFiles = ["vocab.json", "merges.txt", "tokenizer_config.json"]
+
+    func testGPT2StyleFromTokenizerJSON() throws {
+        try assertMatchesGoldens("bpe-gpt2style", Tokenizer(folder: TokenizerGoldenFixtures.folder("bpe-gpt2style")))
+    }
+
+    func testGPT2StyleFromVocabAndMerges() throws {
+        let folder = try TokenizerGoldenFixtures.copy(Self.vocabMergesFiles, from: "bpe-gpt2style")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try assertMatchesGoldens("bpe-gpt2style", Tokenizer(folder: folder))
+    }
+
+    func testPrefixSpaceWithLegacyMergeStringsFromTokenizerJSON() throws {
+        try assertMatchesGoldens("bpe-prefix", Tokenizer(folder: TokenizerGoldenFixtures.folder("bpe-prefix")))
+    }
+
+    func testPrefixSpaceFromVocabMergesAndTokenizerConfig() throws {
+        let folder = try TokenizerGoldenFixtures.copy(Self.vocabMergesFiles, from: "bpe-prefix")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try assertMatchesGoldens("bpe-prefix", Tokenizer(folder: folder))
+    }
+
+    func testPrefixSpaceFromExplicitVocabAndMergesFiles() throws {
+        let folder = TokenizerGoldenFixtures.folder("bpe-prefix")
+        let tokenizer = try Tokenizer(vocabJSON: folder.appendingPathComponent("vocab.json"),
+                                      mergesTXT: folder.appendingPathComponent("merges.txt"), addPrefixSpace: true)
+        try assertMatchesGoldens("bpe-prefix", tokenizer)
+    }
+
+    func testWordLevelWithWhitespacePreTokenizer() throws {
+        try assertMatchesGoldens("wordlevel", Tokenizer(folder: TokenizerGoldenFixtures.folder("wordlevel")))
+    }
+
+    func testWordLevelWithWhitespaceSplitSequence() throws {
+        try assertMatchesGoldens("wordlevel-whitespacesplit",
+                                 Tokenizer(folder: TokenizerGoldenFixtures.folder("wordlevel-whitespacesplit")))
+    }
+
+    func testAddedTokenFlagsAndNFKCNormalizer() throws {
+        try assertMatchesGoldens("bpe-added-tokens", Tokenizer(folder: TokenizerGoldenFixtures.folder("bpe-added-tokens")))
+    }
+
+    func testBPEWithAffixesAndFusedUnknownToken() throws {
+        try assertMatchesGoldens("bpe-affixes-unk", Tokenizer(folder: TokenizerGoldenFixtures.folder("bpe-affixes-unk")))
+    }
+
+    func testBPEWithByteFallbackAndIgnoreMerges() throws {
+        try assertMatchesGoldens("bpe-byte-fallback", Tokenizer(folder: TokenizerGoldenFixtures.folder("bpe-byte-fallback")))
+    }
+
+    /// Runs every case recorded for `name` (and its decode sequences) through `tokenizer`.
+    private func assertMatchesGoldens(_ name: String, _ tokenizer: Tokenizer,
+                                      file: StaticString = #filePath, line: UInt = #line) throws {
+        let golden = try XCTUnwrap(TokenizerGoldenFixtures.cases()["tokenizers"]?[name], "no goldens for \(name)")
+        XCTAssertEqual(tokenizer.vocabSize, golden["vocab_size"]?.intValue, "\(name) vocab size", file: file, line: line)
+        let cases = try XCTUnwrap(golden["cases"]?.arrayValue)
+        XCTAssertGreaterThan(cases.count, 60, file: file, line: line)
+        var checked = 0
+        for testCase in cases {
+            let text = try XCTUnwrap(testCase["text"]?.stringValue)
+            let label = "\(name) \(text.debugDescription.prefix(80))"
+            let expectedIDs = try XCTUnwrap(testCase["ids"]?.intArray)
+            let ids = try tokenizer.encode(text)
+            XCTAssertEqual(ids, expectedIDs, "ids of \(label)", file: file, line: line)
+            assertSameScalars(tokenizer.tokens(expectedIDs), try XCTUnwrap(testCase["tokens"]?.stringArray),
+                              "tokens of \(label)", file: file, line: line)
+            assertSameScalars([tokenizer.decode(expectedIDs)], [try XCTUnwrap(testCase["decoded"]?.stringValue)],
+                              "decode of \(label)", file: file, line: line)
+            assertSameScalars([tokenizer.decode(expectedIDs, skipSpecialTokens: true)],
+                              [try XCTUnwrap(testCase["decoded_skipping_special"]?.stringValue)],
+                              "decode skipping special tokens of \(label)", file: file, line: line)
+            checked += 1
+        }
+        for sequence in golden["decode_sequences"]?.arrayValue ?? [] {
+            let ids = try XCTUnwrap(sequence["ids"]?.intArray)
+            assertSameScalars([tokenizer.decode(ids)], [try XCTUnwrap(sequence["decoded"]?.stringValue)],
+                              "\(name) decode of \(ids)", file: file, line: line)
+            if let skipping = sequence["decoded_skipping_special"]?.stringValue {
+                assertSameScalars([tokenizer.decode(ids, skipSpecialTokens: true)], [skipping],
+                                  "\(name) decode skipping special of \(ids)", file: file, line: line)
+            }
+        }
+        XCTAssertEqual(checked, cases.count, file: file, line: line)
+    }
+
+    /// Compares strings scalar by scalar (Swift's `==` would accept canonically equivalent text).
+    private func assertSameScalars(_ actual: [String], _ expected: [String], _ message: String,
+                                   file: StaticString, line: UInt) {
+        let actualScalars = actual.map { $0.unicodeScalars.map(\.value) }
+        let expectedScalars = expected.map { $0.unicodeScalars.map(\.value) }
+        XCTAssertEqual(actualScalars, expectedScalars, "\(message): got \(actual.debugDescription.prefix(300))",
+                       file: file, line: line)
+    }
+}
