@@ -187,3 +187,13 @@ public struct Tokenizer: Sendable {
         addedTokenByID[id]?.isSpecial ?? false
     }
 }
+
+extension Tokenizer {
+    /// The tokenizer's model kind for reports ("byte-level BPE", "word-level").
+    public var kindDescription: String {
+        switch model {
+        case .bpe: return "BPE"
+        case .wordLevel: return "word-level"
+        }
+    }
+}

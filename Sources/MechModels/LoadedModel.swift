@@ -47,7 +47,7 @@ public final class LoadedModel: @unchecked Sendable {
     /// token (TransformerLens's default); checks emptiness and the context length.
     public func tokenize(_ prompt: String, prependBOS: Bool = false) throws -> [Int] {
         guard let tokenizer else { throw tokenizerError ?? ModelError.emptyPrompt }
-        var ids = tokenizer.encode(prompt)
+        var ids = try tokenizer.encode(prompt)
         if ids.isEmpty { throw ModelError.emptyPrompt }
         if prependBOS {
             guard let bos = bosTokenID else {
