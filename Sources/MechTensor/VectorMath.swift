@@ -10,9 +10,15 @@ public enum VectorMath {
 
     @inline(__always)
     public static func exp(_ x: Vec) -> Vec {
-        let clamped = x.clamped(lowerBound: Vec(repeating: -87.3), upperBound: Vec(repeating: 88.3))
-        let n = (clamped * 1.44269504088896341).rounded(.toNearestOrEven)
-        var r = clamped - n * 0.693359375
+        // Written without SIMD clamped(...) and Float→Int conversions: the standard library's
+        // generic versions of those run element by element and cost more than the whole polynomial.
+        var c = x.replacing(with: -87.3, where: x .< -87.3)
+        c = c.replacing(with: 88.3, where: c .> 88.3)
+        // Adding 1.5·2²³ rounds c·log2(e) to an integer held in the low mantissa bits.
+        let magic: Float = 12582912
+        let t = c * 1.44269504088896341 + magic
+        let n = t - magic
+        var r = c - n * 0.693359375
         r = r + n * 2.12194440e-4
         let r2 = r * r
         var p = Vec(repeating: 1.9875691500e-4)
@@ -22,8 +28,8 @@ public enum VectorMath {
         p = p * r + 1.6666665459e-1
         p = p * r + 5.0000001201e-1
         p = p * r2 + r + 1
-        let exponent = (SIMD16<Int32>(n, rounding: .towardZero) &+ 127) &<< 23
-        let scale = unsafeBitCast(exponent, to: Vec.self)
+        let bits = unsafeBitCast(t, to: SIMD16<Int32>.self)           // 0x4B400000 + n
+        let scale = unsafeBitCast((bits &- 0x4B40_0000 &+ 127) &<< 23, to: Vec.self)  // 2ⁿ
         return p * scale
     }
 
