@@ -50,9 +50,9 @@ public final class Transformer: @unchecked Sendable {
         // Final LayerNorm and unembedding: logits [pos, vocab]
         var final = residual
         if let ln = weights.lnFinal, let eps = config.layerNormEpsilon {
-            let normed = LayerNorm.apply(residual, weight: ln.weight, bias: ln.bias, epsilon: eps)
+            let normed = LayerNorm.normalize(residual, epsilon: eps)
             pass.hook(.lnFinalScale, normed.scale)
-            final = pass.hook(.lnFinalNormalized, normed.output)
+            final = LayerNorm.affine(pass.hook(.lnFinalNormalized, normed.normalized), weight: ln.weight, bias: ln.bias)
         }
         let logits = computeLogits ? unembed(final) : Tensor(zeros: [tokens.count, 0])
         return ForwardResult(tokens: tokens, logits: logits, cache: pass.cache)
@@ -94,9 +94,10 @@ public final class Transformer: @unchecked Sendable {
     private func layerNorm(_ x: Tensor, _ ln: LayerNormWeights?, scale: HookPoint, normalized: HookPoint,
                            _ pass: inout Pass) -> Tensor {
         guard let ln, let eps = config.layerNormEpsilon else { return x }
-        let r = LayerNorm.apply(x, weight: ln.weight, bias: ln.bias, epsilon: eps)
+        let r = LayerNorm.normalize(x, epsilon: eps)
         pass.hook(scale, r.scale)                                        // [pos, 1]
-        return pass.hook(normalized, r.output)                           // [pos, d_model]
+        let hooked = pass.hook(normalized, r.normalized)                 // [pos, d_model], before w and b
+        return LayerNorm.affine(hooked, weight: ln.weight, bias: ln.bias)
     }
 
     /// Causal multi-head self-attention: per head h, pattern_h = softmax(q_h·k_hᵀ/√d_head),

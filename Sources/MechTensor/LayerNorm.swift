@@ -1,13 +1,13 @@
-/// LayerNorm over the last axis, returning what TransformerLens hooks expose:
-/// `scale` = √(var + ε) per row ([rows, 1], `hook_scale`) and the output (x − μ)/scale·w + b
-/// (`hook_normalized` of TL's unfolded LayerNorm).
+/// LayerNorm over the last axis, split where TransformerLens hooks it: `normalized` = (x − μ)/scale
+/// (`hook_normalized`, before the affine part), `scale` = √(var + ε) per row ([rows, 1], `hook_scale`).
+/// The block's input is then `LayerNorm.affine(normalized, weight, bias)`.
 public struct LayerNormResult {
-    public let output: Tensor  // [rows, d]
-    public let scale: Tensor   // [rows, 1]
+    public let normalized: Tensor  // [rows, d]
+    public let scale: Tensor       // [rows, 1]
 }
 
 public enum LayerNorm {
-    public static func apply(_ x: Tensor, weight: Tensor?, bias: Tensor?, epsilon: Float) -> LayerNormResult {
+    public static func normalize(_ x: Tensor, epsilon: Float) -> LayerNormResult {
         let d = x.shape.last ?? 0
         let rows = d == 0 ? 0 : x.count / d
         let out = Tensor(uninitialized: x.shape)
@@ -17,20 +17,31 @@ public enum LayerNorm {
             let dst = out.pointer + r * d
             let mean = Reduce.sum(src, count: d) / Float(d)
             // Two-pass variance (biased, as torch's LayerNorm) for accuracy.
-            var acc = Float(0)
             for i in 0..<d { dst[i] = src[i] - mean }
-            acc = Reduce.sumOfSquares(dst, count: d)
-            let s = (acc / Float(d) + epsilon).squareRoot()
+            let s = (Reduce.sumOfSquares(dst, count: d) / Float(d) + epsilon).squareRoot()
             scale.pointer[r] = s
             let inv = 1 / s
-            if let weight, let bias {
-                let w = weight.pointer, b = bias.pointer
-                for i in 0..<d { dst[i] = dst[i] * inv * w[i] + b[i] }
-            } else {
-                for i in 0..<d { dst[i] = dst[i] * inv }
-            }
+            for i in 0..<d { dst[i] *= inv }
         }
-        return LayerNormResult(output: out, scale: scale)
+        return LayerNormResult(normalized: out, scale: scale)
+    }
+
+    /// normalized·w + b, row by row, as a new tensor.
+    public static func affine(_ normalized: Tensor, weight: Tensor, bias: Tensor) -> Tensor {
+        let d = normalized.shape.last ?? 0
+        precondition(weight.count == d && bias.count == d, "LayerNorm weight/bias of \(weight.count) for rows of \(d)")
+        let out = Tensor(uninitialized: normalized.shape)
+        let w = weight.pointer, b = bias.pointer
+        for r in 0..<(d == 0 ? 0 : normalized.count / d) {
+            let src = normalized.pointer + r * d, dst = out.pointer + r * d
+            for i in 0..<d { dst[i] = src[i] * w[i] + b[i] }
+        }
+        return out
+    }
+
+    /// The whole LayerNorm: (x − μ)/√(var + ε)·w + b.
+    public static func apply(_ x: Tensor, weight: Tensor, bias: Tensor, epsilon: Float) -> Tensor {
+        affine(normalize(x, epsilon: epsilon).normalized, weight: weight, bias: bias)
     }
 }
 

@@ -26,6 +26,7 @@ enum GoldenFixtures {
         let prompt: String
         let token_ids: [Int]
         let tokens: [String]
+        let hooks: [String]
     }
 }
 

@@ -65,13 +65,16 @@ final class VectorMathTests: XCTestCase {
         let x = Tensor(shape: [2, 5], values: [1, 2, 3, 4, 10, -1, -1, -1, -1, 3])
         let w = Tensor(shape: [5], values: [1, 2, 1, 0.5, 1])
         let b = Tensor(shape: [5], values: [0, 0, 1, 0, -1])
-        let result = LayerNorm.apply(x, weight: w, bias: b, epsilon: 1e-5)
+        let result = LayerNorm.normalize(x, epsilon: 1e-5)
+        let output = LayerNorm.affine(result.normalized, weight: w, bias: b)
         // Row 0: mean 4, biased var (9+4+1+0+36)/5 = 10.
         let s0 = (10 + 1e-5 as Double).squareRoot()
         XCTAssertEqual(Double(result.scale[0, 0]), s0, accuracy: 1e-6)
-        XCTAssertEqual(Double(result.output[0, 0]), -3 / s0, accuracy: 1e-6)
-        XCTAssertEqual(Double(result.output[0, 2]), -1 / s0 + 1, accuracy: 1e-6)
-        XCTAssertEqual(Double(result.output[0, 4]), 6 / s0 - 1, accuracy: 1e-6)
+        XCTAssertEqual(Double(result.normalized[0, 1]), -2 / s0, accuracy: 1e-6)
+        XCTAssertEqual(Double(output[0, 0]), -3 / s0, accuracy: 1e-6)
+        XCTAssertEqual(Double(output[0, 1]), -4 / s0, accuracy: 1e-6)
+        XCTAssertEqual(Double(output[0, 2]), -1 / s0 + 1, accuracy: 1e-6)
+        XCTAssertEqual(Double(output[0, 4]), 6 / s0 - 1, accuracy: 1e-6)
         // Row 1: mean -0.2, var = (4·0.64 + 10.24)/5 = 2.56.
         XCTAssertEqual(Double(result.scale[1, 0]), (2.56 + 1e-5).squareRoot(), accuracy: 1e-6)
     }
