@@ -1,0 +1,70 @@
+import Foundation
+import MechFormats
+import MechTensor
+import XCTest
+@testable import MechModels
+
+/// Edits made during the forward pass, against the same edits made with PyTorch hooks on
+/// Hugging Face's model (Tests/golden/make_goldens.py).
+final class InterventionGoldenTests: XCTestCase {
+    private let folder = GoldenFixtures.root.appendingPathComponent("cases/gpt2-tiny-a/ascii_sentence")
+
+    private func run(_ edits: [ActivationEdit]) throws -> (ForwardResult, ForwardResult) {
+        let model = try LoadedModel(folder: GoldenFixtures.modelFolder("gpt2-tiny-a"))
+        let meta = try JSONDecoder().decode(GoldenFixtures.Meta.self,
+                                            from: Data(contentsOf: folder.appendingPathComponent("meta.json")))
+        return (try model.transformer.run(meta.token_ids), try model.transformer.run(meta.token_ids, edits: edits))
+    }
+
+    func testZeroAblatingAHeadMatchesReference() throws {
+        let (clean, ablated) = try run([.zeroHead(layer: 0, head: 1)])
+        let expected = try NpyFile.read(from: folder.appendingPathComponent("interventions/ablate_L0H1_logits.npy"))
+        assertClose(ablated.logits, expected, "ablated logits")
+        // The edit is visible in the cache and did not leak into the clean run.
+        let z = ablated.cache[.z(0)]!
+        XCTAssertEqual(z[3, 1, 5], 0)
+        XCTAssertNotEqual(clean.cache[.z(0)]![3, 1, 5], 0)
+        XCTAssertNotEqual(clean.logits.scalars, ablated.logits.scalars)
+    }
+
+    func testSteeringVectorMatchesReference() throws {
+        let vector = try NpyFile.read(from: folder.appendingPathComponent("interventions/steer_vector.npy"))
+        let (clean, steered) = try run([.addVector(.residPre(1), vector: vector)])
+        let expected = try NpyFile.read(from: folder.appendingPathComponent("interventions/steer_L1_logits.npy"))
+        assertClose(steered.logits, expected, "steered logits")
+        // resid_pre of block 1 is resid_post of block 0: editing one must not rewrite the other.
+        assertClose(steered.cache[.residPost(0)]!, clean.cache[.residPost(0)]!, "resid_post 0 untouched")
+        let delta = steered.cache[.residPre(1)]! - clean.cache[.residPost(0)]!
+        assertClose(delta.row(2), vector, "steering delta")
+    }
+
+    func testPatchingEveryActivationFromTheSameRunChangesNothing() throws {
+        let model = try LoadedModel(folder: GoldenFixtures.modelFolder("gpt2-tiny-a"))
+        let ids = try model.tokenize("The cat sat on the mat.")
+        let clean = try model.transformer.run(ids)
+        let patched = try model.transformer.run(ids, edits: [
+            .patch(.residPre(1), from: clean.cache[.residPre(1)]!, positions: [1, 2]),
+            .patchHead(layer: 1, head: 2, from: clean.cache[.z(1)]!),
+        ])
+        XCTAssertEqual(patched.logits.scalars, clean.logits.scalars)
+    }
+
+    func testMeanAblationAndNeuronEditsChangeOnlyWhatTheyTouch() throws {
+        let model = try LoadedModel(folder: GoldenFixtures.modelFolder("gpt2-tiny-a"))
+        let ids = try model.tokenize("The cat sat on the mat.")
+        let clean = try model.transformer.run(ids)
+        let mean = Tensor(repeating: 0.25, shape: [model.config.dHead])
+        let edited = try model.transformer.run(ids, edits: [
+            .meanAblateHead(layer: 1, head: 0, mean: mean),
+            .setNeuron(layer: 0, neuron: 7, to: 0),
+        ])
+        let z = edited.cache[.z(1)]!, post = edited.cache[.mlpPost(0)]!
+        for p in 0..<ids.count {
+            XCTAssertEqual(z[p, 0, 3], 0.25)
+            XCTAssertEqual(post[p, 7], 0)
+            XCTAssertEqual(post[p, 8], clean.cache[.mlpPost(0)]![p, 8])
+        }
+        // Block 0's attention runs before the neuron edit, so it is unchanged.
+        XCTAssertEqual(edited.cache[.pattern(0)]!.scalars, clean.cache[.pattern(0)]!.scalars)
+    }
+}
