@@ -22,7 +22,7 @@ public enum ModelError: Error, CustomStringConvertible, LocalizedError, Equatabl
         case .wrongShape(let folder, let tensor, let expected, let found):
             return "\(folder): tensor '\(tensor)' has shape \(found), the config implies \(expected)"
         case .emptyPrompt:
-            return "the prompt is empty: give some text (with --prepend-bos a BOS token alone is allowed)"
+            return "the prompt is empty: give some text to run"
         case .promptTooLong(let tokens, let context):
             return "the prompt is \(tokens) tokens, longer than the model's context of \(context) (n_positions): shorten it"
         case .tokenOutOfRange(let token, let vocab):

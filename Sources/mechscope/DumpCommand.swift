@@ -39,7 +39,7 @@ struct DumpCommand: ParsableCommand {
                 wanted.append(hook)
             } else {
                 let hint = HookNameSuggestion.closest(to: name, among: available.map(\.name) + ["logits", "all"])
-                throw ValidationError("'\(name)' is not a hook of this model\(hint.map { " (did you mean '\($0)'?)" } ?? "")")
+                throw CLIError("'\(name)' is not a hook of this model\(hint.map { " (did you mean '\($0)'?)" } ?? "")")
             }
         }
         let ids = try model.tokenize(try promptOptions.text(for: model), prependBOS: promptOptions.prependBOS)

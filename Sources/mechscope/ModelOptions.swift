@@ -15,7 +15,7 @@ struct ModelOptions: ParsableArguments {
     func resolvedSpec() throws -> String {
         if let model { return model }
         guard let sample = BundledSamples.folder(named: BundledSamples.defaultSample) else {
-            throw ValidationError("no MODEL given and the bundled sample '\(BundledSamples.defaultSample)' was not found "
+            throw CLIError("no MODEL given and the bundled sample '\(BundledSamples.defaultSample)' was not found "
                                   + "(looked in $MECHSCOPE_SAMPLES, beside the executable and in ./samples)")
         }
         return sample.path
@@ -35,7 +35,7 @@ struct PromptOptions: ParsableArguments {
     func text(for model: LoadedModel) throws -> String {
         if let prompt { return prompt }
         if let ready = BundledSamples.readyPrompts(in: model.folder).first { return ready }
-        throw ValidationError("give a prompt with --prompt TEXT (\(model.folder.lastPathComponent) has no prompts.txt)")
+        throw CLIError("give a prompt with --prompt TEXT (\(model.folder.lastPathComponent) has no prompts.txt)")
     }
 }
 

@@ -45,8 +45,10 @@ struct RunCommand: ParsableCommand {
         print("next token (after '\(report.tokens.last!)'):")
         for (rank, c) in report.top_k.enumerated() {
             let bar = String(repeating: "█", count: Int((c.prob * 30).rounded()))
-            print(String(format: "%3d. %-20@ %7.2f%%  logit %8.3f  ", rank + 1, "'\(c.token)'" as NSString,
-                         c.prob * 100, c.logit) + bar)
+            let quoted = "'\(c.token)'"
+            let padded = quoted + String(repeating: " ", count: max(0, 20 - quoted.count))
+            print(String(format: "%3d. ", rank + 1) + padded
+                  + String(format: " %7.2f%%  logit %8.3f  ", c.prob * 100, c.logit) + bar)
         }
     }
 }

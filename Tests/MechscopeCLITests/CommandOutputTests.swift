@@ -1,0 +1,94 @@
+import Foundation
+import XCTest
+
+/// The commands' output, checked against the golden reference files.
+final class CommandOutputTests: XCTestCase {
+    private let golden = MechscopeProcess.repositoryRoot.appendingPathComponent("Tests/golden")
+
+    private func meta(_ model: String, _ caseName: String) throws -> [String: Any] {
+        let url = golden.appendingPathComponent("cases/\(model)/\(caseName)/meta.json")
+        return try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+    }
+
+    func testRunJSONGivesTheReferenceTokensAndTopToken() throws {
+        let m = try meta("gpt2-tiny-b", "unicode_mixed")
+        let outcome = try MechscopeProcess.run(["run", MechscopeProcess.goldenModel("gpt2-tiny-b").path,
+                                                "--prompt", m["prompt"] as! String, "--top-k", "5", "--json"])
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        let json = try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(json["token_ids"] as? [Int], m["token_ids"] as? [Int])
+        let top = json["top_k"] as! [[String: Any]]
+        XCTAssertEqual(top.count, 5)
+        // The reference's argmax of the last position's logits is the first candidate.
+        let logits = try NpyReader.floats(golden.appendingPathComponent("cases/gpt2-tiny-b/unicode_mixed/logits.npy"))
+        let vocab = 512, last = logits.count / vocab - 1
+        let row = Array(logits[(last * vocab)..<((last + 1) * vocab)])
+        XCTAssertEqual(top[0]["token_id"] as? Int, row.indices.max { row[$0] < row[$1] })
+        let probs = top.map { ($0["prob"] as! NSNumber).doubleValue }
+        XCTAssertEqual(probs, probs.sorted(by: >))
+        XCTAssertTrue(probs.allSatisfy { $0 > 0 && $0 < 1 })
+    }
+
+    func testPrependBOSPutsTheBOSTokenFirst() throws {
+        let outcome = try MechscopeProcess.run(["run", MechscopeProcess.goldenModel("gpt2-tiny-a").path,
+                                                "--prompt", "hello", "--prepend-bos", "--json"])
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        let json = try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual((json["token_ids"] as! [Int]).first, 511)  // <|endoftext|>
+        XCTAssertEqual((json["tokens"] as! [String]).first, "<|endoftext|>")
+    }
+
+    func testInfoJSONDescribesTheModel() throws {
+        let outcome = try MechscopeProcess.run(["info", MechscopeProcess.goldenModel("gpt2-tiny-b").path, "--json"])
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        let json = try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(json["n_layers"] as? Int, 3)
+        XCTAssertEqual(json["n_heads"] as? Int, 5)
+        XCTAssertEqual(json["d_head"] as? Int, 12)
+        XCTAssertEqual(json["d_mlp"] as? Int, 240)
+        XCTAssertEqual(json["activation"] as? String, "gelu")
+        // wte 512·60 + wpe 32·60 + 3 blocks · (2·60 + 60·180 + 180 + 60·60 + 60 + 2·60 + 60·240 + 240 + 240·60 + 60) + ln_f 120
+        XCTAssertEqual(json["parameters"] as? Int, 30720 + 1920 + 3 * 43_980 + 120)
+        XCTAssertTrue((json["openblas"] as? String ?? "").contains("threads"))
+    }
+
+    func testDumpWritesNpyFilesEqualToTheReference() throws {
+        let m = try meta("gpt2-tiny-a", "ascii_sentence")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("mechscope-dump-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let hooks = ["blocks.1.attn.hook_pattern", "blocks.0.attn.hook_result", "blocks.1.mlp.hook_post", "logits"]
+        let outcome = try MechscopeProcess.run(["dump", MechscopeProcess.goldenModel("gpt2-tiny-a").path,
+                                                "--prompt", m["prompt"] as! String, "--out", out.path]
+                                               + hooks.flatMap { ["--hook", $0] })
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        for hook in hooks {
+            let ours = try NpyReader.floats(out.appendingPathComponent("\(hook).npy"))
+            let reference = try NpyReader.floats(golden.appendingPathComponent("cases/gpt2-tiny-a/ascii_sentence/\(hook).npy"))
+            XCTAssertEqual(ours.count, reference.count, hook)
+            let scale = reference.map(abs).max()!
+            for (a, b) in zip(ours, reference) {
+                XCTAssertEqual(a, b, accuracy: 1e-4 * abs(b) + 1e-5 * scale, hook)
+            }
+        }
+        let header = try NpyReader.header(out.appendingPathComponent("blocks.1.attn.hook_pattern.npy"))
+        XCTAssertTrue(header.contains("'shape': (4, \(m["token_ids"].map { ($0 as! [Int]).count }!), "), header)
+    }
+}
+
+/// Minimal .npy reading for checks from the outside (independent of Mechscope's own reader).
+enum NpyReader {
+    static func header(_ url: URL) throws -> String {
+        let data = try Data(contentsOf: url)
+        let length = Int(data[8]) | Int(data[9]) << 8
+        return String(decoding: data[10..<(10 + length)], as: UTF8.self)
+    }
+
+    static func floats(_ url: URL) throws -> [Float] {
+        let data = try Data(contentsOf: url)
+        let length = Int(data[8]) | Int(data[9]) << 8
+        let header = String(decoding: data[10..<(10 + length)], as: UTF8.self)
+        precondition(header.contains("'<f4'"), "\(url.lastPathComponent): \(header)")
+        let body = data[(10 + length)...]
+        return body.withUnsafeBytes { raw in (0..<(raw.count / 4)).map { raw.loadUnaligned(fromByteOffset: $0 * 4, as: Float.self) } }
+    }
+}
