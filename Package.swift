@@ -39,6 +39,7 @@ let package = Package(
         .testTarget(name: "MechTensorTests", dependencies: ["MechTensor"]),
         .testTarget(name: "MechFormatsTests", dependencies: ["MechFormats"], exclude: ["Fixtures"]),
         .testTarget(name: "MechModelsTests", dependencies: ["MechModels", "MechFormats"]),
+        .testTarget(name: "MechAnalysisTests", dependencies: ["MechAnalysis", "MechModels", "MechFormats"]),
         .testTarget(name: "MechscopeCLITests", dependencies: ["mechscope"]),
     ],
     swiftLanguageModes: [.v5]

@@ -32,7 +32,7 @@ extension TransformerConfig {
         let dMLP = attnOnly ? 0 : try json.optionalInt("n_inner") ?? 4 * dModel
 
         var epsilon: Float? = Float(try json.optionalDouble("layer_norm_epsilon") ?? 1e-5)
-        if type == "mechscope_transformer", json.has("normalization_type") {
+        if type == "mechscope_transformer", json.value("normalization_type") != nil {  // null means no LayerNorm
             let norm = try json.optionalString("normalization_type")
             switch norm {
             case nil: epsilon = nil

@@ -39,7 +39,7 @@ struct InfoCommand: ParsableCommand {
         let report = Report(
             folder: model.folder.path, model_type: c.modelType, n_layers: c.nLayers, d_model: c.dModel,
             n_heads: c.nHeads, d_head: c.dHead, d_mlp: c.dMLP, n_ctx: c.nContext, d_vocab: c.vocabSize,
-            attn_only: c.attnOnly, normalization: c.layerNormEpsilon.map { "LayerNorm (eps \($0))" } ?? "none",
+            attn_only: c.attnOnly, normalization: c.layerNormEpsilon.map { "LayerNorm (eps \($0))" } ?? "no LayerNorm",
             activation: c.activation.rawValue, tied_embeddings: c.tiedEmbeddings, parameters: c.parameterCount,
             dtypes: model.weights.dtypeSummary,
             files: model.weights.files.map { .init(name: $0.url.lastPathComponent, bytes: $0.size) },
