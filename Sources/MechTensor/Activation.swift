@@ -23,8 +23,17 @@ public enum Activation: String, Sendable, CaseIterable {
         return y
     }
 
-    /// Applies the activation in place over raw memory.
+    /// Applies the activation in place over raw memory (split across cores for large inputs).
     public func apply(inPlace p: UnsafeMutablePointer<Float>, count: Int) {
+        let chunk = 1 << 15
+        let chunks = (count + chunk - 1) / chunk
+        Parallel.forEach(0..<chunks, minimumWorkPerItem: chunk) { c in
+            let start = c * chunk
+            applySerial(p + start, count: min(chunk, count - start))
+        }
+    }
+
+    private func applySerial(_ p: UnsafeMutablePointer<Float>, count: Int) {
         typealias Vec = VectorMath.Vec
         switch self {
         case .relu:

@@ -7,7 +7,8 @@ public enum CausalSoftmax {
         precondition(scores.rank == 3 && scores.shape[1] == scores.shape[2], "scores must be [head, q, k]")
         let heads = scores.shape[0], t = scores.shape[1]
         let pattern = Tensor(zeros: scores.shape)
-        for h in 0..<heads {
+        // Heads are independent: split them across cores when there is enough work.
+        Parallel.forEach(0..<heads, minimumWorkPerItem: t * t) { h in
             for q in 0..<t {
                 let s = scores.pointer + (h * t + q) * t
                 let p = pattern.pointer + (h * t + q) * t

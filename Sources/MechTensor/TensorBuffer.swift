@@ -8,8 +8,7 @@ public final class TensorBuffer: @unchecked Sendable {
 
     /// A new owned buffer of `count` floats, zero-filled unless `zeroed` is false.
     public init(count: Int, zeroed: Bool = true) {
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride,
-                                                   alignment: 64)
+        let raw = BufferPool.shared.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride)
         pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
         if zeroed { pointer.initialize(repeating: 0, count: max(count, 1)) }
         self.count = count
@@ -29,6 +28,8 @@ public final class TensorBuffer: @unchecked Sendable {
     public var isBorrowed: Bool { !owned }
 
     deinit {
-        if owned { UnsafeMutableRawPointer(pointer).deallocate() }
+        if owned {
+            BufferPool.shared.release(UnsafeMutableRawPointer(pointer), byteCount: max(count, 1) * MemoryLayout<Float>.stride)
+        }
     }
 }
