@@ -13,6 +13,8 @@ public struct ForwardResult: @unchecked Sendable {
 public final class Transformer: @unchecked Sendable {
     public let config: TransformerConfig
     public let weights: TransformerWeights
+    /// Query rows per attention product: skips the masked upper triangle at a block's granularity.
+    static let queryBlock = 128
 
     public init(config: TransformerConfig, weights: TransformerWeights) {
         self.config = config
@@ -117,23 +119,30 @@ public final class Transformer: @unchecked Sendable {
         let k = pass.hook(.k(l), project(1))
         let v = pass.hook(.v(l), project(2))
 
-        // scores [head, query, key] = q_h · k_hᵀ / √d_head
+        // scores [head, query, key] = q_h · k_hᵀ / √d_head, in blocks of queries so the masked
+        // (future) half is never computed; CausalSoftmax fills it with −∞.
         let scores = Tensor(uninitialized: [heads, t, t])
         let scaleFactor = 1 / Float(dh).squareRoot()
         for h in 0..<heads {
-            BLAS.gemm(transposeB: true, m: t, n: t, k: dh, alpha: scaleFactor,
-                      a: q.pointer + h * dh, lda: d, b: k.pointer + h * dh, ldb: d,
-                      c: scores.pointer + h * t * t, ldc: t)
+            for q0 in stride(from: 0, to: t, by: Self.queryBlock) {
+                let q1 = min(q0 + Self.queryBlock, t)
+                BLAS.gemm(transposeB: true, m: q1 - q0, n: q1, k: dh, alpha: scaleFactor,
+                          a: q.pointer + q0 * d + h * dh, lda: d, b: k.pointer + h * dh, ldb: d,
+                          c: scores.pointer + (h * t + q0) * t, ldc: t)
+            }
         }
         let pattern = CausalSoftmax.apply(scores: scores)                // masks scores to −∞ in place
         pass.hook(.attnScores(l), scores)
         let finalPattern = pass.hook(.pattern(l), pattern)               // [head, query, key]
 
-        // z [pos, head, d_head] = pattern_h · v_h
+        // z [pos, head, d_head] = pattern_h · v_h (each query block reads only keys up to its end)
         let z = Tensor(uninitialized: [t, heads, dh])
         for h in 0..<heads {
-            BLAS.gemm(m: t, n: dh, k: t, a: finalPattern.pointer + h * t * t, lda: t,
-                      b: v.pointer + h * dh, ldb: d, c: z.pointer + h * dh, ldc: d)
+            for q0 in stride(from: 0, to: t, by: Self.queryBlock) {
+                let q1 = min(q0 + Self.queryBlock, t)
+                BLAS.gemm(m: q1 - q0, n: dh, k: q1, a: finalPattern.pointer + (h * t + q0) * t, lda: t,
+                          b: v.pointer + h * dh, ldb: d, c: z.pointer + q0 * d + h * dh, ldc: d)
+            }
         }
         let zHooked = pass.hook(.z(l), z)
         return zHooked.reshaped([t, d]).linear(weight: w.attnOut, bias: w.attnOutBias)  // [pos, d_model]
