@@ -34,7 +34,11 @@ struct InfoCommand: ParsableCommand {
     }
 
     func run() throws {
-        let model = try modelOptions.open()
+        let opened = try modelOptions.openAny()
+        guard case .transformer(let model) = opened else {
+            if case .toySuperposition(let toy) = opened { try ToyModelReport.info(toy, json: json) }
+            return
+        }
         let c = model.config
         let report = Report(
             folder: model.folder.path, model_type: c.modelType, n_layers: c.nLayers, d_model: c.dModel,

@@ -7,9 +7,19 @@ struct ModelOptions: ParsableArguments {
     @Argument(help: "Model folder or Hugging Face hub id in the local cache (default: the induction sample).")
     var model: String?
 
-    /// Opens the model, or the bundled sample when none was named.
+    /// Opens the transformer named, or the bundled sample when none was named.
     func open() throws -> LoadedModel {
-        try LoadedModel.open(try resolvedSpec())
+        switch try openAny() {
+        case .transformer(let model): return model
+        case .toySuperposition(let toy):
+            throw CLIError("\(toy.folder.path) is a toy superposition model, not a transformer: "
+                           + "use 'mechscope info', 'mechscope run' or 'mechscope features' on it")
+        }
+    }
+
+    /// Opens whatever kind of model the folder holds.
+    func openAny() throws -> AnyModel {
+        try AnyModel.open(try resolvedSpec())
     }
 
     func resolvedSpec() throws -> String {
@@ -32,10 +42,12 @@ struct PromptOptions: ParsableArguments {
     var prependBOS = false
 
     /// The prompt given, or the model folder's first ready prompt (prompts.txt).
-    func text(for model: LoadedModel) throws -> String {
+    func text(for model: LoadedModel) throws -> String { try text(forFolder: model.folder) }
+
+    func text(forFolder folder: URL) throws -> String {
         if let prompt { return prompt }
-        if let ready = BundledSamples.readyPrompts(in: model.folder).first { return ready }
-        throw CLIError("give a prompt with --prompt TEXT (\(model.folder.lastPathComponent) has no prompts.txt)")
+        if let ready = BundledSamples.readyPrompts(in: folder).first { return ready }
+        throw CLIError("give a prompt with --prompt TEXT (\(folder.lastPathComponent) has no prompts.txt)")
     }
 }
 

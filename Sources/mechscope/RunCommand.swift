@@ -27,7 +27,13 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
-        let model = try modelOptions.open()
+        let opened = try modelOptions.openAny()
+        guard case .transformer(let model) = opened else {
+            if case .toySuperposition(let toy) = opened {
+                try ToyModelReport.run(toy, input: try promptOptions.text(forFolder: toy.folder), json: json)
+            }
+            return
+        }
         let prompt = try promptOptions.text(for: model)
         let ids = try model.tokenize(prompt, prependBOS: promptOptions.prependBOS)
         let result = try model.transformer.run(ids, caching: .none)

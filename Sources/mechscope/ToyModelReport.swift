@@ -1,0 +1,67 @@
+import Foundation
+import MechAnalysis
+import MechModels
+
+/// What `info`, `run` and `features` print for a toy superposition model.
+enum ToyModelReport {
+    struct Info: Encodable {
+        var folder: String
+        var model_type: String
+        var n_features: Int
+        var n_hidden: Int
+        var feature_probability: Double?
+        var represented_features: Int
+        var frobenius_norm_squared: Float
+    }
+
+    static func info(_ toy: ToySuperpositionModel, json: Bool) throws {
+        let g = SuperpositionGeometry(toy)
+        let info = Info(folder: toy.folder.path, model_type: ToySuperpositionModel.modelType, n_features: toy.nFeatures,
+                        n_hidden: toy.nHidden, feature_probability: toy.featureProbability,
+                        represented_features: g.representedCount(), frobenius_norm_squared: g.frobeniusNormSquared)
+        if json { try JSONOutput.print(info); return }
+        print("""
+        model      \(info.folder)
+        type       toy superposition (ReLU output model): \(toy.nFeatures) features in \(toy.nHidden) dimensions
+        sparsity   feature probability \(toy.featureProbability.map { String($0) } ?? "unknown")
+        geometry   \(info.represented_features) features with ‖W_i‖ > 0.5; Σ‖W_i‖² = \(String(format: "%.3f", g.frobeniusNormSquared)) \
+        (> \(toy.nHidden) only in superposition)
+        """)
+    }
+
+    struct RunReport: Encodable { var input: [Float]; var hidden: [Float]; var output: [Float] }
+
+    static func run(_ toy: ToySuperpositionModel, input text: String, json: Bool) throws {
+        let x = try toy.parseInput(text)
+        let (h, out) = toy.run(x)
+        let report = RunReport(input: x.scalars, hidden: h.scalars, output: out.scalars)
+        if json { try JSONOutput.print(report); return }
+        print("hidden  " + report.hidden.map { String(format: "%+.3f", $0) }.joined(separator: " "))
+        print("feature   input  output")
+        for i in 0..<toy.nFeatures where report.input[i] != 0 || report.output[i] > 0.01 {
+            print(String(format: "%7d  %6.3f  %6.3f", i, report.input[i], report.output[i]))
+        }
+    }
+
+    struct FeatureRow: Encodable {
+        var feature: Int; var importance: Double?; var norm: Float; var interference: Float
+        var dimensionality: Float; var bias: Float
+    }
+
+    static func features(_ toy: ToySuperpositionModel, json: Bool) throws {
+        let g = SuperpositionGeometry(toy)
+        let rows = g.features.map {
+            FeatureRow(feature: $0.index, importance: $0.importance, norm: $0.norm, interference: $0.interference,
+                       dimensionality: $0.dimensionality, bias: $0.bias)
+        }
+        if json { try JSONOutput.print(rows); return }
+        print("\(g.representedCount()) of \(toy.nFeatures) features represented (‖W_i‖ > 0.5) in \(toy.nHidden) dimensions; "
+              + String(format: "Σ‖W_i‖² = %.3f", g.frobeniusNormSquared))
+        print("feature  importance   ‖W_i‖   interference  dimensionality    bias")
+        for r in rows {
+            let bar = String(repeating: "█", count: Int((r.norm * 10).rounded()))
+            print(String(format: "%7d  %10.4f  %6.3f  %12.3f  %14.3f  %+6.3f  ", r.feature, r.importance ?? .nan,
+                         r.norm, r.interference, r.dimensionality, r.bias) + bar)
+        }
+    }
+}
