@@ -23,7 +23,7 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible, Localized
     case unsupportedPreTokenizer(path: String, type: String)
     /// The tokenizer uses a decoder Mechscope does not implement.
     case unsupportedDecoder(path: String, type: String)
-    /// The tokenizer uses a model option that would change results and is not implemented.
+    /// The tokenizer uses a model option that would change results and Mechscope does not support.
     case unsupportedOption(path: String, option: String)
     /// A WordLevel tokenizer met a word outside its vocabulary and its `unk_token` is not in the vocabulary either.
     case wordNotInVocabulary(word: String, unknownToken: String)

@@ -1,6 +1,6 @@
 /// Interprets a parsed `tokenizer.json` (Hugging Face `tokenizers` format) as tokenizer components.
 ///
-/// Anything that would change token boundaries and is not implemented is rejected with an error
+/// Anything that would change token boundaries and is unsupported is rejected with an error
 /// naming it; `truncation`, `padding` and `post_processor` do not affect `encode` here and are ignored.
 struct TokenizerJSONReader {
     /// The file's path, for error messages.
