@@ -33,7 +33,8 @@ public struct JSONConfig: Sendable {
         guard case .object(let members) = root else {
             throw FormatError.notAJSONObject(path: url.path, found: root.typeName)
         }
-        self.init(values: members, url: url, keyPath: "")
+        // Parsed with duplicate keys rejected, so the dictionary view cannot merge two members.
+        self.init(values: members.dictionary, url: url, keyPath: "")
     }
 
     /// Wraps an already-parsed object (e.g. a nested section).

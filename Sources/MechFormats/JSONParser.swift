@@ -1,44 +1,54 @@
 import Foundation
 
-/// Why a byte sequence is not valid JSON, and the byte offset where parsing stopped.
-public struct JSONSyntaxError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// Byte offset in the parsed input where the problem was found.
-    public let offset: Int
-    /// What is wrong, e.g. `duplicate key "a"`.
-    public let message: String
-
-    public var description: String { "\(message) at byte \(offset)" }
-}
-
-/// A strict RFC 8259 JSON parser (no trailing commas, no comments, no duplicate keys, valid UTF-8),
-/// used for safetensors headers and config files where leniency would hide corrupt input.
+/// The one strict RFC 8259 JSON parser (no trailing commas, no comments, no leading zeros, no
+/// unescaped control characters, no non-finite numbers, valid UTF-8, bounded nesting), used for
+/// safetensors headers, config files and tokenizer files, where leniency would hide corrupt input.
+///
+/// Strings are kept exactly as written and objects keep every member in file order (`JSONObject`).
+/// Reads through an unsafe buffer, valid for the duration of `parse`, because multi-megabyte
+/// tokenizer vocabularies must load quickly.
 public struct JSONParser {
     /// Nesting deeper than this is rejected so hostile input cannot exhaust the stack.
-    public static let maximumDepth = 512
+    public static let maximumDepth = 256
 
-    private let bytes: UnsafeRawBufferPointer
+    /// What to do when one object names the same key twice.
+    public enum DuplicateKeys: Sendable {
+        /// A repeated key is a syntax error. Keys count as repeated when Swift's `String ==` says so
+        /// (canonically equivalent), because configs and safetensors headers are read as
+        /// `[String: …]` and one member must never silently hide another. The default.
+        case reject
+        /// Every member is kept in file order and exact lookups return the last one, as Hugging
+        /// Face's `tokenizers` does (it loads files with repeated vocabulary keys, last id winning).
+        case keepAll
+    }
+
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private let rejectsDuplicateKeys: Bool
     private var position = 0
     private var depth = 0
 
-    private init(bytes: UnsafeRawBufferPointer) {
+    private init(bytes: UnsafeBufferPointer<UInt8>, duplicateKeys: DuplicateKeys) {
         self.bytes = bytes
+        self.rejectsDuplicateKeys = duplicateKeys == .reject
     }
 
     /// Parses exactly one JSON value from `bytes`; only whitespace may follow it.
-    public static func parse(_ bytes: UnsafeRawBufferPointer) throws -> JSONValue {
-        var parser = JSONParser(bytes: bytes)
-        parser.skipWhitespace()
-        let value = try parser.parseValue()
-        parser.skipWhitespace()
-        guard parser.position == bytes.count else {
-            throw JSONSyntaxError(offset: parser.position, message: "unexpected data after the JSON value")
+    public static func parse(_ bytes: UnsafeRawBufferPointer, duplicateKeys: DuplicateKeys = .reject) throws -> JSONValue {
+        try bytes.withMemoryRebound(to: UInt8.self) { buffer in
+            var parser = JSONParser(bytes: buffer, duplicateKeys: duplicateKeys)
+            parser.skipWhitespace()
+            let value = try parser.parseValue()
+            parser.skipWhitespace()
+            guard parser.position == buffer.count else {
+                throw parser.fail("unexpected data after the JSON value")
+            }
+            return value
         }
-        return value
     }
 
     /// Parses exactly one JSON value from `data`.
-    public static func parse(_ data: Data) throws -> JSONValue {
-        try data.withUnsafeBytes { try parse($0) }
+    public static func parse(_ data: Data, duplicateKeys: DuplicateKeys = .reject) throws -> JSONValue {
+        try data.withUnsafeBytes { try parse($0, duplicateKeys: duplicateKeys) }
     }
 
     // MARK: - Grammar
@@ -59,31 +69,32 @@ public struct JSONParser {
 
     private mutating func parseObject() throws -> JSONValue {
         try enterContainer()
+        defer { depth -= 1 }
         position += 1  // {
-        var members: [String: JSONValue] = [:]
+        var members: [JSONObject.Member] = []
+        var seenKeys: Set<String> = []
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
             position += 1
-            depth -= 1
-            return .object(members)
+            return .object(JSONObject(members: members))
         }
         while true {
             skipWhitespace()
             guard peek() == UInt8(ascii: "\"") else { throw fail("expected a string key") }
             let keyOffset = position
             let key = try parseString()
+            if rejectsDuplicateKeys, !seenKeys.insert(key).inserted {
+                throw JSONSyntaxError(offset: keyOffset, message: "duplicate key \"\(key)\"")
+            }
             skipWhitespace()
             guard peek() == UInt8(ascii: ":") else { throw fail("expected ':' after key \"\(key)\"") }
             position += 1
             skipWhitespace()
-            let value = try parseValue()
-            guard members.updateValue(value, forKey: key) == nil else {
-                throw JSONSyntaxError(offset: keyOffset, message: "duplicate key \"\(key)\"")
-            }
+            members.append((key: key, value: try parseValue()))
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","): position += 1
-            case UInt8(ascii: "}"): position += 1; depth -= 1; return .object(members)
+            case UInt8(ascii: "}"): position += 1; return .object(JSONObject(members: members))
             default: throw fail("expected ',' or '}' in object")
             }
         }
@@ -91,12 +102,12 @@ public struct JSONParser {
 
     private mutating func parseArray() throws -> JSONValue {
         try enterContainer()
+        defer { depth -= 1 }
         position += 1  // [
         var elements: [JSONValue] = []
         skipWhitespace()
         if peek() == UInt8(ascii: "]") {
             position += 1
-            depth -= 1
             return .array(elements)
         }
         while true {
@@ -105,45 +116,61 @@ public struct JSONParser {
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","): position += 1
-            case UInt8(ascii: "]"): position += 1; depth -= 1; return .array(elements)
+            case UInt8(ascii: "]"): position += 1; return .array(elements)
             default: throw fail("expected ',' or ']' in array")
             }
         }
     }
 
+    /// A string's text. Runs without escapes are validated in place; only strings with escapes
+    /// are copied into a scratch buffer.
     private mutating func parseString() throws -> String {
         let start = position
         position += 1  // opening quote
         var decoded: [UInt8] = []
+        var hasEscapes = false
         var runStart = position
         while true {
             guard position < bytes.count else {
                 throw JSONSyntaxError(offset: start, message: "unterminated string")
             }
             let byte = bytes[position]
-            if byte == UInt8(ascii: "\"") {
-                decoded.append(contentsOf: bytes[runStart..<position])
-                position += 1
-                break
-            }
+            if byte == UInt8(ascii: "\"") { break }
             if byte < 0x20 { throw fail("control character \(describe(byte)) inside a string") }
             if byte == UInt8(ascii: "\\") {
-                decoded.append(contentsOf: bytes[runStart..<position])
+                decoded.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<position]))
                 try parseEscape(into: &decoded)
+                hasEscapes = true
                 runStart = position
             } else {
                 position += 1
             }
         }
-        guard let string = String(validating: decoded, as: UTF8.self) else {
-            throw JSONSyntaxError(offset: start, message: "string is not valid UTF-8")
-        }
-        return string
+        let tail = UnsafeBufferPointer(rebasing: bytes[runStart..<position])
+        position += 1  // closing quote
+        if !hasEscapes { return try validated(tail, start: start) }
+        decoded.append(contentsOf: tail)
+        return try decoded.withUnsafeBufferPointer { try validated($0, start: start) }
     }
 
+    /// `raw` as a String, or an error if it is not valid UTF-8 (decoding would have repaired it).
+    /// Decoding and comparing is faster here than `String(validating:)`, which matters for vocabularies.
+    private func validated(_ raw: UnsafeBufferPointer<UInt8>, start: Int) throws -> String {
+        var text = String(decoding: raw, as: UTF8.self)
+        let same = text.withUTF8 { decoded in
+            guard decoded.count == raw.count else { return false }
+            guard let left = decoded.baseAddress, let right = raw.baseAddress else { return true }
+            return memcmp(left, right, raw.count) == 0
+        }
+        guard same else { throw JSONSyntaxError(offset: start, message: "string is not valid UTF-8") }
+        return text
+    }
+
+    /// Decodes one escape; its errors point at the backslash that starts it.
     private mutating func parseEscape(into out: inout [UInt8]) throws {
+        let escapeStart = position
         position += 1  // backslash
-        guard position < bytes.count else { throw fail("unterminated escape") }
+        guard position < bytes.count else { throw fail("unterminated escape", at: escapeStart) }
         let code = bytes[position]
         position += 1
         switch code {
@@ -156,29 +183,30 @@ public struct JSONParser {
         case UInt8(ascii: "r"): out.append(0x0D)
         case UInt8(ascii: "t"): out.append(0x09)
         case UInt8(ascii: "u"):
-            var scalar = try parseHex4()
+            var scalar = try parseHex4(escapeStart: escapeStart)
             if (0xD800...0xDBFF).contains(scalar) {
                 guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
                       bytes[position + 1] == UInt8(ascii: "u") else {
-                    throw fail("unpaired UTF-16 surrogate in \\u escape")
+                    throw fail("unpaired UTF-16 surrogate in \\u escape", at: escapeStart)
                 }
                 position += 2
-                let low = try parseHex4()
-                guard (0xDC00...0xDFFF).contains(low) else { throw fail("invalid UTF-16 low surrogate") }
+                let low = try parseHex4(escapeStart: escapeStart)
+                guard (0xDC00...0xDFFF).contains(low) else {
+                    throw fail("invalid UTF-16 low surrogate", at: escapeStart)
+                }
                 scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
             } else if (0xDC00...0xDFFF).contains(scalar) {
-                throw fail("unpaired UTF-16 surrogate in \\u escape")
+                throw fail("unpaired UTF-16 surrogate in \\u escape", at: escapeStart)
             }
-            guard let unicode = Unicode.Scalar(scalar) else { throw fail("invalid \\u escape") }
-            out.append(contentsOf: Array(String(Character(unicode)).utf8))
+            guard let unicode = Unicode.Scalar(scalar) else { throw fail("invalid \\u escape", at: escapeStart) }
+            UTF8.encode(unicode) { out.append($0) }
         default:
-            position -= 1
-            throw fail("invalid escape \\\(describe(code))")
+            throw fail("invalid escape \\\(describe(code))", at: escapeStart)
         }
     }
 
-    private mutating func parseHex4() throws -> UInt32 {
-        guard position + 4 <= bytes.count else { throw fail("truncated \\u escape") }
+    private mutating func parseHex4(escapeStart: Int) throws -> UInt32 {
+        guard position + 4 <= bytes.count else { throw fail("truncated \\u escape", at: escapeStart) }
         var value: UInt32 = 0
         for _ in 0..<4 {
             let byte = bytes[position]
@@ -187,7 +215,7 @@ public struct JSONParser {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
             case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
             case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
-            default: throw fail("invalid hex digit \(describe(byte)) in \\u escape")
+            default: throw fail("invalid hex digit \(describe(byte)) in \\u escape", at: escapeStart)
             }
             value = value << 4 | digit
             position += 1
@@ -195,17 +223,30 @@ public struct JSONParser {
         return value
     }
 
+    /// A number: `.integer` when written without fraction or exponent and within `Int`, accumulated
+    /// while scanning (token ids are most of a vocabulary file); otherwise a finite `.number`.
     private mutating func parseNumber() throws -> JSONValue {
         let start = position
-        var isInteger = true
-        if peek() == UInt8(ascii: "-") { position += 1 }
+        let isNegative = bytes[position] == UInt8(ascii: "-")
+        if isNegative { position += 1 }
         guard let first = peek(), isDigit(first) else { throw fail("expected a digit") }
+        var integer = 0
+        var fitsInInt = true
         if first == UInt8(ascii: "0") {
             position += 1
             if let next = peek(), isDigit(next) { throw fail("leading zero in number") }
         } else {
-            skipDigits()
+            while let byte = peek(), isDigit(byte) {
+                let digit = Int(byte &- UInt8(ascii: "0"))
+                let (scaled, scaleOverflow) = integer.multipliedReportingOverflow(by: 10)
+                let (next, addOverflow) = isNegative
+                    ? scaled.subtractingReportingOverflow(digit) : scaled.addingReportingOverflow(digit)
+                fitsInInt = fitsInInt && !scaleOverflow && !addOverflow
+                integer = next
+                position += 1
+            }
         }
+        var isInteger = true
         if peek() == UInt8(ascii: ".") {
             isInteger = false
             position += 1
@@ -219,8 +260,8 @@ public struct JSONParser {
             guard let d = peek(), isDigit(d) else { throw fail("expected a digit in exponent") }
             skipDigits()
         }
-        let text = String(decoding: bytes[start..<position], as: UTF8.self)
-        if isInteger, let integer = Int(text) { return .integer(integer) }
+        if isInteger && fitsInInt { return .integer(integer) }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
         guard let double = Double(text), double.isFinite else {
             throw JSONSyntaxError(offset: start, message: "number \(text) is out of range")
         }
@@ -230,15 +271,16 @@ public struct JSONParser {
     // MARK: - Scanning
 
     private mutating func enterContainer() throws {
-        depth += 1
-        guard depth <= JSONParser.maximumDepth else {
+        guard depth < JSONParser.maximumDepth else {
             throw fail("nesting deeper than \(JSONParser.maximumDepth) levels")
         }
+        depth += 1
     }
 
-    private mutating func expectLiteral(_ literal: String) throws {
-        for expected in literal.utf8 {
-            guard position < bytes.count, bytes[position] == expected else {
+    private mutating func expectLiteral(_ literal: StaticString) throws {
+        let expected = UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
+        for byte in expected {
+            guard position < bytes.count, bytes[position] == byte else {
                 throw fail("invalid literal (expected \(literal))")
             }
             position += 1
@@ -270,7 +312,7 @@ public struct JSONParser {
         (0x21...0x7E).contains(byte) ? "'\(Character(Unicode.Scalar(byte)))'" : String(format: "0x%02X", byte)
     }
 
-    private func fail(_ message: String) -> JSONSyntaxError {
-        JSONSyntaxError(offset: position, message: message)
+    private func fail(_ message: String, at offset: Int? = nil) -> JSONSyntaxError {
+        JSONSyntaxError(offset: offset ?? position, message: message)
     }
 }

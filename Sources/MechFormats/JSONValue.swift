@@ -1,5 +1,6 @@
-/// A parsed JSON value, kept exact: integers stay `Int` (tensor offsets and config sizes must not
-/// pass through `Double`), and objects reject duplicate keys instead of silently keeping one.
+/// A parsed JSON value, kept exact: integers stay `Int` (tensor offsets, config sizes and token ids
+/// must not pass through `Double`), strings keep their exact scalars, and objects keep every member
+/// in file order (`JSONObject`) so tokenizer vocabularies are never merged or reordered.
 public enum JSONValue: Equatable, Sendable {
     case null
     case bool(Bool)
@@ -7,7 +8,7 @@ public enum JSONValue: Equatable, Sendable {
     case number(Double)
     case string(String)
     case array([JSONValue])
-    case object([String: JSONValue])
+    case object(JSONObject)
 
     /// A short name of this value's JSON type, for "expected X, found Y" error messages.
     public var typeName: String {
@@ -20,6 +21,12 @@ public enum JSONValue: Equatable, Sendable {
         case .array: return "array"
         case .object: return "object"
         }
+    }
+
+    /// Whether the value is JSON `null` (optional settings treat it like an absent key).
+    public var isNull: Bool {
+        if case .null = self { return true }
+        return false
     }
 
     /// The value as an `Int` when it is an integer, or a number with an exactly integral value
@@ -61,9 +68,20 @@ public enum JSONValue: Equatable, Sendable {
         return nil
     }
 
-    /// The members when the value is an object.
-    public var objectValue: [String: JSONValue]? {
+    /// The members, in file order with exact keys, when the value is an object.
+    public var objectMembers: JSONObject? {
         if case .object(let o) = self { return o }
         return nil
+    }
+
+    /// The members as a dictionary when the value is an object; canonically equivalent keys collapse
+    /// (see `JSONObject.dictionary`), so use `objectMembers` where exact keys matter.
+    public var objectValue: [String: JSONValue]? {
+        objectMembers?.dictionary
+    }
+
+    /// The value of member `key` (exact UTF-8 match, the last one if it repeats); nil for non-objects.
+    public subscript(key: String) -> JSONValue? {
+        objectMembers?[key]
     }
 }

@@ -48,7 +48,7 @@ struct TokenizerConfigFile: Sendable {
     }
 
     /// `"<s>"` or `{"content": "<s>", ...}`; nil when absent or null.
-    private static func tokenName(_ value: TokenizerJSONValue?, key: String, path: String) throws -> String? {
+    private static func tokenName(_ value: JSONValue?, key: String, path: String) throws -> String? {
         guard let value, !value.isNull else { return nil }
         if let text = value.stringValue { return text }
         if let content = value["content"]?.stringValue { return content }

@@ -7,22 +7,29 @@ enum TokenizerFileReading {
         return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && !isDirectory.boolValue
     }
 
-    static func bytes(of url: URL) throws -> [UInt8] {
+    static func contents(of url: URL) throws -> Data {
         do {
-            return [UInt8](try Data(contentsOf: url))
+            return try Data(contentsOf: url)
         } catch {
             let reason = (error as NSError).localizedFailureReason ?? error.localizedDescription
             throw TokenizerError.unreadableFile(path: url.path, reason: reason)
         }
     }
 
-    static func json(at url: URL) throws -> TokenizerJSONValue {
-        try TokenizerJSONParser.parse(try bytes(of: url), path: url.path)
+    /// The file parsed as JSON with exact keys, every member kept in file order and repeated keys
+    /// allowed (lookups see the last), as Hugging Face's `tokenizers` reads them.
+    static func json(at url: URL) throws -> JSONValue {
+        let data = try contents(of: url)
+        do {
+            return try JSONParser.parse(data, duplicateKeys: .keepAll)
+        } catch let error as JSONSyntaxError {
+            throw TokenizerError.malformedJSON(path: url.path, byteOffset: error.offset, problem: error.message)
+        }
     }
 
     /// A file as UTF-8 text; invalid UTF-8 is an error naming the file.
     static func text(of url: URL) throws -> String {
-        let raw = try bytes(of: url)
+        let raw = try contents(of: url)
         let text = String(decoding: raw, as: UTF8.self)
         guard text.utf8.elementsEqual(raw) else {
             throw TokenizerError.invalidContent(path: url.path, problem: "file is not valid UTF-8")

@@ -6,7 +6,7 @@ struct TokenizerJSONReader {
     /// The file's path, for error messages.
     let path: String
 
-    func components(from root: TokenizerJSONValue) throws -> TokenizerComponents {
+    func components(from root: JSONValue) throws -> TokenizerComponents {
         guard root.objectMembers != nil else { throw invalid("top level must be an object, found \(root.typeName)") }
         guard let modelValue = root["model"], modelValue.objectMembers != nil else {
             throw invalid("missing \"model\" object")
@@ -24,12 +24,12 @@ struct TokenizerJSONReader {
         .invalidContent(path: path, problem: problem)
     }
 
-    private func typeName(of value: TokenizerJSONValue, in section: String) throws -> String {
+    private func typeName(of value: JSONValue, in section: String) throws -> String {
         guard let type = value["type"]?.stringValue else { throw invalid("\(section) has no \"type\" string") }
         return type
     }
 
-    private func bool(_ value: TokenizerJSONValue, _ key: String, default fallback: Bool?, in section: String) throws -> Bool {
+    private func bool(_ value: JSONValue, _ key: String, default fallback: Bool?, in section: String) throws -> Bool {
         guard let member = value[key], !member.isNull else {
             guard let fallback else { throw invalid("\(section) is missing boolean \"\(key)\"") }
             return fallback
@@ -38,7 +38,7 @@ struct TokenizerJSONReader {
         return flag
     }
 
-    private func optionalString(_ value: TokenizerJSONValue, _ key: String, in section: String) throws -> String? {
+    private func optionalString(_ value: JSONValue, _ key: String, in section: String) throws -> String? {
         guard let member = value[key], !member.isNull else { return nil }
         guard let text = member.stringValue else { throw invalid("\(section).\(key) must be a string, found \(member.typeName)") }
         return text
@@ -46,7 +46,7 @@ struct TokenizerJSONReader {
 
     // MARK: model
 
-    private func readModel(_ value: TokenizerJSONValue) throws -> TokenizerModel {
+    private func readModel(_ value: JSONValue) throws -> TokenizerModel {
         // Files from early `tokenizers` versions may omit the model type; merges identify BPE.
         let type = value["type"] == nil && value["merges"] != nil ? "BPE" : try typeName(of: value, in: "model")
         switch type {
@@ -61,7 +61,7 @@ struct TokenizerJSONReader {
         }
     }
 
-    private func readBPE(_ value: TokenizerJSONValue) throws -> BPEModel {
+    private func readBPE(_ value: JSONValue) throws -> BPEModel {
         if let dropout = value["dropout"], !dropout.isNull {
             guard let probability = dropout.doubleValue else { throw invalid("model.dropout must be a number or null") }
             if probability > 0 {
@@ -82,13 +82,13 @@ struct TokenizerJSONReader {
     }
 
     /// A `{"token": id, ...}` object. A repeated key keeps its last id, as Hugging Face's hash map does.
-    func readVocabulary(_ value: TokenizerJSONValue?, section: String) throws -> [ExactText: Int] {
+    func readVocabulary(_ value: JSONValue?, section: String) throws -> [ExactText: Int] {
         guard let members = value?.objectMembers else { throw invalid("\(section) must be an object of token: id") }
         var vocabulary: [ExactText: Int] = [:]
         vocabulary.reserveCapacity(members.count)
         for (token, idValue) in members {
             guard let id = idValue.intValue, id >= 0, id < Tokenizer.maximumTokenID else {
-                throw invalid("\(section) entry \"\(token)\" has id \(idValue.typeName == "number" ? "out of range" : "of type \(idValue.typeName)")")
+                throw invalid("\(section) entry \"\(token)\" has id \(idValue.doubleValue != nil ? "out of range" : "of type \(idValue.typeName)")")
             }
             vocabulary[ExactText(token)] = id
         }
@@ -96,7 +96,7 @@ struct TokenizerJSONReader {
     }
 
     /// Merges as `"a b"` strings (split on the single space) or as `["a", "b"]` pairs.
-    private func readMerges(_ value: TokenizerJSONValue) throws -> [(String, String)] {
+    private func readMerges(_ value: JSONValue) throws -> [(String, String)] {
         guard let items = value.arrayValue else { throw invalid("model.merges must be an array") }
         var merges: [(String, String)] = []
         merges.reserveCapacity(items.count)
@@ -126,7 +126,7 @@ struct TokenizerJSONReader {
 
     // MARK: normalizer, pre-tokenizer, decoder
 
-    private func readNormalizers(_ value: TokenizerJSONValue) throws -> [TokenizerNormalizer] {
+    private func readNormalizers(_ value: JSONValue) throws -> [TokenizerNormalizer] {
         if value.isNull { return [] }
         let type = try typeName(of: value, in: "normalizer")
         if type == "Sequence" {
@@ -139,7 +139,7 @@ struct TokenizerJSONReader {
         return [normalizer]
     }
 
-    private func readPreTokenizers(_ value: TokenizerJSONValue) throws -> [TokenizerPreTokenizer] {
+    private func readPreTokenizers(_ value: JSONValue) throws -> [TokenizerPreTokenizer] {
         if value.isNull { return [] }
         let type = try typeName(of: value, in: "pre_tokenizer")
         switch type {
@@ -160,7 +160,7 @@ struct TokenizerJSONReader {
         }
     }
 
-    private func readDecoder(_ value: TokenizerJSONValue) throws -> TokenizerDecoder {
+    private func readDecoder(_ value: JSONValue) throws -> TokenizerDecoder {
         if value.isNull { return .joinedWithSpace }
         let type = try typeName(of: value, in: "decoder")
         guard type == "ByteLevel" else { throw TokenizerError.unsupportedDecoder(path: path, type: type) }
@@ -171,7 +171,7 @@ struct TokenizerJSONReader {
 
     /// `added_tokens` entries. A token whose content is already in the model vocabulary takes the
     /// model's id, as Hugging Face does when it rebuilds the added vocabulary.
-    private func readAddedTokens(_ value: TokenizerJSONValue, model: TokenizerModel) throws -> [TokenizerAddedToken] {
+    private func readAddedTokens(_ value: JSONValue, model: TokenizerModel) throws -> [TokenizerAddedToken] {
         guard let items = value.arrayValue else { throw invalid("added_tokens must be an array") }
         return try items.enumerated().map { index, item in
             let section = "added_tokens[\(index)]"

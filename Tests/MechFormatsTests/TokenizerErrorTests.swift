@@ -59,8 +59,26 @@ final class TokenizerErrorTests: XCTestCase {
         }
         XCTAssertEqual(errorPath, path)
         XCTAssertEqual(offset, 25)
-        XCTAssertTrue(problem.contains("expected a quoted member name"), problem)
+        XCTAssertEqual(problem, "expected a string key")
         XCTAssertTrue(error.description.hasPrefix("\(path) is not valid JSON at byte 25"), error.description)
+    }
+
+    func testBadVocabularyIDsAreNamed() throws {
+        let cases = [(#"-1"#, "out of range"), (#"1e20"#, "out of range"), (#""x""#, "of type string"), (#"[0]"#, "of type array")]
+        for (id, problem) in cases {
+            let model = #"{"type":"WordLevel","vocab":{"a":0,"b":\#(id)},"unk_token":"a"}"#
+            let folder = try self.folder(with: "tokenizer.json", text: tokenizerJSON(model: model))
+            let path = folder.appendingPathComponent("tokenizer.json").path
+            XCTAssertEqual(loadError(folder), .invalidContent(path: path, problem: "model.vocab entry \"b\" has id \(problem)"))
+        }
+    }
+
+    func testRepeatedVocabularyKeyKeepsTheLastIDAsHuggingFaceDoes() throws {
+        let model = #"{"type":"WordLevel","vocab":{"a":0,"b":1,"a":2},"unk_token":"a"}"#
+        let folder = try self.folder(with: "tokenizer.json", text: tokenizerJSON(model: model))
+        let tokenizer = try Tokenizer(folder: folder)
+        XCTAssertEqual(tokenizer.id(of: "a"), 2)
+        XCTAssertEqual(tokenizer.id(of: "b"), 1)
     }
 
     func testTruncatedJSONIsMalformed() throws {

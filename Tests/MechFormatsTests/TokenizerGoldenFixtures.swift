@@ -10,7 +10,7 @@ enum TokenizerGoldenFixtures {
     static func folder(_ name: String) -> URL { directory.appendingPathComponent(name) }
 
     /// cases.json, parsed with the exact-string parser so expected texts keep their exact scalars.
-    static func cases() throws -> TokenizerJSONValue {
+    static func cases() throws -> JSONValue {
         try TokenizerFileReading.json(at: directory.appendingPathComponent("cases.json"))
     }
 
@@ -37,7 +37,7 @@ enum TokenizerGoldenFixtures {
     }
 }
 
-extension TokenizerJSONValue {
+extension JSONValue {
     /// Test helper: an array of integers.
     var intArray: [Int]? { arrayValue?.compactMap(\.intValue) }
     /// Test helper: an array of strings.

@@ -59,7 +59,7 @@ final class TokenizerScalarClassesTests: XCTestCase {
         XCTAssertEqual(TokenizerScalarClasses.gpt2Class("\u{10900}"), .letter)
     }
 
-    private func golden() throws -> TokenizerJSONValue {
+    private func golden() throws -> JSONValue {
         try TokenizerFileReading.json(at: TokenizerGoldenFixtures.directory.appendingPathComponent("scalar_classes.json"))
     }
 }

@@ -1,0 +1,9 @@
+/// Why a byte sequence is not valid JSON, and the byte offset where parsing stopped.
+public struct JSONSyntaxError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Byte offset in the parsed input where the problem was found (for a bad escape, its backslash).
+    public let offset: Int
+    /// What is wrong, e.g. `duplicate key "a"`.
+    public let message: String
+
+    public var description: String { "\(message) at byte \(offset)" }
+}
