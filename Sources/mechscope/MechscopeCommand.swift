@@ -10,6 +10,9 @@ struct MechscopeCommand: ParsableCommand {
         found in the local Hugging Face cache (never downloaded). Without MODEL, the bundled induction \
         sample (samples/induction-2l) is used.
         """,
-        subcommands: [InfoCommand.self, RunCommand.self, DumpCommand.self, BenchCommand.self, FeaturesCommand.self]
+        subcommands: [
+            InfoCommand.self, RunCommand.self, DumpCommand.self, BenchCommand.self, FeaturesCommand.self,
+            LogitLensCommand.self, DirectLogitAttributionCommand.self, LogitLensBenchCommand.self,
+        ]
     )
 }

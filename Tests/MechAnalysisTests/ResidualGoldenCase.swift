@@ -1,0 +1,124 @@
+import Foundation
+import MechModels
+import MechTensor
+import XCTest
+@testable import MechAnalysis
+
+/// One case recorded by Tests/golden/analysis/make_lens_goldens.py from TransformerLens 4 in
+/// compatibility mode, with the model run once here on the same tokens.
+struct ResidualGoldenCase {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("golden")
+
+    struct Reference: Decodable {
+        struct Stack: Decodable {
+            let labels: [String]
+            let raw: [[[Double]]]?
+            let recomputed: [[[Double]]]?
+            let cached_scale: [[[Double]]]?
+            let bias_labels: [String]?
+            let bias_cached_scale: [[[Double]]]?
+        }
+        struct Lens: Decodable {
+            let labels: [String]
+            let top_ids: [[[Int]]]
+            let top_probs: [[[Double]]]
+            let entropy: [[Double]]
+            let target_probs: [[Double]]
+            let target_ranks: [[Int]]
+        }
+        struct Attribution: Decodable {
+            let labels: [String]?
+            let answer: [[Double]]       // [position, entry]
+            let diff: [[Double]]
+        }
+        struct DLA: Decodable {
+            let component: Attribution
+            let head: Attribution
+            let attn_bias: Attribution
+            let neuron: Attribution
+        }
+        struct TopNeurons: Decodable {
+            let position: Int
+            let by_activation: [[Double]]   // [layer, neuron, value]
+            let by_dla: [[Double]]
+        }
+        struct Effect: Decodable {
+            let layer: Int
+            let neuron: Int
+            let effect: [Double]
+            let promoted: [Int]
+            let suppressed: [Int]
+        }
+        struct Neurons: Decodable {
+            let activations: [[[Double]]]   // [layer, position, d_mlp]
+            let top: [TopNeurons]
+            let effects: [Effect]
+        }
+        let prompt: String
+        let token_ids: [Int]
+        let positions: [Int]
+        let answer: Int
+        let wrong: Int
+        let top_k: Int
+        let accumulated: Stack
+        let decompose: Stack
+        let heads: Stack
+        let lens: Lens
+        let dla: DLA
+        let neurons: Neurons
+    }
+
+    let name: String
+    let reference: Reference
+    let model: LoadedModel
+    let weights: ProcessedWeights
+    let run: ForwardResult
+
+    static func modelFolder(_ model: String) -> URL { root.appendingPathComponent("models/\(model)") }
+
+    /// Every recorded case, each with its model opened and run on the recorded tokens.
+    static func all() throws -> [ResidualGoldenCase] {
+        var cases: [ResidualGoldenCase] = []
+        for modelName in ["gpt2-tiny-a", "gpt2-tiny-b"] {
+            let dir = root.appendingPathComponent("analysis/lens/\(modelName)")
+            let model = try LoadedModel(folder: modelFolder(modelName))
+            let weights = ProcessedWeights(model.transformer)
+            for file in try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() where file.hasSuffix(".json") {
+                let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: dir.appendingPathComponent(file)))
+                XCTAssertEqual(try model.tokenize(reference.prompt), reference.token_ids, "\(modelName)/\(file) tokens")
+                let run = try model.transformer.run(reference.token_ids)
+                cases.append(ResidualGoldenCase(name: "\(modelName)/\(file)", reference: reference, model: model,
+                                                weights: weights, run: run))
+            }
+        }
+        return cases
+    }
+}
+
+/// |actual − expected| ≤ rtol·|expected| + atol·max|expected| for every element (the atol term,
+/// relative to the array's own scale, keeps entries near zero from failing on float32 rounding).
+func assertResidualClose(_ actual: [Float], _ expected: [Double], rtol: Double = 1e-4, atol: Double = 1e-5,
+                 _ label: String, file: StaticString = #filePath, line: UInt = #line) {
+    guard actual.count == expected.count else {
+        XCTFail("\(label): \(actual.count) values vs reference \(expected.count)", file: file, line: line)
+        return
+    }
+    let scale = expected.map(abs).max() ?? 0
+    for (i, (a, b)) in zip(actual, expected).enumerated() {
+        let allowed = rtol * abs(b) + atol * scale
+        if !(abs(Double(a) - b) <= allowed) {
+            XCTFail("\(label)[\(i)]: \(a) vs reference \(b) (allowed \(allowed))", file: file, line: line)
+            return
+        }
+    }
+}
+
+extension ResidualStack {
+    /// The stack flattened in TransformerLens's [entry, position, d_model] order.
+    var flat: [Float] { values.scalars }
+}
+
+extension Array where Element == [[Double]] {
+    var flat: [Double] { flatMap { $0.flatMap { $0 } } }
+}
