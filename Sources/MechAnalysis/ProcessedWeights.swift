@@ -26,8 +26,8 @@ public struct ProcessedWeights: @unchecked Sendable {
     public let layers: [Layer]
     public let wU: Tensor                  // [d_model, d_vocab]
     public let bU: Tensor                  // [d_vocab]
-    /// The raw value biases, per layer [head, d_head]: what fold_value_biases moved into b_O
-    /// (needed to turn a cached raw hook_z into the processed model's z).
+    /// The value biases after ln_1 folding, per layer [head, d_head]: what fold_value_biases moved
+    /// into b_O, and what turns a cached raw hook_z into the processed model's z (z − b_V).
     public let rawValueBias: [Tensor]
 
     public init(_ model: Transformer) {
@@ -47,10 +47,11 @@ public struct ProcessedWeights: @unchecked Sendable {
             // Split c_attn [d, 3d] into per-head [head, d, d_head] blocks, folding ln_1 in.
             func split(_ part: Int) -> (Tensor, Tensor) {
                 let W = Tensor(uninitialized: [heads, d, dh]), bias = Tensor(uninitialized: [heads, dh])
+                let src = b.qkv.pointer, dst = W.pointer
                 for h in 0..<heads {
-                    for j in 0..<dh { bias[h, j] = b.qkvBias.pointer[part * d + h * dh + j] }
+                    (bias.pointer + h * dh).update(from: b.qkvBias.pointer + part * d + h * dh, count: dh)
                     for i in 0..<d {
-                        for j in 0..<dh { W[h, i, j] = b.qkv.pointer[i * 3 * d + part * d + h * dh + j] }
+                        (dst + (h * d + i) * dh).update(from: src + i * 3 * d + part * d + h * dh, count: dh)
                     }
                 }
                 if let ln = b.ln1 { Self.foldLayerNorm(into: W, bias: bias, ln: ln, blocks: heads, rows: d, cols: dh) }
@@ -88,8 +89,16 @@ public struct ProcessedWeights: @unchecked Sendable {
 
         // W_U [d, vocab] from the [vocab, d] unembedding; fold ln_final; centre over the vocabulary.
         let U = Tensor(uninitialized: [d, vocab])
-        let raw = w.unembedding
-        for v in 0..<vocab { for i in 0..<d { U.pointer[i * vocab + v] = raw.pointer[v * d + i] } }
+        let raw = w.unembedding.pointer, dst = U.pointer
+        // Transpose in tiles so both sides stay in cache.
+        let tile = 64
+        for v0 in stride(from: 0, to: vocab, by: tile) {
+            for i0 in stride(from: 0, to: d, by: tile) {
+                for v in v0..<min(v0 + tile, vocab) {
+                    for i in i0..<min(i0 + tile, d) { dst[i * vocab + v] = raw[v * d + i] }
+                }
+            }
+        }
         let bias = w.unembeddingBias?.copy() ?? Tensor(zeros: [vocab])
         if let ln = w.lnFinal { Self.foldLayerNorm(into: U.reshaped([1, d, vocab]), bias: bias, ln: ln, blocks: 1, rows: d, cols: vocab) }
         Self.centerRows(U)  // center_unembed: each d_model row of W_U centred over the vocabulary
