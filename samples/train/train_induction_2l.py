@@ -1,0 +1,381 @@
+"""Train a two-layer attention-only transformer (with LayerNorm) that forms induction heads.
+
+Text: the docstrings of CPython's standard library (every module, class and function docstring of
+the .py files under sysconfig's "stdlib" path, excluding site-packages and test folders) plus the
+Python Language Reference topics shipped in the standard library as pydoc_data.topics. A byte-level
+BPE tokenizer (GPT-2 style, vocab 2048, <|endoftext|> special token) is trained on that text first.
+
+Every training sequence is <|endoftext|> (as BOS) followed by 255 tokens of the token stream; in
+half of them a random earlier span (5..40 tokens) is copied to a random later place, so repeated
+spans are common and induction heads form quickly.
+
+Writes samples/induction-2l/{config.json, model.safetensors, tokenizer.json, prompts.txt, README.md}.
+Run from the repository root:  python samples/train/train_induction_2l.py
+"""
+
+import os
+
+os.environ["TOKENIZERS_PARALLELISM"] = "false"  # one thread, and a deterministic tokenizer build
+
+import ast
+import json
+import math
+import platform
+import sysconfig
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
+
+import head_detection
+from mechscope_transformer import MechscopeTransformer, make_config
+
+SEED = 0
+VOCAB_SIZE = 2048
+EOT = "<|endoftext|>"
+N_LAYER, N_HEAD, D_MODEL, N_POSITIONS = 2, 8, 128, 256
+BATCH = 16
+STEPS = 3000
+WARMUP = 100
+LR = 1e-3
+MIN_LR_FRACTION = 0.1
+WEIGHT_DECAY = 0.01
+REPEAT_PROBABILITY = 0.5
+REPEAT_MIN, REPEAT_MAX = 5, 40
+VALIDATION_FRACTION = 0.05
+EVAL_EVERY = 250
+EVAL_N, EVAL_BATCH = 100, 32  # repeated random sequences: BOS + 100 random tokens + the same 100
+
+OUT_DIR = Path(__file__).resolve().parent.parent / "induction-2l"
+EXCLUDED_FOLDERS = {"site-packages", "test", "tests", "idle_test", "__pycache__"}
+
+
+def stdlib_docstrings() -> list:
+    """Docstrings of the standard library's .py files, in sorted file order then ast.walk order."""
+    root = Path(sysconfig.get_paths()["stdlib"])
+    files = sorted(
+        path for path in root.rglob("*.py") if not EXCLUDED_FOLDERS & set(path.relative_to(root).parts)
+    )
+    documents = []
+    for path in files:
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+        except (SyntaxError, UnicodeDecodeError, ValueError):
+            continue  # a few files are deliberately invalid (e.g. lib2to3 test data)
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+                docstring = ast.get_docstring(node)
+                if docstring and len(docstring) >= 40:
+                    documents.append(docstring)
+    return documents
+
+
+def language_reference_topics() -> list:
+    from pydoc_data.topics import topics
+
+    return [topics[key] for key in sorted(topics)]
+
+
+def train_tokenizer(documents: list) -> Tokenizer:
+    tokenizer = Tokenizer(models.BPE())
+    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tokenizer.decoder = decoders.ByteLevel()
+    tokenizer.post_processor = processors.ByteLevel(trim_offsets=False)
+    trainer = trainers.BpeTrainer(
+        vocab_size=VOCAB_SIZE,
+        min_frequency=2,
+        special_tokens=[EOT],
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        show_progress=False,
+    )
+    tokenizer.train_from_iterator(documents, trainer=trainer)
+    return tokenizer
+
+
+def token_stream(tokenizer: Tokenizer, documents: list, eot: int) -> np.ndarray:
+    ids = []
+    for encoding in tokenizer.encode_batch(documents):
+        ids.append(eot)
+        ids.extend(encoding.ids)
+    return np.array(ids, dtype=np.int64)
+
+
+def sample_batch(rng: np.random.Generator, stream: np.ndarray, eot: int, repeat: bool = True) -> np.ndarray:
+    starts = rng.integers(0, len(stream) - N_POSITIONS, size=BATCH)
+    batch = np.stack([np.concatenate([[eot], stream[s : s + N_POSITIONS - 1]]) for s in starts])
+    if repeat:
+        for row in batch:
+            if rng.random() < REPEAT_PROBABILITY:
+                length = int(rng.integers(REPEAT_MIN, REPEAT_MAX + 1))
+                source = int(rng.integers(1, N_POSITIONS - 2 * length + 1))
+                target = int(rng.integers(source + length, N_POSITIONS - length + 1))
+                row[target : target + length] = row[source : source + length].copy()
+    return batch
+
+
+def initialise(model: MechscopeTransformer) -> None:
+    """GPT-2 init: N(0, 0.02) weights (residual output projections scaled by 1/sqrt(2 n_layer)),
+    N(0, 0.01) positions, LayerNorm weight 1 / bias 0, other biases 0."""
+    with torch.no_grad():
+        for name, param in model.named_parameters():
+            if ".ln_" in name or name.startswith("ln_f"):
+                param.fill_(1.0 if name.endswith("weight") else 0.0)
+            elif name.endswith(".bias"):
+                param.zero_()
+            elif name == "wpe.weight":
+                param.normal_(0.0, 0.01)
+            elif name.endswith("c_proj.weight"):
+                param.normal_(0.0, 0.02 / math.sqrt(2 * N_LAYER))
+            else:
+                param.normal_(0.0, 0.02)
+
+
+def learning_rate(step: int) -> float:
+    if step < WARMUP:
+        return LR * (step + 1) / WARMUP
+    progress = (step - WARMUP) / max(1, STEPS - WARMUP)
+    return LR * (MIN_LR_FRACTION + (1 - MIN_LR_FRACTION) * 0.5 * (1 + math.cos(math.pi * progress)))
+
+
+def next_token_loss(model: MechscopeTransformer, batch: torch.Tensor) -> torch.Tensor:
+    logits = model(batch[:, :-1])
+    return torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), batch[:, 1:].reshape(-1))
+
+
+def induction_report(model: MechscopeTransformer, eot: int) -> dict:
+    """Head scores and half losses on a fixed set of repeated random-token sequences."""
+    tokens = head_detection.repeated_random_tokens(
+        np.random.default_rng(SEED + 100), EVAL_BATCH, EVAL_N, eot, 1, VOCAB_SIZE
+    )
+    with torch.no_grad():
+        logits, patterns = model(torch.from_numpy(tokens), return_patterns=True)
+    patterns = [p.numpy().astype(np.float64) for p in patterns]
+    first, second = head_detection.half_losses(logits.numpy().astype(np.float64), tokens, EVAL_N)
+    return {
+        "induction_second_half": [head_detection.induction_score_second_half(p, EVAL_N).tolist() for p in patterns],
+        "previous_token": [head_detection.previous_token_score(p).tolist() for p in patterns],
+        "induction_transformerlens": [head_detection.transformerlens_score(p, tokens, "induction").tolist() for p in patterns],
+        "previous_token_transformerlens": [
+            head_detection.transformerlens_score(p, tokens, "previous_token").tolist() for p in patterns
+        ],
+        "first_half_loss": first,
+        "second_half_loss": second,
+    }
+
+
+def main() -> None:
+    torch.set_num_threads(1)
+    torch.manual_seed(SEED)
+    rng = np.random.default_rng(SEED)
+    started = time.perf_counter()
+
+    docstrings = stdlib_docstrings()
+    topics = language_reference_topics()
+    documents = docstrings + topics
+    tokenizer = train_tokenizer(documents)
+    eot = tokenizer.token_to_id(EOT)
+    order = np.random.default_rng(SEED).permutation(len(documents))
+    n_validation = int(VALIDATION_FRACTION * len(documents))
+    validation_docs = [documents[i] for i in order[:n_validation]]
+    train_docs = [documents[i] for i in order[n_validation:]]
+    train_stream = token_stream(tokenizer, train_docs, eot)
+    validation_stream = token_stream(tokenizer, validation_docs, eot)
+    corpus = {
+        "python": platform.python_version(),
+        "docstrings": len(docstrings),
+        "topics": len(topics),
+        "characters": sum(len(d) for d in documents),
+        "train_tokens": int(len(train_stream)),
+        "validation_tokens": int(len(validation_stream)),
+        "vocab_size": tokenizer.get_vocab_size(),
+        "eot_id": eot,
+    }
+    print(json.dumps(corpus), flush=True)
+    if tokenizer.get_vocab_size() != VOCAB_SIZE:
+        raise RuntimeError(f"tokenizer has {tokenizer.get_vocab_size()} entries, expected {VOCAB_SIZE}")
+    setup_seconds = time.perf_counter() - started
+
+    config = make_config(
+        n_layer=N_LAYER, n_head=N_HEAD, n_embd=D_MODEL, n_positions=N_POSITIONS, vocab_size=VOCAB_SIZE,
+        n_inner=None, attn_only=True, normalization_type="LN", activation_function="gelu_new",
+        bos_token_id=eot, eos_token_id=eot,
+    )
+    model = MechscopeTransformer(config)
+    initialise(model)
+    decay = [p for n, p in model.named_parameters() if p.dim() == 2]
+    no_decay = [p for n, p in model.named_parameters() if p.dim() != 2]
+    optimizer = torch.optim.AdamW(
+        [{"params": decay, "weight_decay": WEIGHT_DECAY}, {"params": no_decay, "weight_decay": 0.0}],
+        lr=LR, betas=(0.9, 0.95),
+    )
+
+    history = []
+    recent = []
+    for step in range(STEPS):
+        for group in optimizer.param_groups:
+            group["lr"] = learning_rate(step)
+        batch = torch.from_numpy(sample_batch(rng, train_stream, eot))
+        loss = next_token_loss(model, batch)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        recent.append(loss.item())
+        if (step + 1) % EVAL_EVERY == 0 or step == 0:
+            report = induction_report(model, eot)
+            entry = {
+                "step": step + 1,
+                "train_loss": float(np.mean(recent)),
+                "induction": max(report["induction_second_half"][1]),
+                "previous_token": max(report["previous_token"][0]),
+                "first_half_loss": report["first_half_loss"],
+                "second_half_loss": report["second_half_loss"],
+                "seconds": time.perf_counter() - started,
+            }
+            recent = []
+            history.append(entry)
+            print(json.dumps(entry), flush=True)
+    wall = time.perf_counter() - started
+
+    with torch.no_grad():
+        eval_rng = np.random.default_rng(SEED + 200)
+        plain = [next_token_loss(model, torch.from_numpy(sample_batch(eval_rng, validation_stream, eot, repeat=False))).item()
+                 for _ in range(8)]
+    final = induction_report(model, eot)
+    final["validation_loss_plain_text"] = float(np.mean(plain))
+
+    model.save(OUT_DIR)
+    tokenizer.save(str(OUT_DIR / "tokenizer.json"))
+    prompts = write_prompts()
+    prompt_demos = [demo_prompt(model, tokenizer, eot, p) for p in prompts]
+    summary = {"corpus": corpus, "final": final, "history": history, "wall_seconds": wall,
+               "setup_seconds": setup_seconds, "prompts": prompt_demos}
+    print(json.dumps({k: v for k, v in summary.items() if k != "history"}, indent=1))
+    write_readme(summary)
+
+
+PROMPTS = [
+    "The function Zorblatt_frobnicate takes a path and returns a list. Call Zorblatt_frobnicate",
+    "Mr and Mrs Dursley, of number four, Privet Drive, were proud to say that they were perfectly normal. Mr and Mrs Dursley",
+    "Use the quasiperiodic_marshmallow option to enable caching. When quasiperiodic_marshmallow",
+    "Return the number of elements in the queue. If maxsize is less than or equal to zero, the queue size is infinite. Return the number of",
+]
+
+
+def write_prompts() -> list:
+    (OUT_DIR / "prompts.txt").write_text("".join(p + "\n" for p in PROMPTS))
+    return PROMPTS
+
+
+def demo_prompt(model: MechscopeTransformer, tokenizer: Tokenizer, eot: int, prompt: str) -> dict:
+    """Greedy continuation (6 tokens) of BOS + prompt, and the top next token's probability."""
+    ids = [eot] + tokenizer.encode(prompt).ids
+    first_probability = None
+    with torch.no_grad():
+        for _ in range(6):
+            logits = model(torch.tensor([ids]))[0, -1]
+            probabilities = logits.softmax(-1)
+            top = int(probabilities.argmax())
+            if first_probability is None:
+                first_probability = float(probabilities[top])
+            ids.append(top)
+    continuation = tokenizer.decode(ids[-6:])
+    return {"prompt": prompt, "continuation": continuation, "first_token_probability": first_probability}
+
+
+def write_readme(s: dict) -> None:
+    c, f = s["corpus"], s["final"]
+    head_table = []
+    for layer in range(N_LAYER):
+        for head in range(N_HEAD):
+            head_table.append(
+                f"| {layer}.{head} | {f['previous_token'][layer][head]:.3f} | {f['induction_second_half'][layer][head]:.3f} "
+                f"| {f['previous_token_transformerlens'][layer][head]:.3f} | {f['induction_transformerlens'][layer][head]:.3f} |"
+            )
+    best_induction = int(np.argmax(f["induction_second_half"][1]))
+    best_previous = int(np.argmax(f["previous_token"][0]))
+    curve = "\n".join(
+        f"| {h['step']} | {h['train_loss']:.3f} | {h['previous_token']:.3f} | {h['induction']:.3f} "
+        f"| {h['first_half_loss']:.2f} | {h['second_half_loss']:.2f} |"
+        for h in s["history"]
+    )
+    demos = "\n".join(
+        f"- `{d['prompt']}` → `{d['continuation']}` (first token p = {d['first_token_probability']:.2f})" for d in s["prompts"]
+    )
+    text = f"""# induction-2l
+
+A two-layer attention-only transformer with LayerNorm, trained on English technical prose, that has
+formed a previous-token head in layer 0 and induction heads in layer 1.
+
+- 2 layers, attention only (no MLPs), {N_HEAD} heads per layer, d_model {D_MODEL} (d_head {D_MODEL // N_HEAD}),
+  n_positions {N_POSITIONS}, vocab {VOCAB_SIZE}, pre-LN (GPT-2 layout), learned absolute positions.
+- `tokenizer.json`: byte-level BPE (GPT-2 style ByteLevel pre-tokenizer and decoder), {VOCAB_SIZE} entries,
+  trained by the same script; `{EOT}` is id {c['eot_id']} and is both BOS and EOS.
+- **Prepend `{EOT}` (id {c['eot_id']}) as BOS** when running a prompt: every training sequence started with it.
+  The tokenizer does not add it by itself (as with GPT-2).
+
+## Training text
+
+From CPython {c['python']}'s own standard library, so anyone with that Python can rebuild it byte for byte:
+- every module, class and function docstring (`ast.get_docstring`, at least 40 characters) of the `.py`
+  files under `sysconfig.get_paths()["stdlib"]`, excluding `site-packages`, `test`, `tests`, `idle_test`
+  folders: {c['docstrings']} docstrings;
+- the Python Language Reference topics in `pydoc_data.topics` (what `help("if")` shows): {c['topics']} topics.
+
+{c['characters']:,} characters in all, one document each, joined with `{EOT}` between documents.
+{VALIDATION_FRACTION:.0%} of the documents (seeded permutation) are held out for a validation loss:
+{c['train_tokens']:,} training tokens, {c['validation_tokens']:,} validation tokens.
+
+## How it was trained
+
+- Script: `samples/train/train_induction_2l.py` (pinned versions in `samples/train/requirements.txt`),
+  CPU, `torch.set_num_threads(1)`, `TOKENIZERS_PARALLELISM=false`, seed {SEED} (torch and numpy).
+- Sequences: `{EOT}` + 255 consecutive tokens from a random offset; with probability {REPEAT_PROBABILITY} a random
+  span of {REPEAT_MIN}..{REPEAT_MAX} tokens is copied from earlier in the sequence to a random later position.
+- AdamW (betas 0.9, 0.95; weight decay {WEIGHT_DECAY} on matrices), lr {LR} with {WARMUP} warm-up steps and cosine
+  decay to {MIN_LR_FRACTION:.0%}, gradient clipping 1.0, batch {BATCH} × {N_POSITIONS} tokens, **{STEPS} steps**.
+  GPT-2 init (N(0, 0.02); residual projections scaled 1/sqrt(2·n_layer)).
+- Final training loss (mean of the last {EVAL_EVERY} steps): {s['history'][-1]['train_loss']:.3f};
+  validation loss on held-out plain text (no inserted repeats): {f['validation_loss_plain_text']:.3f}.
+- Wall time measured: {s['wall_seconds']:.0f} s (of which {s['setup_seconds']:.0f} s building the corpus and tokenizer).
+
+## Induction, measured on the saved weights
+
+On {EVAL_BATCH} sequences of `{EOT}` + {EVAL_N} uniformly random tokens + the same {EVAL_N} tokens again (numpy seed {SEED + 100}):
+
+- best layer-1 induction score: **{max(f['induction_second_half'][1]):.3f}** (head 1.{best_induction}) — mean attention
+  from each second-copy position q to q − {EVAL_N} + 1, the token after its earlier copy;
+- best layer-0 previous-token score: **{max(f['previous_token'][0]):.3f}** (head 0.{best_previous}) — mean attention to q − 1;
+- next-token loss on the first copy: **{f['first_half_loss']:.2f}** nats (random tokens: unpredictable,
+  ln {VOCAB_SIZE - 1} = {math.log(VOCAB_SIZE - 1):.2f}); on the second copy: **{f['second_half_loss']:.2f}** nats.
+
+Per head ("TL" columns: TransformerLens `detect_head(..., error_measure="mul")`, which divides by every query
+row, so on a sequence repeated once a perfect induction head scores at most ≈ {EVAL_N}/{2 * EVAL_N + 1} = {EVAL_N / (2 * EVAL_N + 1):.2f}):
+
+| head | previous-token | induction (second half) | TL previous_token | TL induction |
+| --- | --- | --- | --- | --- |
+{chr(10).join(head_table)}
+
+Training curve (scores are the best head of the layer at that point):
+
+| step | train loss | L0 previous-token | L1 induction | first-copy loss | second-copy loss |
+| --- | --- | --- | --- | --- | --- |
+{curve}
+
+## prompts.txt
+
+Each line repeats a rare name or phrase, so the second occurrence can be completed by induction.
+Greedy continuations of the saved model (with `{EOT}` prepended):
+
+{demos}
+
+`samples/train/verify_samples.py` reloads the saved files with a numpy forward pass and re-checks the
+head scores and the loss drop.
+"""
+    (OUT_DIR / "README.md").write_text(text)
+
+
+if __name__ == "__main__":
+    main()
