@@ -1,0 +1,68 @@
+import Foundation
+import MechModels
+import MechTensor
+import XCTest
+@testable import MechAnalysis
+
+/// The circuits the shipped sample models were trained to have, measured with Mechscope itself
+/// on the committed weights.
+final class SampleModelCircuitTests: XCTestCase {
+    static let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("samples")
+
+    func testModularAdditionIsSolvedOnAllPairs() throws {
+        let model = try LoadedModel(folder: Self.samples.appendingPathComponent("modadd-1l"))
+        let p = 113
+        XCTAssertEqual(try model.tokenize("12 45 ="), [12, 45, 113])
+        var correct = 0
+        for a in 0..<p {
+            for b in 0..<p {
+                let run = try model.transformer.run([a, b, p], caching: .none)
+                let last = run.logits.row(2)
+                if TopK.indices(of: last, k: 1).first == (a + b) % p { correct += 1 }
+            }
+        }
+        let accuracy = Double(correct) / Double(p * p)
+        XCTAssertGreaterThanOrEqual(accuracy, 0.99, "\(correct) of \(p * p) correct")
+    }
+
+    func testModularAdditionEmbeddingIsSparseInFourierSpace() throws {
+        let model = try LoadedModel(folder: Self.samples.appendingPathComponent("modadd-1l"))
+        let spectrum = EmbeddingFourierSpectrum(embedding: model.transformer.weights.tokenEmbedding, period: 113)
+        // A random embedding spreads evenly: 5 of 56 frequencies hold about 9%.
+        XCTAssertGreaterThan(spectrum.topShare(5), 0.5)
+        XCTAssertEqual(spectrum.power.reduce(0, +), 1, accuracy: 1e-9)
+        // The README's key frequencies, computed by the training script in NumPy.
+        XCTAssertEqual(Set(spectrum.rankedFrequencies.prefix(5)), [42, 1, 19, 38, 7])
+        XCTAssertEqual(spectrum.power[42 - 1], 0.202, accuracy: 0.002)
+    }
+
+    func testFourierSpectrumOfAPureCosineIsOneFrequency() {
+        let p = 17
+        let values = (0..<p).flatMap { t in [Float(cos(2 * Double.pi * 3 * Double(t) / Double(p))), 0.5] }
+        let spectrum = EmbeddingFourierSpectrum(embedding: Tensor(shape: [p, 2], values: values), period: p)
+        XCTAssertEqual(spectrum.rankedFrequencies.first, 3)
+        XCTAssertEqual(spectrum.power[2], 1, accuracy: 1e-9)
+        XCTAssertGreaterThan(spectrum.constantShare, 0)
+    }
+
+    func testSuperpositionToyRepresentsMoreFeaturesThanDimensions() throws {
+        let toy = try ToySuperpositionModel(folder: Self.samples.appendingPathComponent("superposition-toy"))
+        let geometry = SuperpositionGeometry(toy)
+        XCTAssertEqual(toy.nHidden, 5)
+        XCTAssertGreaterThan(geometry.representedCount(), toy.nHidden)
+        XCTAssertGreaterThan(geometry.frobeniusNormSquared, Float(toy.nHidden))
+        // Represented features share dimensions: interference is far from 0 and dimensionality below 1.
+        let represented = geometry.features.filter { $0.norm > 0.5 }
+        XCTAssertTrue(represented.allSatisfy { $0.interference > 0.5 && $0.dimensionality < 0.75 })
+        // The most important feature is represented; the least important ones are dropped.
+        XCTAssertGreaterThan(geometry.features[0].norm, 0.9)
+        XCTAssertLessThan(geometry.features[19].norm, 0.1)
+        // The README's values for feature 0, from the training script.
+        XCTAssertEqual(geometry.features[0].norm, 1.127, accuracy: 0.001)
+        XCTAssertEqual(geometry.features[0].interference, 2.477, accuracy: 0.001)
+        // A single represented feature reads back nearly intact through the ReLU.
+        let (_, out) = toy.run(try toy.parseInput("1 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0"))
+        XCTAssertEqual(out[0, 0], 1, accuracy: 0.1)
+    }
+}
