@@ -8,8 +8,9 @@ final class OVCircuitGoldenTests: XCTestCase {
     /// Pairs each TransformerLens eigenvalue with the nearest unused one of ours. LAPACK's order is
     /// not stable across implementations, and the small matrix differs by float rounding:
     /// TransformerLens forms (W_O·W_U)·(W_E·W_V), we form W_O·(W_U·W_E)·W_V. Eigenvalues of a
-    /// non-symmetric matrix move by about cond(λ)·ε·‖M‖, so they are compared with a tolerance relative
-    /// to the spectral radius (1e-3), not entrywise at 1e-4.
+    /// non-symmetric matrix move by about cond(λ)·ε·‖M‖ (cond(λ) can be large for close eigenvalues), so
+    /// each is compared by distance in the complex plane relative to the spectral radius (1e-4), not
+    /// entrywise relative to its own size.
     private func assertSameSpectrum(_ ours: [Eigenvalue], _ golden: [Eigenvalue], _ message: String,
                                     file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(ours.count, golden.count, message, file: file, line: line)
@@ -18,7 +19,7 @@ final class OVCircuitGoldenTests: XCTestCase {
         for λ in golden {
             let distances = unused.map { Eigenvalue(real: $0.real - λ.real, imaginary: $0.imaginary - λ.imaginary).magnitude }
             guard let i = distances.indices.min(by: { distances[$0] < distances[$1] }) else { return }
-            XCTAssertLessThanOrEqual(distances[i], 1e-3 * radius, "\(message): \(λ) nearest \(unused[i])", file: file, line: line)
+            XCTAssertLessThanOrEqual(distances[i], 1e-4 * radius, "\(message): \(λ) nearest \(unused[i])", file: file, line: line)
             unused.remove(at: i)
         }
     }
