@@ -12,7 +12,8 @@ struct MechscopeCommand: ParsableCommand {
         """,
         subcommands: [
             InfoCommand.self, RunCommand.self, DumpCommand.self, BenchCommand.self, FeaturesCommand.self,
-            LogitLensCommand.self, DirectLogitAttributionCommand.self, LogitLensBenchCommand.self,
+            LogitLensCommand.self, DirectLogitAttributionCommand.self, HeadsCommand.self, CircuitCommand.self,
+            LogitLensBenchCommand.self,
         ]
     )
 }

@@ -1,0 +1,141 @@
+import ArgumentParser
+import Foundation
+import MechAnalysis
+import MechModels
+
+/// `mechscope heads`: the head atlas (pattern scores on the prompt and on a repeated random
+/// sequence, attention entropy, OV copying), or with --composition a composition-score matrix.
+struct HeadsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "heads",
+        abstract: "Score every attention head: previous-token, duplicate, induction, entropy, OV copying.",
+        discussion: """
+        Scores follow TransformerLens: detect_head ("mul" measure) on the prompt's tokens; the demo \
+        induction score (attention from i to i-n+1) on n random ordinary tokens repeated twice \
+        (n = min(50, n_ctx/2), SplitMix64 seeded by --seed, no BOS); mean attention entropy in nats; \
+        OV copying = sum(eig)/sum(|eig|) of W_E·W_V·W_O·W_U on TransformerLens's processed weights. \
+        --composition q|k|v prints composition scores (earlier head rows, later head columns) instead. \
+        The forward pass is raw (as Hugging Face); every number is the one TransformerLens 4 gives in \
+        compatibility mode.
+        """)
+
+    enum SortKey: String, ExpressibleByArgument, CaseIterable {
+        case induction, repeated, prev, dup, copying, entropy
+        var tableKey: HeadScoreTable.SortKey { HeadScoreTable.SortKey(rawValue: rawValue)! }
+    }
+
+    enum CompositionOption: String, ExpressibleByArgument, CaseIterable {
+        case q, k, v
+        var kind: CompositionKind { CompositionKind(rawValue: rawValue.uppercased())! }
+    }
+
+    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var promptOptions: PromptOptions
+    @Option(help: "Order of the table, largest first: induction (on the prompt), repeated (induction on the repeated random sequence), prev, dup, copying, entropy.")
+    var sort: SortKey = .induction
+    @Option(help: "Seed of the repeated random sequence.") var seed: UInt64 = RepeatedTokenSequence.defaultSeed
+    @Flag(name: .customLong("exclude-bos"), help: "Ignore attention to position 0 (detect_head's exclude_bos).")
+    var excludeBOS = false
+    @Flag(name: .customLong("exclude-current-token"), help: "Ignore attention to the query itself (detect_head's exclude_current_token).")
+    var excludeCurrentToken = false
+    @Option(help: "Print the Q-, K- or V-composition score matrix instead of the table.") var composition: CompositionOption?
+    @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "Print how long each step took (to standard error).") var timings = false
+
+    func run() throws {
+        var clock = StepClock(enabled: timings)
+        let model = try modelOptions.open()
+        clock.lap("open model")
+        let weights = ProcessedWeights(model.transformer)
+        clock.lap("process weights")
+        if let composition {
+            let scores = try CompositionScores.compute(weights, kinds: [composition.kind])[0]
+            clock.lap("\(composition.kind.rawValue)-composition scores")
+            try CompositionMatrixReport(scores: scores, model: model).print(json: json)
+            return
+        }
+        let prompt = try promptOptions.text(for: model)
+        let ids = try model.tokenize(prompt, prependBOS: promptOptions.prependBOS)
+        let options = HeadDetectionOptions(excludeBOS: excludeBOS, excludeCurrentToken: excludeCurrentToken)
+        let promptScores = try HeadPatternScores.compute(model.transformer, tokens: ids, options: options)
+        clock.lap("prompt forward + scores")
+        let sequence = try RepeatedTokenSequence(for: model, seed: seed)
+        let repeated = try RepeatedSequenceScores.compute(model.transformer, sequence: sequence, options: options)
+        clock.lap("repeated sequence forward + scores")
+        let copying = try OVCopyingScores.compute(weights)
+        clock.lap("OV copying scores")
+        let table = HeadScoreTable(prompt: promptScores, repeated: repeated, copying: copying)
+        let rows = table.sorted(by: sort.tableKey)
+        clock.finish()
+
+        let tokens = ids.map { model.tokenizer?.displayText(of: $0) ?? "#\($0)" }
+        if json {
+            try JSONOutput.print(Report(
+                model: model.folder.path, prompt: prompt, prepend_bos: promptOptions.prependBOS, token_ids: ids,
+                tokens: tokens, exclude_bos: excludeBOS, exclude_current_token: excludeCurrentToken, sort: sort.rawValue,
+                repeated_sequence: .init(seed: seed, half_length: sequence.halfLength, token_ids: sequence.tokens),
+                heads: rows.map(Row.init)))
+            return
+        }
+        let c = model.config
+        print("\(model.folder.lastPathComponent): \(c.nLayers) layers × \(c.nHeads) heads; prompt \(ids.count) tokens; "
+              + "repeated random sequence 2×\(sequence.halfLength) tokens (seed \(seed)); sorted by \(sort.rawValue)")
+        print("head      prev-tok   dup-tok   induct  ind-rand   entropy   ov-copy")
+        for r in rows {
+            let values = [r.previousToken, r.duplicateToken, r.induction, r.repeatedInduction, r.entropy, r.ovCopying]
+            print(r.label.padding(toLength: 8, withPad: " ", startingAt: 0)
+                  + values.map { $0.isNaN ? "       nan" : String(format: "%10.4f", $0) }.joined())
+        }
+    }
+
+    struct Row: Encodable {
+        var label: String, layer: Int, head: Int
+        var previous_token: Double?, duplicate_token: Double?, induction: Double?, repeated_induction: Double?
+        var entropy: Double?, ov_copying: Double?
+
+        init(_ r: HeadScoreRow) {
+            func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
+            label = r.label; layer = r.layer; head = r.head
+            previous_token = finite(r.previousToken); duplicate_token = finite(r.duplicateToken)
+            induction = finite(r.induction); repeated_induction = finite(r.repeatedInduction)
+            entropy = finite(r.entropy); ov_copying = finite(r.ovCopying)
+        }
+    }
+
+    struct Sequence: Encodable { var seed: UInt64; var half_length: Int; var token_ids: [Int] }
+
+    struct Report: Encodable {
+        var model: String, prompt: String, prepend_bos: Bool, token_ids: [Int], tokens: [String]
+        var exclude_bos: Bool, exclude_current_token: Bool, sort: String
+        var repeated_sequence: Sequence
+        var heads: [Row]
+    }
+}
+
+/// Wall-clock time of each step, printed to standard error when enabled.
+struct StepClock {
+    let enabled: Bool
+    private var last = DispatchTime.now().uptimeNanoseconds
+    private var steps: [(String, Double)] = []
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    mutating func lap(_ name: String) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        steps.append((name, Double(now - last) / 1e6))
+        last = now
+        if enabled { report(name, steps.last!.1) }
+    }
+
+    /// Prints the total of the steps after the model was opened.
+    func finish() {
+        guard enabled else { return }
+        let analysis = steps.dropFirst().reduce(0) { $0 + $1.1 }
+        report("total after opening", analysis)
+    }
+
+    private func report(_ name: String, _ milliseconds: Double) {
+        let line = name.padding(toLength: 40, withPad: " ", startingAt: 0) + String(format: "%9.1f ms\n", milliseconds)
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+}

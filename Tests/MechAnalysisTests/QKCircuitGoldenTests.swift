@@ -1,0 +1,48 @@
+import Foundation
+import MechTensor
+import XCTest
+@testable import MechAnalysis
+
+/// Token and positional QK circuits against TransformerLens 4 (compatibility mode).
+final class QKCircuitGoldenTests: XCTestCase {
+    func testPreferredKeysOfTheFixedTokenMatchTransformerLens() throws {
+        for name in HeadGoldens.modelNames {
+            let g = try HeadGoldens.named(name)
+            let circuits = g["circuits"] as! [String: Any]
+            let token = circuits["token_id"] as! Int
+            for case let head as [String: Any] in circuits["qk"] as! [Any] {
+                let circuit = try QKCircuit(g.weights, layer: head["layer"] as! Int, head: head["head"] as! Int)
+                let keys = try circuit.preferredKeys(forQueryToken: token, top: 10)
+                XCTAssertEqual(keys.map(\.token), HeadGoldens.ints(head["top_ids"]), "\(name) \(circuit.weights.label)")
+                assertClose(keys.map { Double($0.score) }, HeadGoldens.doubles(head["top_values"]), relative: 1e-4, absolute: 1e-5, "\(name) key scores")
+            }
+            let full = HeadGoldens.ints(circuits["full_vectors_head"])
+            let scores = try QKCircuit(g.weights, layer: full[0], head: full[1]).keyScores(forQueryToken: token)
+            let golden = HeadGoldens.doubles(circuits["qk_key_scores"])
+            assertClose(scores.map(Double.init), golden, relative: 1e-4, absolute: 1e-5 * golden.map(abs).max()!, "\(name) QK scores")
+        }
+    }
+
+    func testPositionalPreferenceMatchesTheReference() throws {
+        for name in HeadGoldens.modelNames {
+            let g = try HeadGoldens.named(name)
+            for case let head as [String: Any] in (g["circuits"] as! [String: Any])["positional"] as! [Any] {
+                let circuit = try QKCircuit(g.weights, layer: head["layer"] as! Int, head: head["head"] as! Int)
+                let preference = circuit.positionalPreference()
+                XCTAssertEqual(preference.argmaxOffsets, HeadGoldens.ints(head["argmax_offsets"]), "\(name) \(circuit.weights.label)")
+                XCTAssertEqual(preference.preferredOffset, head["preferred_offset"] as? Int)
+                XCTAssertEqual(preference.share, (head["share"] as! NSNumber).doubleValue, accuracy: 1e-12)
+            }
+        }
+    }
+
+    func testPositionalPreferenceOfAPreviousTokenPattern() {
+        let n = 5
+        let s = Tensor(zeros: [n, n])
+        for p in 1..<n { s[p, p - 1] = 3 }
+        let preference = PositionalPreference(scores: s)
+        XCTAssertEqual(preference.argmaxOffsets, [0, 1, 1, 1, 1])
+        XCTAssertEqual(preference.preferredOffset, 1)
+        XCTAssertEqual(preference.share, 1)
+    }
+}
