@@ -3,8 +3,19 @@ import MechTensor
 /// The outcome of one forward pass: logits for every position and the activations asked for.
 public struct ForwardResult: @unchecked Sendable {
     public let tokens: [Int]
-    public let logits: Tensor  // [pos, vocab]
+    /// [rows, vocab]: every position's logits, only the last position's, or none (see `LogitRows`).
+    public let logits: Tensor
     public let cache: ActivationCache
+
+    /// The last position's logits, when any were computed.
+    public var lastLogits: Tensor? { logits.shape[0] > 0 && logits.shape[1] > 0 ? logits.row(logits.shape[0] - 1) : nil }
+}
+
+/// Which positions get logits in a forward pass. The unembedding is the single largest product of a
+/// small model's pass (a third of GPT-2 small's work at 128 tokens), and a next-token view needs
+/// one row; `Transformer.logits(at:from:)` computes any other position later from the cache.
+public enum LogitRows: Sendable {
+    case all, last, none
 }
 
 /// A GPT-2-family transformer (pre-LN blocks, learned positions, causal attention) that runs
@@ -29,6 +40,14 @@ public final class Transformer: @unchecked Sendable {
     /// `caching` asks for. `shouldContinue` is polled between layers; returning false cancels.
     public func run(_ tokens: [Int], edits: [ActivationEdit] = [], caching: CachePolicy = .all,
                     computeLogits: Bool = true,
+                    shouldContinue: () -> Bool = { true }) throws -> ForwardResult {
+        try run(tokens, edits: edits, caching: caching, logits: computeLogits ? .all : .none,
+                shouldContinue: shouldContinue)
+    }
+
+    /// As `run(_:edits:caching:computeLogits:shouldContinue:)`, choosing which positions get logits.
+    public func run(_ tokens: [Int], edits: [ActivationEdit] = [], caching: CachePolicy = .all,
+                    logits logitRows: LogitRows,
                     shouldContinue: () -> Bool = { true }) throws -> ForwardResult {
         guard !tokens.isEmpty else { throw ModelError.emptyPrompt }
         guard tokens.count <= config.nContext else {
@@ -56,8 +75,23 @@ public final class Transformer: @unchecked Sendable {
             pass.hook(.lnFinalScale, normed.scale)
             final = LayerNorm.affine(pass.hook(.lnFinalNormalized, normed.normalized), weight: ln.weight, bias: ln.bias)
         }
-        let logits = computeLogits ? unembed(final) : Tensor(zeros: [tokens.count, 0])
+        let logits: Tensor
+        switch logitRows {
+        case .all: logits = unembed(final)
+        case .last: logits = unembed(final.rows((tokens.count - 1)..<tokens.count))
+        case .none: logits = Tensor(zeros: [tokens.count, 0])
+        }
         return ForwardResult(tokens: tokens, logits: logits, cache: pass.cache)
+    }
+
+    /// Logits at the given positions of a finished run, from its cached final residual
+    /// (`ln_final.hook_normalized`, or the last block's `hook_resid_post` without LayerNorm): [n, vocab].
+    public func logits(at positions: [Int], from cache: ActivationCache) -> Tensor? {
+        let source: HookPoint = config.hasLayerNorm ? .lnFinalNormalized : .residPost(config.nLayers - 1)
+        guard let x = cache[source], positions.allSatisfy({ $0 >= 0 && $0 < x.shape[0] }) else { return nil }
+        var rows = x.gatherRows(positions)
+        if let ln = weights.lnFinal { rows = LayerNorm.affine(rows, weight: ln.weight, bias: ln.bias) }
+        return unembed(rows)
     }
 
     /// Logits for residual-stream rows that have already been through the final LayerNorm:

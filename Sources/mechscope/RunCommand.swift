@@ -36,8 +36,8 @@ struct RunCommand: ParsableCommand {
         }
         let prompt = try promptOptions.text(for: model)
         let ids = try model.tokenize(prompt, prependBOS: promptOptions.prependBOS)
-        let result = try model.transformer.run(ids, caching: .none)
-        let last = result.logits.row(ids.count - 1)
+        let result = try model.transformer.run(ids, caching: .none, logits: .last)
+        let last = result.lastLogits!
         let probs = Softmax.probabilities(last)
         let top = TopK.indices(of: probs, k: min(topK, model.config.vocabSize))
         let tokenizer = model.tokenizer!

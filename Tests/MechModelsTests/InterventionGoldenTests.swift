@@ -68,3 +68,21 @@ final class InterventionGoldenTests: XCTestCase {
         XCTAssertEqual(edited.cache[.pattern(0)]!.scalars, clean.cache[.pattern(0)]!.scalars)
     }
 }
+
+/// Logits computed for fewer positions, or later from the cache, equal the full pass's rows.
+final class LogitRowsTests: XCTestCase {
+    func testLastRowAndLaterPositionsMatchTheFullPass() throws {
+        for name in ["gpt2-tiny-a", "gpt2-tiny-b"] {
+            let model = try LoadedModel(folder: GoldenFixtures.modelFolder(name))
+            let ids = try model.tokenize("Logits on demand, later.")
+            let full = try model.transformer.run(ids)
+            let last = try model.transformer.run(ids, logits: .last)
+            XCTAssertEqual(last.logits.shape, [1, model.config.vocabSize])
+            assertClose(last.lastLogits!, full.logits.row(ids.count - 1), "\(name) last row")
+            let later = model.transformer.logits(at: [0, 2], from: last.cache)!
+            assertClose(later.row(0), full.logits.row(0), "\(name) position 0 from cache")
+            assertClose(later.row(1), full.logits.row(2), "\(name) position 2 from cache")
+            XCTAssertNil(try model.transformer.run(ids, logits: .none).lastLogits)
+        }
+    }
+}
