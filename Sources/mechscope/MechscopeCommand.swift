@@ -10,6 +10,6 @@ struct MechscopeCommand: ParsableCommand {
         found in the local Hugging Face cache (never downloaded). Without MODEL, the bundled induction \
         sample (samples/induction-2l) is used.
         """,
-        subcommands: [InfoCommand.self, RunCommand.self, DumpCommand.self, BenchCommand.self]
+        subcommands: [InfoCommand.self, RunCommand.self, DumpCommand.self, BenchCommand.self, PatchCommand.self, AblationCommand.self]
     )
 }
