@@ -69,12 +69,7 @@ public final class Transformer: @unchecked Sendable {
         }
 
         // Final LayerNorm and unembedding: logits [pos, vocab]
-        var final = residual
-        if let ln = weights.lnFinal, let eps = config.layerNormEpsilon {
-            let normed = LayerNorm.normalize(residual, epsilon: eps)
-            pass.hook(.lnFinalScale, normed.scale)
-            final = LayerNorm.affine(pass.hook(.lnFinalNormalized, normed.normalized), weight: ln.weight, bias: ln.bias)
-        }
+        let final = finalLayerNorm(residual, &pass)
         let logits: Tensor
         switch logitRows {
         case .all: logits = unembed(final)
@@ -82,6 +77,14 @@ public final class Transformer: @unchecked Sendable {
         case .none: logits = Tensor(zeros: [tokens.count, 0])
         }
         return ForwardResult(tokens: tokens, logits: logits, cache: pass.cache)
+    }
+
+    /// The final LayerNorm (identity for models without LayerNorm), hooked as ln_final.
+    func finalLayerNorm(_ residual: Tensor, _ pass: inout Pass) -> Tensor {
+        guard let ln = weights.lnFinal, let eps = config.layerNormEpsilon else { return residual }
+        let normed = LayerNorm.normalize(residual, epsilon: eps)
+        pass.hook(.lnFinalScale, normed.scale)
+        return LayerNorm.affine(pass.hook(.lnFinalNormalized, normed.normalized), weight: ln.weight, bias: ln.bias)
     }
 
     /// Logits at the given positions of a finished run, from its cached final residual
@@ -111,12 +114,14 @@ public final class Transformer: @unchecked Sendable {
 
     // MARK: - Blocks
 
-    /// resid_post = resid_mid + MLP(LN2(resid_mid)),  resid_mid = resid_pre + Attn(LN1(resid_pre))
-    private func block(_ l: Int, _ residPre: Tensor, _ pass: inout Pass) -> Tensor {
+    /// resid_post = resid_mid + MLP(LN2(resid_mid)),  resid_mid = resid_pre + Attn(LN1(resid_pre)).
+    /// With a `prefix`, `residPre` holds only the positions after the prefix's, and attention also
+    /// reads the prefix's cached keys and values (see PrefixReuse.swift).
+    func block(_ l: Int, _ residPre: Tensor, _ pass: inout Pass, prefix: CachedKeysValues? = nil) -> Tensor {
         let w = weights.blocks[l]
         let x = pass.hook(.residPre(l), residPre)                       // [pos, d_model]
         let attnIn = layerNorm(x, w.ln1, scale: .ln1Scale(l), normalized: .ln1Normalized(l), &pass)
-        let attnOut = pass.hook(.attnOut(l), attention(l, attnIn, &pass))
+        let attnOut = pass.hook(.attnOut(l), attention(l, attnIn, &pass, prefix: prefix))
         let mid = x + attnOut
         if config.attnOnly {
             return pass.hook(.residPost(l), mid)
@@ -137,8 +142,9 @@ public final class Transformer: @unchecked Sendable {
     }
 
     /// Causal multi-head self-attention: per head h, pattern_h = softmax(q_h·k_hᵀ/√d_head),
-    /// z_h = pattern_h·v_h, and the output is z·W_O + b_O.
-    private func attention(_ l: Int, _ x: Tensor, _ pass: inout Pass) -> Tensor {
+    /// z_h = pattern_h·v_h, and the output is z·W_O + b_O. Queries are the rows of `x`; keys and
+    /// values are the `prefix`'s cached rows (earlier positions) followed by those of `x`.
+    private func attention(_ l: Int, _ x: Tensor, _ pass: inout Pass, prefix: CachedKeysValues?) -> Tensor {
         let w = weights.blocks[l]
         let t = x.shape[0], d = config.dModel, heads = config.nHeads, dh = config.dHead
         // q, k, v [pos, head, d_head]: three products against column blocks of c_attn.
@@ -150,19 +156,26 @@ public final class Transformer: @unchecked Sendable {
             return out
         }
         let q = pass.hook(.q(l), project(0))
-        let k = pass.hook(.k(l), project(1))
-        let v = pass.hook(.v(l), project(2))
+        var k = pass.hook(.k(l), project(1))
+        var v = pass.hook(.v(l), project(2))
+        if let prefix {                                                  // earlier positions, from a cache
+            k = prefix.keys(followedBy: k)
+            v = prefix.values(followedBy: v)
+        }
+        let keyCount = k.shape[0]                                        // = t without a prefix
 
         // scores [head, query, key] = q_h · k_hᵀ / √d_head, in blocks of queries so the masked
-        // (future) half is never computed; CausalSoftmax fills it with −∞.
-        let scores = Tensor(uninitialized: [heads, t, t])
+        // (future) part is never computed; CausalSoftmax fills it with −∞. Query q sits at
+        // position offset + q (offset > 0 when earlier positions come from a cached prefix).
+        let offset = keyCount - t
+        let scores = Tensor(uninitialized: [heads, t, keyCount])
         let scaleFactor = 1 / Float(dh).squareRoot()
         for h in 0..<heads {
             for q0 in stride(from: 0, to: t, by: Self.queryBlock) {
                 let q1 = min(q0 + Self.queryBlock, t)
-                BLAS.gemm(transposeB: true, m: q1 - q0, n: q1, k: dh, alpha: scaleFactor,
+                BLAS.gemm(transposeB: true, m: q1 - q0, n: offset + q1, k: dh, alpha: scaleFactor,
                           a: q.pointer + q0 * d + h * dh, lda: d, b: k.pointer + h * dh, ldb: d,
-                          c: scores.pointer + (h * t + q0) * t, ldc: t)
+                          c: scores.pointer + (h * t + q0) * keyCount, ldc: keyCount)
             }
         }
         let pattern = CausalSoftmax.apply(scores: scores)                // masks scores to −∞ in place
@@ -174,8 +187,8 @@ public final class Transformer: @unchecked Sendable {
         for h in 0..<heads {
             for q0 in stride(from: 0, to: t, by: Self.queryBlock) {
                 let q1 = min(q0 + Self.queryBlock, t)
-                BLAS.gemm(m: q1 - q0, n: dh, k: q1, a: finalPattern.pointer + (h * t + q0) * t, lda: t,
-                          b: v.pointer + h * dh, ldb: d, c: z.pointer + q0 * d + h * dh, ldc: d)
+                BLAS.gemm(m: q1 - q0, n: dh, k: offset + q1, a: finalPattern.pointer + (h * t + q0) * keyCount,
+                          lda: keyCount, b: v.pointer + h * dh, ldb: d, c: z.pointer + q0 * d + h * dh, ldc: d)
             }
         }
         let zHooked = pass.hook(.z(l), z)

@@ -13,7 +13,7 @@ struct MechscopeCommand: ParsableCommand {
         subcommands: [
             InfoCommand.self, RunCommand.self, DumpCommand.self, BenchCommand.self, FeaturesCommand.self,
             LogitLensCommand.self, DirectLogitAttributionCommand.self, HeadsCommand.self, CircuitCommand.self,
-            LogitLensBenchCommand.self,
+            PatchCommand.self, AblationCommand.self, LogitLensBenchCommand.self,
         ]
     )
 }

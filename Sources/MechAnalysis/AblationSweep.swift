@@ -1,0 +1,153 @@
+import MechModels
+import MechTensor
+
+/// Ablates heads or MLP neurons one at a time and reports each one's effect on the logit
+/// difference (answer − wrong at the last position) and on the mean next-token loss.
+///
+/// Conventions, matching TransformerLens's default processed model (compatibility mode):
+/// - Zero-ablating a head sets its `hook_z` to zero in the PROCESSED model. There fold_ln has made
+///   the value bias b_V' = b_V + ln1.b·W_V (the value of a zero LayerNorm output) and
+///   fold_value_biases has moved it into b_O, so the processed z is the raw z − b_V' and its
+///   constant b_V'·W_O[h] stays in the output. On the raw weights Mechscope runs, that is z := b_V'
+///   at every position. (MechModels' `ActivationEdit.zeroHead` zeroes the raw z instead, which
+///   also drops that constant: a different, harsher intervention.)
+/// - Mean-ablation replaces a head's z (or a neuron's `hook_post`) at every position by its mean
+///   over the positions of a reference run: the prompt itself unless another one is given. The
+///   mean is the same in raw and processed coordinates, since folding b_V shifts every z alike.
+/// - Neurons are `blocks.L.mlp.hook_post` entries; zero is zero in both coordinate systems.
+/// Each ablated run resumes at the ablated block from the unablated run's cache.
+public struct AblationSweep: @unchecked Sendable {
+    public let transformer: Transformer
+    public let tokens: [Int]
+    public let metric: LogitDiffMetric
+    public let baselineLogitDiff: Float
+    public let baselineLoss: Float?
+    private let baseRun: ForwardResult
+    private let referenceRun: ForwardResult
+
+    /// Runs the prompt (and the reference prompt for means, when given) once.
+    public init(transformer: Transformer, tokens: [Int], metric: LogitDiffMetric, reference: [Int]? = nil,
+                shouldContinue: () -> Bool = { true }) throws {
+        let c = transformer.config
+        if let bad = metric.outOfRange(vocabSize: c.vocabSize) {
+            throw AblationError.tokenOutOfRange(role: bad.role, token: bad.token, vocabSize: c.vocabSize)
+        }
+        let starts = Set((0..<c.nLayers).map { HookPoint.residPre($0) })
+        var means = Set((0..<c.nLayers).map { HookPoint.z($0) })
+        if !c.attnOnly { means.formUnion((0..<c.nLayers).map { HookPoint.mlpPost($0) }) }
+        if let reference {
+            baseRun = try transformer.run(tokens, caching: .only(starts), shouldContinue: shouldContinue)
+            referenceRun = try transformer.run(reference, caching: .only(means), computeLogits: false,
+                                               shouldContinue: shouldContinue)
+        } else {
+            baseRun = try transformer.run(tokens, caching: .only(starts.union(means)), shouldContinue: shouldContinue)
+            referenceRun = baseRun
+        }
+        self.transformer = transformer
+        self.tokens = tokens
+        self.metric = metric
+        baselineLogitDiff = metric.value(baseRun.logits)
+        baselineLoss = AblationLoss.meanNextTokenLoss(logits: baseRun.logits, tokens: tokens)
+    }
+
+    /// Every head of every layer, in layer then head order.
+    public func heads(_ mode: AblationMode, shouldContinue: () -> Bool = { true },
+                      progress: (Int, Int) -> Void = { _, _ in }) throws -> AblationResult {
+        let c = transformer.config
+        var effects: [AblationEffect] = []
+        for layer in 0..<c.nLayers {
+            for head in 0..<c.nHeads {
+                let value = mode == .zero ? valueBias(layer: layer, head: head) : try meanZ(layer: layer, head: head)
+                let edit = Self.setHead(layer: layer, head: head, to: value, label: "\(mode.rawValue)-ablate L\(layer)H\(head)")
+                effects.append(try effect(layer: layer, index: head, edit: edit, shouldContinue: shouldContinue))
+                progress(effects.count, c.nLayers * c.nHeads)
+            }
+        }
+        return AblationResult(unit: .head, mode: mode, baselineLogitDiff: baselineLogitDiff,
+                              baselineLoss: baselineLoss, effects: effects)
+    }
+
+    /// Every neuron of `layer`'s MLP in neuron order, or only those in `indices` (in that order).
+    public func neurons(layer: Int, _ mode: AblationMode, indices: [Int]? = nil, shouldContinue: () -> Bool = { true },
+                        progress: (Int, Int) -> Void = { _, _ in }) throws -> AblationResult {
+        let c = transformer.config
+        guard !c.attnOnly else { throw AblationError.noMLP }
+        guard layer >= 0, layer < c.nLayers else { throw AblationError.layerOutOfRange(layer: layer, layers: c.nLayers) }
+        let chosen = indices ?? Array(0..<c.dMLP)
+        if let bad = chosen.first(where: { $0 < 0 || $0 >= c.dMLP }) {
+            throw AblationError.neuronOutOfRange(neuron: bad, dMLP: c.dMLP)
+        }
+        let means = mode == .mean ? meanOverPositions(try reference(.mlpPost(layer))) : []
+        var effects: [AblationEffect] = []
+        for neuron in chosen {
+            let value = mode == .zero ? 0 : means[neuron]
+            let edit = ActivationEdit.setNeuron(layer: layer, neuron: neuron, to: value,
+                                                label: "\(mode.rawValue)-ablate L\(layer)N\(neuron)")
+            effects.append(try effect(layer: layer, index: neuron, edit: edit, shouldContinue: shouldContinue))
+            progress(effects.count, chosen.count)
+        }
+        return AblationResult(unit: .neuron, mode: mode, baselineLogitDiff: baselineLogitDiff,
+                              baselineLoss: baselineLoss, effects: effects)
+    }
+
+    private func effect(layer: Int, index: Int, edit: ActivationEdit, shouldContinue: () -> Bool) throws -> AblationEffect {
+        guard shouldContinue() else { throw ModelError.cancelled }
+        let run = try transformer.resume(from: baseRun, layer: layer, position: 0, edits: [edit],
+                                         shouldContinue: shouldContinue)
+        let diff = metric.value(run.logits)
+        let loss = AblationLoss.meanNextTokenLoss(logits: run.logits, tokens: tokens)
+        var lossChange: Float?
+        if let loss, let baselineLoss { lossChange = loss - baselineLoss }
+        return AblationEffect(layer: layer, index: index, logitDiff: diff, logitDiffChange: diff - baselineLogitDiff,
+                              loss: loss, lossChange: lossChange)
+    }
+
+    private func reference(_ hook: HookPoint) throws -> Tensor {
+        guard let t = referenceRun.cache[hook] else { throw PrefixReuseError.missingActivation(hook: hook.name) }
+        return t
+    }
+
+    /// One head's value bias after fold_ln, b_V + ln1.b·W_V [d_head]: what the processed model's
+    /// zero z is on raw weights (ProcessedWeights.rawValueBias, without processing every weight).
+    private func valueBias(layer: Int, head: Int) -> [Float] {
+        let d = transformer.config.dModel, dh = transformer.config.dHead
+        let block = transformer.weights.blocks[layer]
+        let bias = Tensor(shape: [dh], values: Array(UnsafeBufferPointer(start: block.qkvBias.pointer + 2 * d + head * dh, count: dh)))
+        if let ln = block.ln1 {
+            // bias += ln1.b · W_V[:, head]   (c_attn is [d, 3d]; this head's value columns start at 2d + head·d_head)
+            BLAS.gemv(transposeA: true, rows: d, cols: dh, a: block.qkv.pointer + 2 * d + head * dh, lda: 3 * d,
+                      x: ln.bias.pointer, beta: 1, y: bias.pointer)
+        }
+        return bias.scalars
+    }
+
+    /// One head's z averaged over the reference run's positions [d_head].
+    private func meanZ(layer: Int, head: Int) throws -> [Float] {
+        let z = try reference(.z(layer))
+        let c = transformer.config
+        let perHead = z.reshaped([z.shape[0], c.nHeads * c.dHead])
+        let all = meanOverPositions(perHead)
+        return Array(all[(head * c.dHead)..<((head + 1) * c.dHead)])
+    }
+
+    /// Column means of a [pos, n] activation, accumulated in Double.
+    private func meanOverPositions(_ x: Tensor) -> [Float] {
+        let rows = x.shape[0], n = x.count / max(rows, 1)
+        var sums = [Double](repeating: 0, count: n)
+        for r in 0..<rows {
+            let row = x.pointer + r * n
+            for j in 0..<n { sums[j] += Double(row[j]) }
+        }
+        return sums.map { Float($0 / Double(rows)) }
+    }
+
+    /// Sets one head's z to `value` [d_head] at every position.
+    private static func setHead(layer: Int, head: Int, to value: [Float], label: String) -> ActivationEdit {
+        ActivationEdit(hook: .z(layer), label: label) { z in
+            let heads = z.shape[1], dh = z.shape[2]
+            for p in 0..<z.shape[0] {
+                (z.pointer + (p * heads + head) * dh).update(from: value, count: dh)
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import MechAnalysis
+import MechModels
+
+extension PatchingDirection: ExpressibleByArgument {}
+
+/// `mechscope patch`: TransformerLens's activation-patching grids between a clean and a corrupted prompt.
+struct PatchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "patch",
+        abstract: "Activation patching: which activations carry the difference between a clean and a corrupted prompt.",
+        discussion: """
+        Each cell is one patched run, as in TransformerLens's transformer_lens.patching: \
+        resid_pre, attn_out and mlp_out are patched at one (layer, position); heads patches one head's \
+        hook_z at every position (get_act_patch_attn_head_out_all_pos). With --direction denoising \
+        (default, TransformerLens's convention) the CORRUPTED prompt runs and CLEAN activations are \
+        patched in; with noising the CLEAN prompt runs and CORRUPTED activations are patched in. Every \
+        cell shows (patched − corrupted) / (clean − corrupted) of logit[answer] − logit[wrong] at the \
+        last position: 1 = the clean difference, 0 = the corrupted one. The prompts must have the same \
+        number of tokens. Cells before the first differing token are known without a run.
+        """)
+
+    @OptionGroup var modelOptions: ModelOptions
+    @Option(help: "The clean prompt (the model gets the answer right).") var clean: String?
+    @Option(help: "The corrupted prompt (same token count).") var corrupted: String?
+    @Option(name: .customLong("clean-ids"), help: "The clean prompt as comma-separated token ids, instead of --clean.")
+    var cleanIDs: String?
+    @Option(name: .customLong("corrupted-ids"), help: "The corrupted prompt as token ids, instead of --corrupted.")
+    var corruptedIDs: String?
+    @Option(help: "The answer token: text that is one token, or #ID.") var answer: String
+    @Option(help: "The wrong token the answer is compared with: one token, or #ID.") var wrong: String
+    @Option(help: "What to patch: resid_pre, attn_out, mlp_out, heads or all.") var what: String = "all"
+    @Option(help: "denoising (run corrupted, patch in clean) or noising (run clean, patch in corrupted).")
+    var direction: PatchingDirection = .denoising
+    @Flag(name: .customLong("prepend-bos"), help: "Put the BOS token first in both prompts, as TransformerLens does by default.")
+    var prependBOS = false
+    @Flag(help: "Print JSON (grids as rows per layer).") var json = false
+
+    func validate() throws {
+        guard (clean == nil) != (cleanIDs == nil) else { throw ValidationError("give the clean prompt as --clean TEXT or --clean-ids IDS") }
+        guard (corrupted == nil) != (corruptedIDs == nil) else {
+            throw ValidationError("give the corrupted prompt as --corrupted TEXT or --corrupted-ids IDS")
+        }
+        _ = try targets()
+    }
+
+    private func targets() throws -> [PatchingTarget] {
+        if what == "all" { return PatchingTarget.allCases }
+        guard let one = PatchingTarget(rawValue: what) else {
+            throw ValidationError("--what \(what): choose resid_pre, attn_out, mlp_out, heads or all")
+        }
+        return [one]
+    }
+
+    func run() throws {
+        let model = try modelOptions.open()
+        let cleanTokens = try tokens(text: clean, ids: cleanIDs, option: "--clean-ids", model: model)
+        let corruptedTokens = try tokens(text: corrupted, ids: corruptedIDs, option: "--corrupted-ids", model: model)
+        let metric = LogitDiffMetric(answer: try PatchTokenArgument.resolve(answer, option: "--answer", model: model),
+                                     wrong: try PatchTokenArgument.resolve(wrong, option: "--wrong", model: model))
+        var targets = try targets()
+        if model.config.attnOnly && what == "all" { targets.removeAll { $0 == .mlpOut } }
+        let sweep = try PatchingSweep(transformer: model.transformer, clean: cleanTokens, corrupted: corruptedTokens,
+                                      metric: metric, direction: direction)
+        let grids = try PatchingProgress(label: "patching").run { try sweep.run(targets, progress: $0) }
+        let report = PatchReport(model: model, sweep: sweep, grids: grids, cleanText: clean, corruptedText: corrupted)
+        if json { try JSONOutput.print(report) } else { report.printTable(sweep: sweep, grids: grids, model: model) }
+    }
+
+    private func tokens(text: String?, ids: String?, option: String, model: LoadedModel) throws -> [Int] {
+        if let text { return try model.tokenize(text, prependBOS: prependBOS) }
+        var parsed: [Int] = []
+        for piece in (ids ?? "").split(separator: ",") {
+            let trimmed = piece.trimmingCharacters(in: .whitespaces)
+            guard let id = Int(trimmed) else { throw CLIError("\(option): '\(trimmed)' is not a token id") }
+            guard id >= 0 && id < model.config.vocabSize else {
+                throw CLIError("\(option): token id \(id) is outside the vocabulary of \(model.config.vocabSize)")
+            }
+            parsed.append(id)
+        }
+        if prependBOS {
+            guard let bos = model.bosTokenID else { throw CLIError("\(option): --prepend-bos needs a BOS token, and the model names none") }
+            parsed.insert(bos, at: 0)
+        }
+        guard !parsed.isEmpty else { throw CLIError("\(option): no token ids given") }
+        guard parsed.count <= model.config.nContext else {
+            throw ModelError.promptTooLong(tokens: parsed.count, context: model.config.nContext)
+        }
+        return parsed
+    }
+}
