@@ -108,7 +108,7 @@ public struct AblationSweep: @unchecked Sendable {
     }
 
     /// One head's value bias after fold_ln, b_V + ln1.b·W_V [d_head]: what the processed model's
-    /// zero z is on raw weights (ProcessedWeights.rawValueBias, without processing every weight).
+    /// zero z is on raw weights (ProcessedWeights.foldedValueBias, without processing every weight).
     private func valueBias(layer: Int, head: Int) -> [Float] {
         let d = transformer.config.dModel, dh = transformer.config.dHead
         let block = transformer.weights.blocks[layer]

@@ -55,7 +55,7 @@ public enum DirectLogitAttribution {
         let values = Tensor(zeros: [components.count, nPos])
         let readout = Tensor(uninitialized: [heads * dh])            // W_O'[h]·u_c for every head
         for l in 0..<c.nLayers {
-            let layer = weights.layers[l], z = try run.cache.required(.z(l)), bV = weights.rawValueBias[l]
+            let layer = weights.layers[l], z = try run.cache.required(.z(l)), bV = weights.foldedValueBias[l]
             BLAS.gemv(rows: heads * dh, cols: d, a: layer.wO.pointer, lda: d, x: u.pointer, y: readout.pointer)
             for h in 0..<heads {
                 let r = readout.pointer + h * dh, b = bV.pointer + h * dh

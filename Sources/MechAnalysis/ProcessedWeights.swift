@@ -28,7 +28,7 @@ public struct ProcessedWeights: @unchecked Sendable {
     public let bU: Tensor                  // [d_vocab]
     /// The value biases after ln_1 folding, per layer [head, d_head]: what fold_value_biases moved
     /// into b_O, and what turns a cached raw hook_z into the processed model's z (z − b_V).
-    public let rawValueBias: [Tensor]
+    public let foldedValueBias: [Tensor]
 
     public init(_ model: Transformer) {
         let c = model.config, w = model.weights
@@ -85,7 +85,7 @@ public struct ProcessedWeights: @unchecked Sendable {
                                 wIn: wIn, bIn: bIn, wOut: wOut, bOut: bOut))
         }
         self.layers = layers
-        rawValueBias = rawVB
+        foldedValueBias = rawVB
 
         // W_U [d, vocab] from the [vocab, d] unembedding; fold ln_final; centre over the vocabulary.
         let U = Tensor(uninitialized: [d, vocab])

@@ -10,7 +10,7 @@ import MechTensor
 /// center_writing_weights, center_unembed, fold_value_biases). With LayerNorm, processing centres
 /// every write over d_model, so the processed model's hook values are the raw ones minus their
 /// mean over d_model; head writes use the processed weights:
-///     head h of layer l:  (z_raw[h] − b_V'[l, h]) · W_O'[l, h]      (b_V' = `rawValueBias`, the
+///     head h of layer l:  (z_raw[h] − b_V'[l, h]) · W_O'[l, h]      (b_V' = `foldedValueBias`, the
 ///     value bias after LayerNorm folding, which fold_value_biases moved into b_O')
 ///     attention bias:     b_O'[l]  (= centred b_O + Σ_h b_V'[h]·W_O[h])
 /// so the heads of a layer plus its attention bias add up to the centred hook_attn_out.
@@ -65,7 +65,7 @@ public enum ResidualDecomposition {
         let z = Tensor(uninitialized: [nPos, heads * dh])
         for l in 0..<c.nLayers {
             let rawZ = try run.cache.required(.z(l))
-            let bias = weights.rawValueBias[l]
+            let bias = weights.foldedValueBias[l]
             for (i, p) in positions.enumerated() {
                 let src = rawZ.pointer + p * heads * dh, dst = z.pointer + i * heads * dh
                 for j in 0..<(heads * dh) { dst[j] = src[j] - bias.pointer[j] }
