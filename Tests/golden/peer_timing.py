@@ -161,19 +161,22 @@ def main():
     print(f"python {platform.python_version()} ({sys.prefix}); " + ", ".join(f"{k} {v}" for k, v in versions.items()))
     print(f"model {args.model_dir}: {hf_model.config.n_layer} layers, d_model {hf_model.config.n_embd}, "
           f"vocab {hf_model.config.vocab_size}; threads {torch.get_num_threads()}; "
-          f"median of {args.runs} after {args.warmup} warm-ups; times in ms")
+          f"median (min) of {args.runs} runs after {args.warmup} warm-ups; times in ms")
+    print("load average at start: " + " ".join(f"{v:.2f}" for v in os.getloadavg())
+          + " (other processes on these cores inflate the figures; rerun when it is near 0)")
     for message in skipped:
         print(f"skipped {message}")
-    header = f"{'tokens':>6} | " + " | ".join(f"{name:>16}" for name in rows)
+    header = f"{'tokens':>6} | " + " | ".join(f"{name:>17}" for name in rows)
     print(header)
     print("-" * len(header))
     for count in args.tokens:
         ids = prompt_ids(tokenizer, count)
         cells = []
         for run in rows.values():
-            median, _ = median_seconds(lambda: run(ids), args.warmup, args.runs)
-            cells.append(f"{median * 1000:16.1f}")
+            median, samples = median_seconds(lambda: run(ids), args.warmup, args.runs)
+            cells.append(f"{median * 1000:8.1f} ({min(samples) * 1000:6.1f})")
         print(f"{count:>6} | " + " | ".join(cells), flush=True)
+    print("load average at end: " + " ".join(f"{v:.2f}" for v in os.getloadavg()))
 
 
 if __name__ == "__main__":
