@@ -9,8 +9,9 @@ MODEL_DIR is a Hugging Face GPT-2 folder (see make_bench_model.py). Rows timed, 
   tl4_bridge_cache  TransformerLens 4 TransformerBridge.boot_transformers(...).run_with_cache
   tl3_hooked_cache  TransformerLens 3 HookedTransformer (unprocessed weights).run_with_cache
 A row whose package is missing from the running venv (or has the other major version) is skipped
-with a message: run the script once in each venv (/work/venv has transformer-lens 3, a separate venv
-has transformer-lens 4) to fill every row.
+with a message: run the script once in each venv (/work/venv has transformer-lens 3; the venv from
+requirements-tl4.txt has transformer-lens 4) to fill every row. Other processes on the same cores
+inflate 2-thread figures badly (OpenMP threads wait for each other); compare with --threads 1.
 """
 import os
 
