@@ -9,8 +9,9 @@ MODEL_DIR is a Hugging Face GPT-2 folder (see make_bench_model.py). Rows timed, 
   tl4_bridge_cache  TransformerLens 4 TransformerBridge.boot_transformers(...).run_with_cache
   tl3_hooked_cache  TransformerLens 3 HookedTransformer (unprocessed weights).run_with_cache
 A row whose package is missing from the running venv (or has the other major version) is skipped
-with a message: run the script once in each venv (/work/venv has transformer-lens 3, a separate venv
-has transformer-lens 4) to fill every row.
+with a message: run the script once in each venv (/work/venv has transformer-lens 3; the venv from
+requirements-tl4.txt has transformer-lens 4) to fill every row. Other processes on the same cores
+inflate 2-thread figures badly (OpenMP threads wait for each other); compare with --threads 1.
 """
 import os
 
@@ -161,19 +162,22 @@ def main():
     print(f"python {platform.python_version()} ({sys.prefix}); " + ", ".join(f"{k} {v}" for k, v in versions.items()))
     print(f"model {args.model_dir}: {hf_model.config.n_layer} layers, d_model {hf_model.config.n_embd}, "
           f"vocab {hf_model.config.vocab_size}; threads {torch.get_num_threads()}; "
-          f"median of {args.runs} after {args.warmup} warm-ups; times in ms")
+          f"median (min) of {args.runs} runs after {args.warmup} warm-ups; times in ms")
+    print("load average at start: " + " ".join(f"{v:.2f}" for v in os.getloadavg())
+          + " (other processes on these cores inflate the figures; rerun when it is near 0)")
     for message in skipped:
         print(f"skipped {message}")
-    header = f"{'tokens':>6} | " + " | ".join(f"{name:>16}" for name in rows)
+    header = f"{'tokens':>6} | " + " | ".join(f"{name:>17}" for name in rows)
     print(header)
     print("-" * len(header))
     for count in args.tokens:
         ids = prompt_ids(tokenizer, count)
         cells = []
         for run in rows.values():
-            median, _ = median_seconds(lambda: run(ids), args.warmup, args.runs)
-            cells.append(f"{median * 1000:16.1f}")
+            median, samples = median_seconds(lambda: run(ids), args.warmup, args.runs)
+            cells.append(f"{median * 1000:8.1f} ({min(samples) * 1000:6.1f})")
         print(f"{count:>6} | " + " | ".join(cells), flush=True)
+    print("load average at end: " + " ".join(f"{v:.2f}" for v in os.getloadavg()))
 
 
 if __name__ == "__main__":
