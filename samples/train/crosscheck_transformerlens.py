@@ -101,7 +101,8 @@ def main() -> int:
         # faithful string form, so to_tokens is pointed at them by label. Everything else (caching,
         # detection patterns, scoring, averaging over the list) is TransformerLens's own code.
         by_label = {f"sequence {i}": torch.from_numpy(row)[None] for i, row in enumerate(tokens)}
-        model.to_tokens = lambda text, *args, **kwargs: by_label[text]
+        # (detect_head first calls to_tokens on the whole list, only to read a length; all are equal.)
+        model.to_tokens = lambda text, *args, **kwargs: by_label[text if isinstance(text, str) else text[0]]
         theirs = detect_head(model, list(by_label), f"{kind}_head").numpy()[layer]
         error = float(np.abs(ours - theirs).max())
         ok = error < 1e-6

@@ -5,9 +5,14 @@ the .py files under sysconfig's "stdlib" path, excluding site-packages and test 
 Python Language Reference topics shipped in the standard library as pydoc_data.topics. A byte-level
 BPE tokenizer (GPT-2 style, vocab 2048, <|endoftext|> special token) is trained on that text first.
 
-Every training sequence is <|endoftext|> (as BOS) followed by 255 tokens of the token stream; in
-half of them a random earlier span (5..40 tokens) is copied to a random later place, so repeated
-spans are common and induction heads form quickly.
+Every training sequence is <|endoftext|> (as BOS) followed by tokens of the token stream. A quarter
+of them start with a copy task (BOS, n random tokens, the same n again); in 3/4 of the rest, 1..3
+random earlier spans (8..48 tokens) are copied to random later places (a quarter of those spans
+first overwritten with uniformly random tokens). Repeated spans are thus common.
+
+Two phases: 64-token sequences (batch 8, constant lr) until induction heads have formed plus a
+margin, since the time to form grows with batch x context; then 3000 steps on full 128-token
+sequences with a decaying lr, so that every position is trained.
 
 Writes samples/induction-2l/{config.json, model.safetensors, tokenizer.json, prompts.txt, README.md}.
 Run from the repository root:  python samples/train/train_induction_2l.py
@@ -35,18 +40,30 @@ from mechscope_transformer import MechscopeTransformer, make_config
 SEED = 0
 VOCAB_SIZE = 2048
 EOT = "<|endoftext|>"
-N_LAYER, N_HEAD, D_MODEL, N_POSITIONS = 2, 8, 128, 256
-BATCH = 16
-STEPS = 3000
+N_LAYER, N_HEAD, D_MODEL, N_POSITIONS = 2, 4, 128, 128
+# Phase 1: short sequences, small batches, constant lr, until induction heads have formed (the time to
+# form grows with batch x context, so short contexts get there in far less compute), plus a margin.
+SHORT_LENGTH, SHORT_BATCH = 64, 8
+SHORT_MAX_STEPS = 30_000
+INDUCTION_TRIGGER = 0.8  # best layer-1 induction score on the short eval that ends phase 1 ...
+SHORT_MARGIN_STEPS = 2000  # ... after this many more steps
+# Phase 2: full-length sequences so every position up to n_positions is trained; lr decays.
+LONG_BATCH = 16
+LONG_STEPS = 3000
 WARMUP = 100
 LR = 1e-3
 MIN_LR_FRACTION = 0.1
 WEIGHT_DECAY = 0.01
-REPEAT_PROBABILITY = 0.5
-REPEAT_MIN, REPEAT_MAX = 5, 40
+REPEAT_PROBABILITY = 0.75
+REPEAT_SPANS_MAX = 3
+REPEAT_MIN, REPEAT_MAX = 8, 48
+RANDOM_SPAN_PROBABILITY = 0.25
+SYNTHETIC_PROBABILITY = 0.25
+SYNTHETIC_MIN, SYNTHETIC_MAX = 10, 127
 VALIDATION_FRACTION = 0.05
-EVAL_EVERY = 250
-EVAL_N, EVAL_BATCH = 100, 32  # repeated random sequences: BOS + 100 random tokens + the same 100
+EVAL_EVERY = 500
+EVAL_N, EVAL_BATCH = 50, 32  # repeated random sequences: BOS + 50 random tokens + the same 50
+SHORT_EVAL_N = 30  # fits phase 1's 64-token sequences
 
 OUT_DIR = Path(__file__).resolve().parent.parent / "induction-2l"
 EXCLUDED_FOLDERS = {"site-packages", "test", "tests", "idle_test", "__pycache__"}
@@ -102,17 +119,29 @@ def token_stream(tokenizer: Tokenizer, documents: list, eot: int) -> np.ndarray:
     return np.array(ids, dtype=np.int64)
 
 
-def sample_batch(rng: np.random.Generator, stream: np.ndarray, eot: int, repeat: bool = True) -> np.ndarray:
-    starts = rng.integers(0, len(stream) - N_POSITIONS, size=BATCH)
-    batch = np.stack([np.concatenate([[eot], stream[s : s + N_POSITIONS - 1]]) for s in starts])
-    if repeat:
-        for row in batch:
-            if rng.random() < REPEAT_PROBABILITY:
-                length = int(rng.integers(REPEAT_MIN, REPEAT_MAX + 1))
-                source = int(rng.integers(1, N_POSITIONS - 2 * length + 1))
-                target = int(rng.integers(source + length, N_POSITIONS - length + 1))
-                row[target : target + length] = row[source : source + length].copy()
-    return batch
+def sample_batch(rng: np.random.Generator, stream: np.ndarray, eot: int, length: int, batch: int, repeat: bool = True) -> np.ndarray:
+    """[batch, length] training sequences: BOS, then text, with copied spans and copy tasks mixed in."""
+    starts = rng.integers(0, len(stream) - length, size=batch)
+    rows = np.stack([np.concatenate([[eot], stream[s : s + length - 1]]) for s in starts])
+    if not repeat:
+        return rows
+    for row in rows:
+        if rng.random() < SYNTHETIC_PROBABILITY:
+            # A copy task: n random tokens right after BOS, then the same n again (then the text goes on).
+            n = int(rng.integers(SYNTHETIC_MIN, min(SYNTHETIC_MAX, (length - 1) // 2) + 1))
+            row[1 : 1 + n] = rng.integers(1, VOCAB_SIZE, size=n)
+            row[1 + n : 1 + 2 * n] = row[1 : 1 + n]
+            continue
+        if rng.random() >= REPEAT_PROBABILITY:
+            continue
+        for _ in range(int(rng.integers(1, REPEAT_SPANS_MAX + 1))):
+            span = int(rng.integers(REPEAT_MIN, min(REPEAT_MAX, (length - 1) // 2) + 1))
+            source = int(rng.integers(1, length - 2 * span + 1))
+            target = int(rng.integers(source + span, length - span + 1))
+            if rng.random() < RANDOM_SPAN_PROBABILITY:
+                row[source : source + span] = rng.integers(1, VOCAB_SIZE, size=span)
+            row[target : target + span] = row[source : source + span].copy()
+    return rows
 
 
 def initialise(model: MechscopeTransformer) -> None:
@@ -132,10 +161,13 @@ def initialise(model: MechscopeTransformer) -> None:
                 param.normal_(0.0, 0.02)
 
 
-def learning_rate(step: int) -> float:
+def learning_rate(step: int, long_step: int) -> float:
+    """Warm-up, then constant through phase 1; cosine decay to MIN_LR_FRACTION over phase 2."""
     if step < WARMUP:
         return LR * (step + 1) / WARMUP
-    progress = (step - WARMUP) / max(1, STEPS - WARMUP)
+    if long_step < 0:
+        return LR
+    progress = long_step / LONG_STEPS
     return LR * (MIN_LR_FRACTION + (1 - MIN_LR_FRACTION) * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
@@ -144,17 +176,15 @@ def next_token_loss(model: MechscopeTransformer, batch: torch.Tensor) -> torch.T
     return torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), batch[:, 1:].reshape(-1))
 
 
-def induction_report(model: MechscopeTransformer, eot: int) -> dict:
+def induction_report(model: MechscopeTransformer, eot: int, n: int = EVAL_N) -> dict:
     """Head scores and half losses on a fixed set of repeated random-token sequences."""
-    tokens = head_detection.repeated_random_tokens(
-        np.random.default_rng(SEED + 100), EVAL_BATCH, EVAL_N, eot, 1, VOCAB_SIZE
-    )
+    tokens = head_detection.repeated_random_tokens(np.random.default_rng(SEED + 100), EVAL_BATCH, n, eot, 1, VOCAB_SIZE)
     with torch.no_grad():
         logits, patterns = model(torch.from_numpy(tokens), return_patterns=True)
     patterns = [p.numpy().astype(np.float64) for p in patterns]
-    first, second = head_detection.half_losses(logits.numpy().astype(np.float64), tokens, EVAL_N)
+    first, second = head_detection.half_losses(logits.numpy().astype(np.float64), tokens, n)
     return {
-        "induction_second_half": [head_detection.induction_score_second_half(p, EVAL_N).tolist() for p in patterns],
+        "induction_second_half": [head_detection.induction_score_second_half(p, n).tolist() for p in patterns],
         "previous_token": [head_detection.previous_token_score(p).tolist() for p in patterns],
         "induction_transformerlens": [head_detection.transformerlens_score(p, tokens, "induction").tolist() for p in patterns],
         "previous_token_transformerlens": [
@@ -213,35 +243,60 @@ def main() -> None:
 
     history = []
     recent = []
-    for step in range(STEPS):
+    step = 0
+    short_end = SHORT_MAX_STEPS  # moved earlier once induction heads have formed
+    induction_formed_at = None
+    long_step = -1
+    while long_step < LONG_STEPS:
+        in_short_phase = step < short_end
+        if not in_short_phase:
+            long_step += 1
+            if long_step == LONG_STEPS:
+                break
         for group in optimizer.param_groups:
-            group["lr"] = learning_rate(step)
-        batch = torch.from_numpy(sample_batch(rng, train_stream, eot))
-        loss = next_token_loss(model, batch)
+            group["lr"] = learning_rate(step, long_step)
+        if in_short_phase:
+            batch = sample_batch(rng, train_stream, eot, SHORT_LENGTH, SHORT_BATCH)
+        else:
+            batch = sample_batch(rng, train_stream, eot, N_POSITIONS, LONG_BATCH)
+        loss = next_token_loss(model, torch.from_numpy(batch))
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
+        step += 1
         recent.append(loss.item())
-        if (step + 1) % EVAL_EVERY == 0 or step == 0:
-            report = induction_report(model, eot)
+        if step % EVAL_EVERY == 0 or (not in_short_phase and long_step == LONG_STEPS - 1):
+            short = induction_report(model, eot, SHORT_EVAL_N)
             entry = {
-                "step": step + 1,
+                "step": step,
+                "phase": 1 if in_short_phase else 2,
                 "train_loss": float(np.mean(recent)),
-                "induction": max(report["induction_second_half"][1]),
-                "previous_token": max(report["previous_token"][0]),
-                "first_half_loss": report["first_half_loss"],
-                "second_half_loss": report["second_half_loss"],
+                "induction": max(short["induction_second_half"][1]),
+                "previous_token": max(short["previous_token"][0]),
+                "first_half_loss": short["first_half_loss"],
+                "second_half_loss": short["second_half_loss"],
                 "seconds": time.perf_counter() - started,
             }
+            if not in_short_phase:
+                full = induction_report(model, eot)
+                entry.update({
+                    "induction_long": max(full["induction_second_half"][1]),
+                    "previous_token_long": max(full["previous_token"][0]),
+                    "second_half_loss_long": full["second_half_loss"],
+                })
             recent = []
             history.append(entry)
             print(json.dumps(entry), flush=True)
+            if in_short_phase and induction_formed_at is None and entry["induction"] >= INDUCTION_TRIGGER:
+                induction_formed_at = step
+                short_end = step + SHORT_MARGIN_STEPS
     wall = time.perf_counter() - started
 
     with torch.no_grad():
         eval_rng = np.random.default_rng(SEED + 200)
-        plain = [next_token_loss(model, torch.from_numpy(sample_batch(eval_rng, validation_stream, eot, repeat=False))).item()
+        plain = [next_token_loss(model, torch.from_numpy(
+                     sample_batch(eval_rng, validation_stream, eot, N_POSITIONS, LONG_BATCH, repeat=False))).item()
                  for _ in range(8)]
     final = induction_report(model, eot)
     final["validation_loss_plain_text"] = float(np.mean(plain))
@@ -251,6 +306,7 @@ def main() -> None:
     prompts = write_prompts()
     prompt_demos = [demo_prompt(model, tokenizer, eot, p) for p in prompts]
     summary = {"corpus": corpus, "final": final, "history": history, "wall_seconds": wall,
+               "induction_formed_at": induction_formed_at, "short_end": short_end, "steps": step,
                "setup_seconds": setup_seconds, "prompts": prompt_demos}
     print(json.dumps({k: v for k, v in summary.items() if k != "history"}, indent=1))
     write_readme(summary)
@@ -258,7 +314,8 @@ def main() -> None:
 
 PROMPTS = [
     "The function Zorblatt_frobnicate takes a path and returns a list. Call Zorblatt_frobnicate",
-    "Mr and Mrs Dursley, of number four, Privet Drive, were proud to say that they were perfectly normal. Mr and Mrs Dursley",
+    "Professor Quillfeather and Doctor Anselm Varga met at the old observatory. The next morning, Professor Quillfeather and Doctor",
+    "glorp snib wuzzle frang tokamak brill. glorp snib wuzzle",
     "Use the quasiperiodic_marshmallow option to enable caching. When quasiperiodic_marshmallow",
     "Return the number of elements in the queue. If maxsize is less than or equal to zero, the queue size is infinite. Return the number of",
 ]
@@ -297,9 +354,11 @@ def write_readme(s: dict) -> None:
     best_induction = int(np.argmax(f["induction_second_half"][1]))
     best_previous = int(np.argmax(f["previous_token"][0]))
     curve = "\n".join(
-        f"| {h['step']} | {h['train_loss']:.3f} | {h['previous_token']:.3f} | {h['induction']:.3f} "
-        f"| {h['first_half_loss']:.2f} | {h['second_half_loss']:.2f} |"
+        f"| {h['step']} | {h['phase']} | {h['train_loss']:.3f} | {h['previous_token']:.3f} | {h['induction']:.3f} "
+        f"| {h['first_half_loss']:.2f} | {h['second_half_loss']:.2f} "
+        f"| {h.get('previous_token_long', float('nan')):.3f} | {h.get('induction_long', float('nan')):.3f} |"
         for h in s["history"]
+        if h["step"] % 1000 == 0 or h is s["history"][-1] or h["step"] == s["induction_formed_at"]
     )
     demos = "\n".join(
         f"- `{d['prompt']}` → `{d['continuation']}` (first token p = {d['first_token_probability']:.2f})" for d in s["prompts"]
@@ -332,12 +391,21 @@ From CPython {c['python']}'s own standard library, so anyone with that Python ca
 
 - Script: `samples/train/train_induction_2l.py` (pinned versions in `samples/train/requirements.txt`),
   CPU, `torch.set_num_threads(1)`, `TOKENIZERS_PARALLELISM=false`, seed {SEED} (torch and numpy).
-- Sequences: `{EOT}` + 255 consecutive tokens from a random offset; with probability {REPEAT_PROBABILITY} a random
-  span of {REPEAT_MIN}..{REPEAT_MAX} tokens is copied from earlier in the sequence to a random later position.
-- AdamW (betas 0.9, 0.95; weight decay {WEIGHT_DECAY} on matrices), lr {LR} with {WARMUP} warm-up steps and cosine
-  decay to {MIN_LR_FRACTION:.0%}, gradient clipping 1.0, batch {BATCH} × {N_POSITIONS} tokens, **{STEPS} steps**.
-  GPT-2 init (N(0, 0.02); residual projections scaled 1/sqrt(2·n_layer)).
-- Final training loss (mean of the last {EVAL_EVERY} steps): {s['history'][-1]['train_loss']:.3f};
+- Sequences: `{EOT}` + consecutive tokens from a random offset of the token stream. With probability
+  {SYNTHETIC_PROBABILITY} a sequence starts with a copy task instead: `{EOT}`, n uniformly random token ids
+  (n = {SYNTHETIC_MIN}..min({SYNTHETIC_MAX}, half the sequence)), the same n ids again, then the text. Otherwise, with probability {REPEAT_PROBABILITY}, a sequence
+  gets 1..{REPEAT_SPANS_MAX} repeats: each copies a random span of {REPEAT_MIN}..{REPEAT_MAX} tokens from earlier in the sequence
+  to a random later position; with probability {RANDOM_SPAN_PROBABILITY} that span is first overwritten with uniformly
+  random token ids (so copying, not English statistics, is the only way to predict its second occurrence).
+- AdamW (betas 0.9, 0.95; weight decay {WEIGHT_DECAY} on matrices), gradient clipping 1.0, GPT-2 init
+  (N(0, 0.02); residual projections scaled 1/sqrt(2·n_layer)), lr {LR} after {WARMUP} warm-up steps.
+- Phase 1 (constant lr): batches of {SHORT_BATCH} × {SHORT_LENGTH}-token sequences. Induction heads form much sooner
+  in short contexts; the phase ends {SHORT_MARGIN_STEPS} steps after the first evaluation (every {EVAL_EVERY} steps, on
+  `{EOT}` + {SHORT_EVAL_N} random tokens repeated) whose best layer-1 induction score reaches {INDUCTION_TRIGGER}.
+  That happened at step **{s['induction_formed_at']}**, so phase 1 ran {s['short_end']} steps.
+- Phase 2 (lr cosine-decayed to {MIN_LR_FRACTION:.0%}): {LONG_STEPS} steps of {LONG_BATCH} × {N_POSITIONS}-token sequences, so every
+  position is trained. **{s['steps']} steps in all.**
+- Final training loss (mean over the last evaluation interval): {s['history'][-1]['train_loss']:.3f};
   validation loss on held-out plain text (no inserted repeats): {f['validation_loss_plain_text']:.3f}.
 - Wall time measured: {s['wall_seconds']:.0f} s (of which {s['setup_seconds']:.0f} s building the corpus and tokenizer).
 
@@ -358,10 +426,11 @@ row, so on a sequence repeated once a perfect induction head scores at most ≈ 
 | --- | --- | --- | --- | --- |
 {chr(10).join(head_table)}
 
-Training curve (scores are the best head of the layer at that point):
+Training curve (scores are the best head of the layer at that point; "short" columns use {SHORT_EVAL_N} random tokens
+repeated, "long" ones {EVAL_N}, measured in phase 2 only):
 
-| step | train loss | L0 previous-token | L1 induction | first-copy loss | second-copy loss |
-| --- | --- | --- | --- | --- | --- |
+| step | phase | train loss | L0 previous-token (short) | L1 induction (short) | first-copy loss (short) | second-copy loss (short) | L0 previous-token (long) | L1 induction (long) |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- |
 {curve}
 
 ## prompts.txt

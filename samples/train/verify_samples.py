@@ -165,7 +165,7 @@ def verify_induction(checks: Checks) -> None:
     bos = config["bos_token_id"]
     checks.check(f"{name} tokenizer", tokenizer.get_vocab_size() == config["vocab_size"] and tokenizer.id_to_token(bos) == "<|endoftext|>",
                  f"vocab {tokenizer.get_vocab_size()}, bos {bos} = {tokenizer.id_to_token(bos)!r}")
-    n, batch = 100, 32
+    n, batch = 50, 32  # as in the README: BOS + 50 random tokens + the same 50 (numpy seed 100)
     tokens = head_detection.repeated_random_tokens(np.random.default_rng(100), batch, n, bos, 1, config["vocab_size"])
     logits, patterns = forward(config, weights, tokens)
     induction = head_detection.induction_score_second_half(patterns[1], n)
