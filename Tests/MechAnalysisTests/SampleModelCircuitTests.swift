@@ -66,3 +66,48 @@ final class SampleModelCircuitTests: XCTestCase {
         XCTAssertEqual(out[0, 0], 1, accuracy: 0.1)
     }
 }
+
+/// The induction sample's circuit: a layer-0 previous-token head feeding a layer-1 induction head.
+final class InductionSampleTests: XCTestCase {
+    private func model() throws -> LoadedModel {
+        try LoadedModel(folder: SampleModelCircuitTests.samples.appendingPathComponent("induction-2l"))
+    }
+
+    func testInductionAndPreviousTokenHeadsOnARepeatedRandomSequence() throws {
+        let model = try model()
+        let sequence = try RepeatedTokenSequence(for: model)
+        let scores = try RepeatedSequenceScores.compute(model.transformer, sequence: sequence)
+        let heads = model.config.nHeads
+        let bestInduction = (0..<heads).map { scores.induction[heads + $0] }.max()!
+        let bestPrevious = (0..<heads).map { scores.patternScores.previousToken[$0] }.max()!
+        XCTAssertGreaterThanOrEqual(bestInduction, 0.6, "best layer-1 induction score")
+        XCTAssertGreaterThanOrEqual(bestPrevious, 0.6, "best layer-0 previous-token score")
+    }
+
+    func testLossOnTheRepeatedHalfIsFarBelowTheFirstHalf() throws {
+        let model = try model()
+        let sequence = try RepeatedTokenSequence(for: model)
+        let n = sequence.halfLength
+        let run = try model.transformer.run(sequence.tokens, caching: .none)
+        func meanLoss(_ positions: Range<Int>) -> Double {
+            positions.reduce(0.0) { total, p in
+                total - Double(Softmax.logProbabilities(run.logits.row(p))[sequence.tokens[p + 1]])
+            } / Double(positions.count)
+        }
+        let first = meanLoss(0..<(n - 1)), second = meanLoss(n..<(2 * n - 1))
+        XCTAssertGreaterThan(first, 5, "random tokens should be unpredictable in the first half")
+        XCTAssertLessThan(second, first / 3, "first half \(first) nats, second half \(second) nats")
+    }
+
+    func testHeadsCommandDefaultPutsAnInductionHeadFirst() throws {
+        let model = try model()
+        let prompt = try XCTUnwrap(try String(contentsOf: model.folder.appendingPathComponent("prompts.txt"), encoding: .utf8)
+            .split(separator: "\n").first.map(String.init))
+        let tokens = try model.tokenize(prompt)
+        let table = try HeadScoreTable.compute(model.transformer, weights: ProcessedWeights(model.transformer),
+                                               promptTokens: tokens, sequence: RepeatedTokenSequence(for: model))
+        let top = table.sorted(by: .induction).first!
+        XCTAssertEqual(top.layer, 1)
+        XCTAssertGreaterThanOrEqual(top.repeatedInduction, 0.6)
+    }
+}
