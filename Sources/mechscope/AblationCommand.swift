@@ -62,8 +62,8 @@ struct AblationCommand: ParsableCommand {
         let prompt = try promptOptions.text(for: model)
         let ids = try model.tokenize(prompt, prependBOS: promptOptions.prependBOS)
         let referenceIDs = try reference.map { try model.tokenize($0, prependBOS: promptOptions.prependBOS) }
-        let metric = LogitDiffMetric(answer: try PatchTokenArgument.resolve(answer, option: "--answer", model: model),
-                                     wrong: try PatchTokenArgument.resolve(wrong, option: "--wrong", model: model))
+        let metric = LogitDiffMetric(answer: try TokenArgument.resolve(answer, option: "--answer", model: model),
+                                     wrong: try TokenArgument.resolve(wrong, option: "--wrong", model: model))
         let mode: AblationMode = mean ? .mean : .zero
         let sweep = try AblationSweep(transformer: model.transformer, tokens: ids, metric: metric, reference: referenceIDs)
         let result = try PatchingProgress(label: "ablating").run { progress in
@@ -72,8 +72,8 @@ struct AblationCommand: ParsableCommand {
         }
         let report = Report(
             model: model.folder.path, prompt: prompt, token_ids: ids,
-            answer: .init(token_id: metric.answer, token: PatchTokenArgument.display(metric.answer, model: model)),
-            wrong: .init(token_id: metric.wrong, token: PatchTokenArgument.display(metric.wrong, model: model)),
+            answer: .init(token_id: metric.answer, token: TokenArgument.display(metric.answer, model: model)),
+            wrong: .init(token_id: metric.wrong, token: TokenArgument.display(metric.wrong, model: model)),
             unit: result.unit.rawValue, mode: mode.rawValue, reference: reference,
             baseline_logit_diff: result.baselineLogitDiff, baseline_loss: result.baselineLoss,
             effects: result.effects.map { Self.effect($0, unit: result.unit) })

@@ -47,8 +47,8 @@ struct DirectLogitAttributionCommand: ParsableCommand {
         var tokens: [String]
         var position: Int
         var position_token: String
-        var answer: LogitLensTokenArgument.Token
-        var wrong: LogitLensTokenArgument.Token?
+        var answer: TokenArgument.Token
+        var wrong: TokenArgument.Token?
         var per: String
         var layer_norm: String
         /// The processed model's logit (difference): raw logit minus the vocabulary mean, or raw difference.
@@ -70,9 +70,9 @@ struct DirectLogitAttributionCommand: ParsableCommand {
         let model = try modelOptions.open()
         let prompt = try promptOptions.text(for: model)
         let ids = try model.tokenize(prompt, prependBOS: promptOptions.prependBOS)
-        let p = try LogitLensTokenArgument.position(position, count: ids.count)
-        let answerID = try LogitLensTokenArgument.resolve(answer, option: "--answer", model: model)
-        let wrongID = try wrong.map { try LogitLensTokenArgument.resolve($0, option: "--wrong", model: model) }
+        let p = try TokenArgument.position(position, count: ids.count)
+        let answerID = try TokenArgument.resolve(answer, option: "--answer", model: model)
+        let wrongID = try wrong.map { try TokenArgument.resolve($0, option: "--wrong", model: model) }
         let c = model.config
         if per == .neuron && c.attnOnly { throw CLIError("--per neuron: this model is attention-only, it has no MLP neurons") }
         let transformer = model.transformer

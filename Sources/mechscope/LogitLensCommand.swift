@@ -46,7 +46,7 @@ struct LogitLensCommand: ParsableCommand {
         var position: Int
         var position_token: String
         var layer_norm: String
-        var target: LogitLensTokenArgument.Token?
+        var target: TokenArgument.Token?
         var layers: [Layer]
     }
 
@@ -58,8 +58,8 @@ struct LogitLensCommand: ParsableCommand {
         let model = try modelOptions.open()
         let prompt = try promptOptions.text(for: model)
         let ids = try model.tokenize(prompt, prependBOS: promptOptions.prependBOS)
-        let p = try LogitLensTokenArgument.position(position, count: ids.count)
-        let targetID = try target.map { try LogitLensTokenArgument.resolve($0, option: "--target", model: model) }
+        let p = try TokenArgument.position(position, count: ids.count)
+        let targetID = try target.map { try TokenArgument.resolve($0, option: "--target", model: model) }
         let c = model.config
         let run = try model.transformer.run(ids, caching: .only(ResidualDecomposition.requiredHooks(c)), computeLogits: false)
         let weights = ProcessedWeights(model.transformer)
@@ -78,7 +78,7 @@ struct LogitLensCommand: ParsableCommand {
         let report = Report(prompt: prompt, prepend_bos: promptOptions.prependBOS, token_ids: ids, tokens: tokens,
                             position: p, position_token: tokens[p],
                             layer_norm: "final LayerNorm recomputed per layer (apply_ln_to_stack recompute_ln=True)",
-                            target: targetID.map { LogitLensTokenArgument.Token($0, model) }, layers: layers)
+                            target: targetID.map { TokenArgument.Token($0, model) }, layers: layers)
         if json { try JSONOutput.print(report); return }
         print("logit lens at position \(p) ('\(tokens[p])') of \(ids.count) tokens; final LayerNorm recomputed per layer")
         if let t = report.target { print("target '\(t.token)' (#\(t.token_id))") }

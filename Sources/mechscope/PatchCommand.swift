@@ -57,8 +57,8 @@ struct PatchCommand: ParsableCommand {
         let model = try modelOptions.open()
         let cleanTokens = try tokens(text: clean, ids: cleanIDs, option: "--clean-ids", model: model)
         let corruptedTokens = try tokens(text: corrupted, ids: corruptedIDs, option: "--corrupted-ids", model: model)
-        let metric = LogitDiffMetric(answer: try PatchTokenArgument.resolve(answer, option: "--answer", model: model),
-                                     wrong: try PatchTokenArgument.resolve(wrong, option: "--wrong", model: model))
+        let metric = LogitDiffMetric(answer: try TokenArgument.resolve(answer, option: "--answer", model: model),
+                                     wrong: try TokenArgument.resolve(wrong, option: "--wrong", model: model))
         var targets = try targets()
         if model.config.attnOnly && what == "all" { targets.removeAll { $0 == .mlpOut } }
         let sweep = try PatchingSweep(transformer: model.transformer, clean: cleanTokens, corrupted: corruptedTokens,

@@ -35,7 +35,7 @@ struct PatchReport: Encodable {
 
     init(model: LoadedModel, sweep: PatchingSweep, grids: [PatchingGrid], cleanText: String?, corruptedText: String?) {
         func prompt(_ text: String?, _ ids: [Int]) -> Prompt {
-            Prompt(prompt: text, token_ids: ids, tokens: ids.map { PatchTokenArgument.display($0, model: model) })
+            Prompt(prompt: text, token_ids: ids, tokens: ids.map { TokenArgument.display($0, model: model) })
         }
         self.model = model.folder.path
         direction = sweep.direction.rawValue
@@ -44,8 +44,8 @@ struct PatchReport: Encodable {
             : "clean tokens run with corrupted activations patched in"
         clean = prompt(cleanText, sweep.clean)
         corrupted = prompt(corruptedText, sweep.corrupted)
-        answer = Token(token_id: sweep.metric.answer, token: PatchTokenArgument.display(sweep.metric.answer, model: model))
-        wrong = Token(token_id: sweep.metric.wrong, token: PatchTokenArgument.display(sweep.metric.wrong, model: model))
+        answer = Token(token_id: sweep.metric.answer, token: TokenArgument.display(sweep.metric.answer, model: model))
+        wrong = Token(token_id: sweep.metric.wrong, token: TokenArgument.display(sweep.metric.wrong, model: model))
         clean_logit_diff = sweep.cleanLogitDiff
         corrupted_logit_diff = sweep.corruptedLogitDiff
         first_difference = sweep.plan.firstDifference

@@ -104,7 +104,7 @@ final class PatchCommandTests: XCTestCase {
                                   "--answer", " model", "--wrong", " heads"],
                                  mentions: ["clean prompt is 6 tokens", "corrupted prompt 3"])
         try assertFailsInOneLine(["patch", model, "--clean", "a b", "--corrupted", "a c", "--answer", " informs", "--wrong", " heads"],
-                                 mentions: ["--answer ' informs' is 2 tokens", "' inform' (#499)"])
+                                 mentions: ["--answer ' informs' is 2 tokens", "' inform'", "(ids 499 "])
         try assertFailsInOneLine(["patch", model, "--clean", "a b", "--corrupted", "a c", "--answer", "#512", "--wrong", " heads"],
                                  mentions: ["--answer #512", "vocabulary of 512"])
         try assertFailsInOneLine(["patch", model, "--clean", "a b", "--corrupted", "a b", "--answer", "#5", "--wrong", "#6"],

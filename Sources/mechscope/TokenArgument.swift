@@ -2,8 +2,8 @@ import MechAnalysis
 import MechFormats
 import MechModels
 
-/// Tokens and positions as typed on the command line for `lens` and `dla`.
-enum LogitLensTokenArgument {
+/// Tokens and positions as typed on the command line (`--answer`, `--wrong`, `--target`, `--position`).
+enum TokenArgument {
     /// A token given as text that must tokenize to exactly one token (" Mary"), or as `#ID`.
     static func resolve(_ text: String, option: String, model: LoadedModel) throws -> Int {
         let vocab = model.config.vocabSize
@@ -28,6 +28,11 @@ enum LogitLensTokenArgument {
                            + "\(ids.map(String.init).joined(separator: " "))); give a single token, or #ID")
         }
         return ids[0]
+    }
+
+    /// How a token id reads in reports: its text, or `#id` without a tokenizer.
+    static func display(_ id: Int, model: LoadedModel) -> String {
+        model.tokenizer?.displayText(of: id) ?? "#\(id)"
     }
 
     /// `--position` (negative counts from the end) as an absolute index into `count` tokens.
