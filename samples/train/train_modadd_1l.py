@@ -4,7 +4,9 @@ Follows Nanda et al. 2023, "Progress measures for grokking via mechanistic inter
 input "a b =" (3 tokens), predict (a + b) mod p at the last position; d_model 128, 4 heads,
 d_mlp 512, ReLU, no LayerNorm; biases kept at zero (frozen, as in the paper's code); full-batch
 AdamW lr 1e-3, weight decay 1.0, betas (0.9, 0.98); 30% of the p^2 pairs are the training set.
-Training stops at the first evaluation where accuracy on the held-out 70% reaches 99%.
+Grokking is declared at the first evaluation where accuracy on the held-out 70% reaches 99%; training
+then goes on for CLEANUP_STEPS more steps (the paper's "cleanup" phase, in which weight decay removes
+the memorising components and the embedding becomes sparse in the Fourier basis) and stops.
 
 Writes samples/modadd-1l/{config.json, model.safetensors, tokenizer.json, prompts.txt, README.md}.
 Run from the repository root:  python samples/train/train_modadd_1l.py
@@ -31,6 +33,7 @@ BETAS = (0.9, 0.98)
 MAX_STEPS = 40_000
 EVAL_EVERY = 100
 TARGET_TEST_ACCURACY = 0.99
+CLEANUP_STEPS = 3000  # kept training after the target so weight decay finishes the "cleanup" phase
 
 OUT_DIR = Path(__file__).resolve().parent.parent / "modadd-1l"
 EQUALS = P  # token id of "="
@@ -138,8 +141,8 @@ def main() -> None:
 
     history = []
     step = 0
-    reached = False
-    while step < MAX_STEPS:
+    at_target = None
+    while step < MAX_STEPS and (at_target is None or step < at_target["steps"] + CLEANUP_STEPS):
         train_loss, train_acc = loss_and_accuracy(model, train_tokens, train_labels)
         optimizer.zero_grad(set_to_none=True)
         train_loss.backward()
@@ -148,40 +151,43 @@ def main() -> None:
         if step % EVAL_EVERY == 0:
             with torch.no_grad():
                 test_loss, test_acc = loss_and_accuracy(model, test_tokens, test_labels)
-            history.append((step, train_loss.item(), train_acc, test_loss.item(), test_acc))
-            if step % 1000 == 0 or test_acc >= TARGET_TEST_ACCURACY:
+            fourier_top5 = fourier_concentration(model.wte.weight.detach().numpy()[:P].astype(np.float64))["top5_fraction"]
+            history.append((step, train_loss.item(), train_acc, test_loss.item(), test_acc, fourier_top5))
+            if at_target is None and test_acc >= TARGET_TEST_ACCURACY:
+                at_target = snapshot(model, step, tokens, labels, train_idx, test_idx)
+                print(f"held-out accuracy reached {TARGET_TEST_ACCURACY:.0%} at step {step}", flush=True)
+            if step % 1000 == 0:
                 print(
                     f"step {step:6d} train loss {train_loss.item():.3e} acc {train_acc:.4f} | "
-                    f"test loss {test_loss.item():.3e} acc {test_acc:.4f} | {time.perf_counter() - started:.0f}s",
+                    f"test loss {test_loss.item():.3e} acc {test_acc:.4f} | W_E top-5 Fourier {fourier_top5:.3f} | "
+                    f"{time.perf_counter() - started:.0f}s",
                     flush=True,
                 )
-            if test_acc >= TARGET_TEST_ACCURACY:
-                reached = True
-                break
     wall = time.perf_counter() - started
 
-    with torch.no_grad():
-        train_loss, train_acc = loss_and_accuracy(model, train_tokens, train_labels)
-        test_loss, test_acc = loss_and_accuracy(model, test_tokens, test_labels)
-        all_loss, all_acc = loss_and_accuracy(model, tokens, labels)
+    final = snapshot(model, step, tokens, labels, train_idx, test_idx)
     model.save(OUT_DIR)
     build_tokenizer().save(str(OUT_DIR / "tokenizer.json"))
     write_prompts()
+    summary = {"at_target": at_target, "final": final, "wall_seconds": wall}
+    print(json.dumps(summary, indent=2))
+    write_readme(summary, history)
 
-    embedding = model.wte.weight.detach().numpy()[:P].astype(np.float64)
-    fourier = fourier_concentration(embedding)
-    summary = {
-        "reached_target": reached,
+
+def snapshot(model: MechscopeTransformer, step: int, tokens, labels, train_idx, test_idx) -> dict:
+    """Losses and accuracies on train / held-out / all pairs, and W_E's Fourier concentration."""
+    with torch.no_grad():
+        train_loss, train_acc = loss_and_accuracy(model, tokens[train_idx], labels[train_idx])
+        test_loss, test_acc = loss_and_accuracy(model, tokens[test_idx], labels[test_idx])
+        all_loss, all_acc = loss_and_accuracy(model, tokens, labels)
+    return {
         "steps": step,
         "train_loss": train_loss.item(), "train_accuracy": train_acc,
         "test_loss": test_loss.item(), "test_accuracy": test_acc,
         "all_pairs_loss": all_loss.item(), "all_pairs_accuracy": all_acc,
         "all_pairs_correct": int(round(all_acc * P * P)),
-        "fourier": fourier,
-        "wall_seconds": wall,
+        "fourier": fourier_concentration(model.wte.weight.detach().numpy()[:P].astype(np.float64)),
     }
-    print(json.dumps(summary, indent=2))
-    write_readme(summary, history)
 
 
 def write_prompts() -> None:
@@ -189,15 +195,32 @@ def write_prompts() -> None:
     (OUT_DIR / "prompts.txt").write_text("".join(f"{a} {b} =\n" for a, b in pairs))
 
 
-def write_readme(s: dict, history: list) -> None:
-    f = s["fourier"]
+def write_readme(summary: dict, history: list) -> None:
+    target, final = summary["at_target"], summary["final"]
+    f = final["fourier"]
     first_train_100 = next((h[0] for h in history if h[2] >= 1.0), None)
     first_test_50 = next((h[0] for h in history if h[4] >= 0.5), None)
     curve = "\n".join(
-        f"| {h[0]} | {h[1]:.3e} | {h[2]:.4f} | {h[3]:.3e} | {h[4]:.4f} |"
+        f"| {h[0]} | {h[1]:.3e} | {h[2]:.4f} | {h[3]:.3e} | {h[4]:.4f} | {h[5]:.3f} |"
         for h in history
-        if h[0] % 2000 == 0 or h is history[-1]
+        if h[0] % 1000 == 0 or h is history[-1] or (target and h[0] == target["steps"])
     )
+
+    def results(snap: dict) -> str:
+        return f"""| set | loss | accuracy |
+| --- | --- | --- |
+| train (30%) | {snap['train_loss']:.3e} | {snap['train_accuracy']:.4%} |
+| held out (70%) | {snap['test_loss']:.3e} | {snap['test_accuracy']:.4%} |
+| all {P * P} pairs | {snap['all_pairs_loss']:.3e} | {snap['all_pairs_accuracy']:.4%} ({snap['all_pairs_correct']} correct) |
+
+W_E Fourier concentration: top 5 frequencies {snap['fourier']['top5_fraction']:.1%}, top 6 {snap['fourier']['top6_fraction']:.1%} of ‖W_E‖²."""
+
+    if target is None:
+        target_text = f"**The target was NOT reached within MAX_STEPS = {MAX_STEPS}.**"
+    else:
+        target_text = f"""Held-out accuracy first reached {TARGET_TEST_ACCURACY:.0%} at **step {target['steps']}**; there:
+
+{results(target)}"""
     text = f"""# modadd-1l
 
 A one-layer transformer that has grokked modular addition, (a + b) mod {P}, following Nanda et al.
@@ -208,7 +231,8 @@ A one-layer transformer that has grokked modular addition, (a + b) mod {P}, foll
 - 1 layer, d_model 128, 4 heads (d_head 32), d_mlp 512, ReLU, no LayerNorm, n_positions 3,
   vocab {P + 1}. All biases are zero (frozen during training, as in the paper's code).
 - `tokenizer.json`: HF tokenizers WordLevel model with a WhitespaceSplit pre-tokenizer
-  (so `12 45 =` encodes to [12, 45, {EQUALS}]). No BOS/EOS.
+  (so `12 45 =` encodes to [12, 45, {EQUALS}]). No BOS/EOS. Its `unk_token` ("<unk>") is not in the vocab:
+  words other than the {P + 1} entries cannot be encoded.
 
 ## How it was trained
 
@@ -219,29 +243,29 @@ A one-layer transformer that has grokked modular addition, (a + b) mod {P}, foll
 - Full-batch AdamW, lr {LR}, weight decay {WEIGHT_DECAY}, betas {BETAS}; cross-entropy at the last
   position (computed in float64) over all {P + 1} logits.
 - Training set: {int(TRAIN_FRACTION * P * P)} of the {P * P} pairs (30%); the other {P * P - int(TRAIN_FRACTION * P * P)} are held out.
-- Stopped at the first evaluation (every {EVAL_EVERY} steps) with held-out accuracy ≥ {TARGET_TEST_ACCURACY:.0%}:
-  **{s['steps']} steps**{'' if s['reached_target'] else ' (MAX_STEPS reached WITHOUT the target)'}.
-  Training accuracy first hit 100% by step {first_train_100}; held-out accuracy first passed 50% at step {first_test_50}.
-- Wall time measured: {s['wall_seconds']:.0f} s.
+- Evaluated every {EVAL_EVERY} steps. Training accuracy first hit 100% by step {first_train_100}; held-out
+  accuracy first passed 50% at step {first_test_50}. Once held-out accuracy reached {TARGET_TEST_ACCURACY:.0%}, training went on
+  for {CLEANUP_STEPS} more steps (the cleanup phase, where weight decay strips the memorising
+  components and the embedding becomes sparse in frequency), then stopped: **{final['steps']} steps in all**.
+- Wall time measured: {summary['wall_seconds']:.0f} s.
 
-## Results (the saved weights)
+## Results
 
-| set | loss | accuracy |
-| --- | --- | --- |
-| train (30%) | {s['train_loss']:.3e} | {s['train_accuracy']:.4%} |
-| held out (70%) | {s['test_loss']:.3e} | {s['test_accuracy']:.4%} |
-| all {P * P} pairs | {s['all_pairs_loss']:.3e} | {s['all_pairs_accuracy']:.4%} ({s['all_pairs_correct']} correct) |
+{target_text}
 
-Fourier concentration of the embedding W_E (tokens 0..{P - 1}, DFT over the token axis; a
-frequency k = 1..{P // 2} pools the cos and sin components): the top 5 frequencies hold
-**{f['top5_fraction']:.1%}** of ‖W_E‖², the top 6 hold {f['top6_fraction']:.1%}
-(a random embedding would put about {5 / (P // 2):.1%} on any 5). Key frequencies, largest first:
-{', '.join(f"{k} ({share:.1%})" for k, share in f['top_frequencies'][:6])}.
+**The saved weights** (step {final['steps']}):
 
-## Training curve (every 2000 steps and the last evaluation)
+{results(final)}
 
-| step | train loss | train acc | held-out loss | held-out acc |
-| --- | --- | --- | --- | --- |
+Fourier concentration of the embedding W_E (tokens 0..{P - 1}, DFT over the token axis; a frequency
+k = 1..{P // 2} pools the cos and sin components, k = 0 is the constant): the top 5 frequencies hold
+**{f['top5_fraction']:.1%}** of ‖W_E‖², the top 6 hold {f['top6_fraction']:.1%} (a random embedding puts
+about {5 / (P // 2):.0%} on any 5). Largest frequencies: {', '.join(f"{k} ({share:.1%})" for k, share in f['top_frequencies'][:6])}.
+
+## Training curve
+
+| step | train loss | train acc | held-out loss | held-out acc | W_E top-5 Fourier |
+| --- | --- | --- | --- | --- | --- |
 {curve}
 
 `samples/train/verify_samples.py` reloads the saved files and re-checks the accuracy on all pairs.
