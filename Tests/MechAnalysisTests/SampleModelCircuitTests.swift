@@ -24,17 +24,19 @@ final class SampleModelCircuitTests: XCTestCase {
         }
         let accuracy = Double(correct) / Double(p * p)
         XCTAssertGreaterThanOrEqual(accuracy, 0.99, "\(correct) of \(p * p) correct")
+        XCTAssertEqual(correct, p * p, "the README reports all 12769 pairs correct")
     }
 
     func testModularAdditionEmbeddingIsSparseInFourierSpace() throws {
         let model = try LoadedModel(folder: Self.samples.appendingPathComponent("modadd-1l"))
         let spectrum = EmbeddingFourierSpectrum(embedding: model.transformer.weights.tokenEmbedding, period: 113)
         // A random embedding spreads evenly: 5 of 56 frequencies hold about 9%.
-        XCTAssertGreaterThan(spectrum.topShare(5), 0.5)
+        XCTAssertGreaterThan(spectrum.topShare(5), 0.9)
         XCTAssertEqual(spectrum.power.reduce(0, +), 1, accuracy: 1e-9)
         // The README's key frequencies, computed by the training script in NumPy.
-        XCTAssertEqual(Set(spectrum.rankedFrequencies.prefix(5)), [42, 1, 19, 38, 7])
-        XCTAssertEqual(spectrum.power[42 - 1], 0.202, accuracy: 0.002)
+        XCTAssertEqual(Set(spectrum.rankedFrequencies.prefix(4)), [42, 1, 19, 38])
+        XCTAssertEqual(spectrum.power[42 - 1], 0.302, accuracy: 0.005)
+        XCTAssertEqual(spectrum.power[19 - 1], 0.206, accuracy: 0.005)
     }
 
     func testFourierSpectrumOfAPureCosineIsOneFrequency() {
