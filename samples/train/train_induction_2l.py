@@ -314,10 +314,10 @@ def main() -> None:
 
 PROMPTS = [
     "The function Zorblatt_frobnicate takes a path and returns a list. Call Zorblatt_frobnicate",
-    "Professor Quillfeather and Doctor Anselm Varga met at the old observatory. The next morning, Professor Quillfeather and Doctor",
-    "glorp snib wuzzle frang tokamak brill. glorp snib wuzzle",
+    "See the Krzyzanowski algorithm for details. The Krzyzanowski algorithm",
+    "My friend Bartholomew Fizzlewick lives in Oslo. Yesterday Bartholomew Fizzlewick",
     "Use the quasiperiodic_marshmallow option to enable caching. When quasiperiodic_marshmallow",
-    "Return the number of elements in the queue. If maxsize is less than or equal to zero, the queue size is infinite. Return the number of",
+    "glorp snib wuzzle frang tokamak brill. glorp snib wuzzle",
 ]
 
 
@@ -361,7 +361,8 @@ def write_readme(s: dict) -> None:
         if h["step"] % 1000 == 0 or h is s["history"][-1] or h["step"] == s["induction_formed_at"]
     )
     demos = "\n".join(
-        f"- `{d['prompt']}` → `{d['continuation']}` (first token p = {d['first_token_probability']:.2f})" for d in s["prompts"]
+        f"- `{d['prompt']}` → `{json.dumps(d['continuation'])}` (first token p = {d['first_token_probability']:.2f})"
+        for d in s["prompts"]
     )
     text = f"""# induction-2l
 
@@ -435,10 +436,15 @@ repeated, "long" ones {EVAL_N}, measured in phase 2 only):
 
 ## prompts.txt
 
-Each line repeats a rare name or phrase, so the second occurrence can be completed by induction.
-Greedy continuations of the saved model (with `{EOT}` prepended):
+Each line repeats a rare name or phrase, so what followed its first occurrence can be predicted at the
+second by induction (head 1.{best_induction} attending to the token after the earlier copy). Greedy continuations
+of the saved model (with `{EOT}` prepended), and the probability of the first predicted token:
 
 {demos}
+
+The model is tiny and has only seen Python documentation, so outside copied spans its text is poor;
+what it shows is copying: after the repeated rare word it continues with what followed that word the
+first time (for a common word such as " the", the text statistics usually win instead).
 
 `samples/train/verify_samples.py` reloads the saved files with a numpy forward pass and re-checks the
 head scores and the loss drop.
