@@ -102,7 +102,7 @@ struct CircuitCommand: ParsableCommand {
             }
             return ids[0]
         }
-        let ids = try model.tokenize(try promptOptions.text(for: model), prependBOS: promptOptions.prependBOS)
+        let ids = try promptOptions.tokens(for: model)
         return ids[ids.count - 1]
     }
 

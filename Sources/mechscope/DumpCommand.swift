@@ -42,7 +42,7 @@ struct DumpCommand: ParsableCommand {
                 throw CLIError("'\(name)' is not a hook of this model\(hint.map { " (did you mean '\($0)'?)" } ?? "")")
             }
         }
-        let ids = try model.tokenize(try promptOptions.text(for: model), prependBOS: promptOptions.prependBOS)
+        let ids = try promptOptions.tokens(for: model)
         var needed = Set(wanted)
         for case .result(let l) in wanted { needed.insert(.z(l)) }
         let result = try model.transformer.run(ids, caching: .only(needed), computeLogits: wantLogits)

@@ -44,6 +44,11 @@ struct PromptOptions: ParsableArguments {
     /// The prompt given, or the model folder's first ready prompt (prompts.txt).
     func text(for model: LoadedModel) throws -> String { try text(forFolder: model.folder) }
 
+    /// The prompt's token ids as the model's tokenizer gives them (BOS first with --prepend-bos).
+    func tokens(for model: LoadedModel) throws -> [Int] {
+        try model.tokenize(try text(for: model), prependBOS: prependBOS)
+    }
+
     func text(forFolder folder: URL) throws -> String {
         if let prompt { return prompt }
         if let ready = BundledSamples.readyPrompts(in: folder).first { return ready }

@@ -141,17 +141,6 @@ final class LensCommandTests: XCTestCase {
         }
     }
 
-    private func assertFailsInOneLine(_ args: [String], mentions parts: [String],
-                                      file: StaticString = #filePath, line: UInt = #line) throws {
-        let outcome = try MechscopeProcess.run(args)
-        XCTAssertFalse(outcome.crashed, outcome.stderr, file: file, line: line)
-        XCTAssertNotEqual(outcome.status, 0, file: file, line: line)
-        XCTAssertEqual(outcome.stderr.split(separator: "\n").count, 1, outcome.stderr, file: file, line: line)
-        for part in parts {
-            XCTAssertTrue(outcome.stderr.contains(part), "'\(outcome.stderr)' lacks '\(part)'", file: file, line: line)
-        }
-    }
-
     func testBadPositionsAreOneLineErrors() throws {
         let prompt = "the cat sat"   // 6 tokens: 't' 'he' ' c' 'at' ' s' 'at'
         try assertFailsInOneLine(["lens", model, "--prompt", prompt, "--position", "6"],

@@ -43,3 +43,17 @@ struct MechscopeProcess {
                        stderr: String(decoding: stderr, as: UTF8.self))
     }
 }
+
+/// Runs mechscope expecting failure: no crash, a non-zero exit, exactly one line on stderr that
+/// mentions every one of `parts`.
+func assertFailsInOneLine(_ args: [String], mentions parts: [String],
+                          file: StaticString = #filePath, line: UInt = #line) throws {
+    let outcome = try MechscopeProcess.run(args)
+    XCTAssertFalse(outcome.crashed, "crashed: \(outcome.stderr)", file: file, line: line)
+    XCTAssertNotEqual(outcome.status, 0, file: file, line: line)
+    XCTAssertEqual(outcome.stderr.split(separator: "\n").count, 1, "expected one line, got: \(outcome.stderr)",
+                   file: file, line: line)
+    for part in parts {
+        XCTAssertTrue(outcome.stderr.contains(part), "'\(outcome.stderr)' lacks '\(part)'", file: file, line: line)
+    }
+}

@@ -30,17 +30,6 @@ final class PatchCommandTests: XCTestCase {
         }
     }
 
-    private func assertFailsInOneLine(_ args: [String], mentions parts: [String],
-                                      file: StaticString = #filePath, line: UInt = #line) throws {
-        let outcome = try MechscopeProcess.run(args)
-        XCTAssertFalse(outcome.crashed, outcome.stderr, file: file, line: line)
-        XCTAssertNotEqual(outcome.status, 0, file: file, line: line)
-        XCTAssertEqual(outcome.stderr.split(separator: "\n").count, 1, outcome.stderr, file: file, line: line)
-        for part in parts {
-            XCTAssertTrue(outcome.stderr.contains(part), "'\(outcome.stderr)' lacks '\(part)'", file: file, line: line)
-        }
-    }
-
     func testPatchJSONGivesTransformerLensGrids() throws {
         let g = try golden("gpt2-tiny-a")
         let json = try runJSON(["patch", MechscopeProcess.goldenModel("gpt2-tiny-a").path,
