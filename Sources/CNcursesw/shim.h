@@ -6,7 +6,9 @@
 #define _XOPEN_SOURCE_EXTENDED 1
 #endif
 #include <locale.h>
+#include <stddef.h>
 #include <ncursesw/ncurses.h>
+#include <ncursesw/term.h>
 
 // Swift 6 refuses C globals as not concurrency-safe, and NCURSES_BITS macros do not import.
 static inline WINDOW *mech_stdscr(void) { return stdscr; }
@@ -18,4 +20,13 @@ static inline attr_t mech_a_bold(void) { return A_BOLD; }
 static inline attr_t mech_a_reverse(void) { return A_REVERSE; }
 static inline attr_t mech_a_dim(void) { return A_DIM; }
 static inline attr_t mech_a_underline(void) { return A_UNDERLINE; }
+
+// Colour pairs beyond 255 (COLOR_PAIR's limit) and 32767 (a short's) go through attr_set's opts.
+static inline int mech_attr_set(attr_t attrs, int pair) { return attr_set(attrs, (NCURSES_PAIRS_T)0, &pair); }
+static inline int mech_init_pair(int pair, int fg, int bg) { return init_extended_pair(pair, fg, bg); }
+// Whether the terminal can position the cursor at all (TERM=dumb cannot).
+static inline int mech_has_cursor_addressing(void) {
+    char *cup = tigetstr("cup");
+    return cup != NULL && cup != (char *)-1;
+}
 #endif

@@ -60,7 +60,7 @@ public enum ResidualPositions {
 
 extension ActivationCache {
     /// The cached activation at `hook`, or an error naming the hook to cache.
-    func required(_ hook: HookPoint) throws -> Tensor {
+    public func required(_ hook: HookPoint) throws -> Tensor {
         guard let t = self[hook] else { throw ResidualAnalysisError.missingActivation(hook: hook.name) }
         return t
     }

@@ -59,5 +59,6 @@ extension TransformerConfig {
                   nContext: context, vocabSize: vocab, attnOnly: attnOnly, layerNormEpsilon: epsilon,
                   activation: activation, tiedEmbeddings: tied,
                   bosTokenID: try json.optionalInt("bos_token_id"), eosTokenID: try json.optionalInt("eos_token_id"))
+        prependBOS = try json.optionalBool("prepend_bos")
     }
 }

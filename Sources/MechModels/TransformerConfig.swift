@@ -20,6 +20,9 @@ public struct TransformerConfig: Sendable, Equatable {
     public var tiedEmbeddings: Bool
     public var bosTokenID: Int?
     public var eosTokenID: Int?
+    /// Whether the model was trained with a BOS token first (Mechscope's `prepend_bos` config key);
+    /// nil when the config does not say.
+    public var prependBOS: Bool?
 
     public var hasLayerNorm: Bool { layerNormEpsilon != nil }
 

@@ -8,12 +8,13 @@ struct MechscopeCommand: ParsableCommand {
         discussion: """
         MODEL is a Hugging Face model folder (config.json, model.safetensors, tokenizer.json) or a hub id \
         found in the local Hugging Face cache (never downloaded). Without MODEL, the bundled induction \
-        sample (samples/induction-2l) is used.
+        sample (samples/induction-2l) is used. With no command, `mechscope [MODEL]` opens the terminal explorer.
         """,
         subcommands: [
-            InfoCommand.self, RunCommand.self, DumpCommand.self, BenchCommand.self, FeaturesCommand.self,
+            ExploreCommand.self, InfoCommand.self, RunCommand.self, DumpCommand.self, BenchCommand.self, FeaturesCommand.self,
             LogitLensCommand.self, DirectLogitAttributionCommand.self, HeadsCommand.self, CircuitCommand.self,
             PatchCommand.self, AblationCommand.self, LogitLensBenchCommand.self,
-        ]
+        ],
+        defaultSubcommand: ExploreCommand.self
     )
 }

@@ -1,0 +1,131 @@
+import Foundation
+import MechModels
+
+/// Runs prompts and analyses for the core and hands back tagged outputs. The threaded worker
+/// keeps all model work off the input loop; the inline one runs it at once, so headless tests are
+/// deterministic (as swift-nio's EmbeddedEventLoop makes event-loop code testable).
+public protocol ComputeWorker: AnyObject {
+    func runPrompt(generation: Int, prompt: String, prependBOS: Bool)
+    func compute(_ request: AnalysisRequest, generation: Int, on run: RunSnapshot)
+    /// Outputs finished since the last call, oldest first.
+    func drain() -> [ComputeOutput]
+    /// Whether work is queued or running.
+    var isBusy: Bool { get }
+}
+
+extension ComputeFailure {
+    /// One line for any error thrown by model code; cancellation is flagged, not shown.
+    init(_ error: Error) {
+        if let model = error as? ModelError, case .cancelled = model {
+            self.init("cancelled", cancelled: true)
+        } else if let failure = error as? ComputeFailure {
+            self = failure
+        } else {
+            self.init(String(describing: error))
+        }
+    }
+}
+
+/// One background thread (a serial queue) for all compute. A newer prompt cancels older work:
+/// prompt-dependent jobs of an older generation stop between layers or are skipped unstarted.
+public final class ThreadedComputeWorker: ComputeWorker, @unchecked Sendable {
+    private let runner: AnalysisRunner
+    private let queue = DispatchQueue(label: "mechscope.compute", qos: .userInitiated)
+    private let lock = NSLock()
+    private var outputs: [ComputeOutput] = []
+    private var latestGeneration = 0
+    private var queued = 0
+
+    public init(runner: AnalysisRunner) { self.runner = runner }
+
+    public var isBusy: Bool { lock.withLock { queued > 0 } }
+
+    public func drain() -> [ComputeOutput] {
+        lock.withLock {
+            defer { outputs.removeAll() }
+            return outputs
+        }
+    }
+
+    private func isCurrent(_ generation: Int) -> Bool { lock.withLock { latestGeneration == generation } }
+
+    private func post(_ output: ComputeOutput) { lock.withLock { outputs.append(output) } }
+
+    private func enqueue(_ body: @escaping () -> Void) {
+        lock.withLock { queued += 1 }
+        queue.async { [self] in
+            body()
+            lock.withLock { queued -= 1 }
+        }
+    }
+
+    public func runPrompt(generation: Int, prompt: String, prependBOS: Bool) {
+        lock.withLock { latestGeneration = max(latestGeneration, generation) }
+        enqueue { [self] in
+            guard isCurrent(generation) else { return post(.ran(generation: generation, .failure(ComputeFailure("cancelled", cancelled: true)))) }
+            do {
+                let snapshot = try runner.run(prompt: prompt, prependBOS: prependBOS, generation: generation,
+                                              shouldContinue: { self.isCurrent(generation) })
+                post(.ran(generation: generation, .success(snapshot)))
+            } catch {
+                post(.ran(generation: generation, .failure(ComputeFailure(error))))
+            }
+        }
+    }
+
+    public func compute(_ request: AnalysisRequest, generation: Int, on run: RunSnapshot) {
+        enqueue { [self] in
+            let keepGoing = { !request.dependsOnPrompt || self.isCurrent(generation) }
+            let start = DispatchTime.now().uptimeNanoseconds
+            guard keepGoing() else {
+                return post(.finished(request, generation: generation, .failure(ComputeFailure("cancelled", cancelled: true)), milliseconds: 0))
+            }
+            let result: Result<AnalysisValue, ComputeFailure>
+            do {
+                result = .success(try runner.compute(request, on: run, shouldContinue: keepGoing,
+                                                     progress: { self.post(.progress(request, generation: generation, $0)) }))
+            } catch {
+                result = .failure(ComputeFailure(error))
+            }
+            post(.finished(request, generation: generation, result,
+                           milliseconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6))
+        }
+    }
+}
+
+/// Runs every job at once on the caller's thread: for headless tests and benchmarks.
+public final class InlineComputeWorker: ComputeWorker {
+    private let runner: AnalysisRunner
+    private var outputs: [ComputeOutput] = []
+
+    public init(runner: AnalysisRunner) { self.runner = runner }
+
+    public var isBusy: Bool { false }
+
+    public func drain() -> [ComputeOutput] {
+        defer { outputs.removeAll() }
+        return outputs
+    }
+
+    public func runPrompt(generation: Int, prompt: String, prependBOS: Bool) {
+        do {
+            let snapshot = try runner.run(prompt: prompt, prependBOS: prependBOS, generation: generation, shouldContinue: { true })
+            outputs.append(.ran(generation: generation, .success(snapshot)))
+        } catch {
+            outputs.append(.ran(generation: generation, .failure(ComputeFailure(error))))
+        }
+    }
+
+    public func compute(_ request: AnalysisRequest, generation: Int, on run: RunSnapshot) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let result: Result<AnalysisValue, ComputeFailure>
+        do {
+            result = .success(try runner.compute(request, on: run, shouldContinue: { true },
+                                                 progress: { self.outputs.append(.progress(request, generation: generation, $0)) }))
+        } catch {
+            result = .failure(ComputeFailure(error))
+        }
+        outputs.append(.finished(request, generation: generation, result,
+                                 milliseconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6))
+    }
+}

@@ -1,0 +1,54 @@
+/// The answer a logit difference or attribution is measured for.
+public struct LogitTarget: Hashable, Sendable {
+    public let answer: Int
+    public let wrong: Int?
+
+    public init(answer: Int, wrong: Int? = nil) {
+        self.answer = answer
+        self.wrong = wrong
+    }
+}
+
+/// Something a view needs computed off the input loop. Views list what they need for the current
+/// state; the core asks the worker for whatever is neither ready nor on its way.
+public enum AnalysisRequest: Hashable, Sendable {
+    /// One per-head number for every head (layer-major), filled layer by layer.
+    case headMetric(HeadMetric, target: LogitTarget?)
+    /// One head's OV and QK circuits read at `token`, its copying score and compositions.
+    case headCircuit(layer: Int, head: Int, token: Int)
+    /// The logit lens at the given positions (every layer's residual through the final norm),
+    /// with the target's rank and probability.
+    case lens(positions: [Int], target: Int?)
+    /// Direct logit attribution at the last position, per component or per head.
+    case attribution(AttributionUnit, target: LogitTarget)
+    /// The tokens a neuron's output weights promote and suppress.
+    case neuronEffect(layer: Int, neuron: Int)
+    /// Every neuron of a layer's direct logit attribution at the last position.
+    case neuronAttribution(layer: Int, target: LogitTarget)
+
+    /// Whether the result depends on the prompt (and must be recomputed when it changes), rather
+    /// than on the weights alone.
+    public var dependsOnPrompt: Bool {
+        switch self {
+        case .headMetric(let m, _): return m != .ovCopying && m != .repeatedInduction
+        case .headCircuit, .neuronEffect: return false
+        case .lens, .attribution, .neuronAttribution: return true
+        }
+    }
+
+    /// What the status line says while it runs.
+    public var label: String {
+        switch self {
+        case .headMetric(let m, _): return "\(m.rawValue) scores"
+        case .headCircuit(let l, let h, _): return "L\(l)H\(h) circuits"
+        case .lens: return "logit lens"
+        case .attribution: return "attribution"
+        case .neuronEffect(let l, let n): return "L\(l)N\(n) output weights"
+        case .neuronAttribution(let l, _): return "layer \(l) neuron attribution"
+        }
+    }
+}
+
+public enum AttributionUnit: String, Hashable, Sendable {
+    case component, head
+}

@@ -1,0 +1,18 @@
+/// Parts of the screen a change can touch.
+public enum Region: Hashable, Sendable {
+    case title, navigator, main, status
+    public static let all: Set<Region> = [.title, .navigator, .main, .status]
+}
+
+/// What the core asks the runtime to do after an event: the core itself never draws, computes or
+/// touches a file.
+public enum Effect: Equatable, Sendable {
+    case redraw(Set<Region>)
+    /// Tokenize and run the prompt as generation `generation`, cancelling older runs.
+    case runPrompt(generation: Int, prompt: String, prependBOS: Bool)
+    /// Compute `request` for the run of `generation`.
+    case compute(AnalysisRequest, generation: Int)
+    /// Write the main view as plain text to `path`.
+    case export(path: String)
+    case quit
+}

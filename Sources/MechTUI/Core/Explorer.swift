@@ -1,0 +1,393 @@
+import Foundation
+
+/// The explorer's pure core: the state, and a reducer that turns each input event or compute
+/// output into a new state and the effects to run. No terminal, no threads, no files: the runtime
+/// (ncurses or headless) carries out the effects.
+public struct Explorer: Sendable {
+    public private(set) var state: ExplorerState
+    public let keymap: Keymap
+    public var vocabulary: TokenVocabulary { state.vocabulary }
+
+    public init(state: ExplorerState, keymap: Keymap = .standard) {
+        self.state = state
+        self.keymap = keymap
+    }
+
+    /// The effects that start the explorer: run the first prompt.
+    public mutating func start() -> [Effect] {
+        state.navigator.reveal(state.page)
+        return submitPrompt(state.prompt, prependBOS: state.prependBOS) + [.redraw(Region.all)]
+    }
+
+    // MARK: - Input
+
+    public mutating func handle(_ event: InputEvent) -> [Effect] {
+        switch event {
+        case .resize(let w, let h):
+            state.width = max(1, w)
+            state.height = max(1, h)
+            return [.redraw(Region.all)] + requestsForVisible()
+        case .tick:
+            guard !state.results.pending.isEmpty || state.runPending else { return [] }
+            state.spinnerFrame += 1
+            return [.redraw([.status])]
+        case .key(let key):
+            let hadMessage = state.message != nil
+            state.message = nil
+            var effects = handleKey(key)
+            if hadMessage { effects.append(.redraw([.status])) }
+            return effects + requestsForVisible()
+        }
+    }
+
+    private mutating func handleKey(_ key: Key) -> [Effect] {
+        switch state.mode {
+        case .prompt(var editor):
+            return handleLine(key, &editor, isPrompt: true)
+        case .command(var editor):
+            return handleLine(key, &editor, isPrompt: false)
+        case .help(let scroll):
+            guard let action = keymap.action(for: key, in: .help) else { return [] }
+            switch action {
+            case .moveDown: state.mode = .help(scroll: scroll + 1)
+            case .moveUp: state.mode = .help(scroll: max(0, scroll - 1))
+            case .pageDown: state.mode = .help(scroll: scroll + max(1, state.layout.main.height - 3))
+            case .pageUp: state.mode = .help(scroll: max(0, scroll - max(1, state.layout.main.height - 3)))
+            default: state.mode = .normal
+            }
+            return [.redraw([.main, .status])]
+        case .normal:
+            if case .char(let c) = key, let digit = c.wholeNumberValue, digit > 0 || state.count != nil {
+                state.count = min(9999, (state.count ?? 0) * 10 + digit)
+                return [.redraw([.status])]
+            }
+            let count = max(1, state.count ?? 1)
+            state.count = nil
+            guard let action = keymap.action(for: key, in: state.keyContext) else {
+                return [.redraw([.status])]
+            }
+            return perform(action, count: count)
+        }
+    }
+
+    /// Carries out one action in normal mode.
+    public mutating func perform(_ action: Action, count: Int = 1) -> [Effect] {
+        switch action {
+        case .quit: return [.quit]
+        case .help:
+            state.mode = .help(scroll: 0)
+            return [.redraw([.main, .status])]
+        case .commandLine:
+            state.mode = .command(LineEditor("", history: state.commandHistory))
+            return [.redraw([.status])]
+        case .editPrompt:
+            state.mode = .prompt(LineEditor(state.prompt, history: state.promptHistory))
+            return [.redraw([.main, .status])]
+        case .switchPane:
+            guard state.layout.navigator.width > 0 else { return [] }
+            state.focus = state.focus == .main ? .navigator : .main
+            return [.redraw([.navigator, .main, .status])]
+        case .back, .jumpBack:
+            if state.focus == .navigator, action == .back { state.focus = .main; return [.redraw(Region.all)] }
+            guard let previous = state.jumpList.popLast() else {
+                state.message = StatusMessage("the jump list is empty")
+                return [.redraw([.status])]
+            }
+            state.page = previous
+            state.navigator.reveal(previous)
+            return [.redraw(Region.all)]
+        case .toggleBOS:
+            return submitPrompt(state.prompt, prependBOS: !state.prependBOS)
+        case .show(let kind):
+            return go(to: page(for: kind))
+        default:
+            break
+        }
+        if state.focus == .navigator { return navigatorAction(action, count: count) }
+        let view = PageViews.view(for: state.page)
+        if let outcome = view.handle(action, count: count, state: &state) { return apply(outcome) }
+        return []
+    }
+
+    private func page(for kind: PageKind) -> Page {
+        let layer = state.page.layer ?? state.atlas.layer
+        switch kind {
+        case .atlas: return .atlas
+        case .lens: return .lens
+        case .logits: return .logits
+        case .attribution: return .attribution
+        case .embed: return .embed
+        case .layer: return .layer(layer)
+        case .neurons: return .neurons(layer: layer)
+        }
+    }
+
+    /// Goes to `page`, remembering the current one in the jump list.
+    public mutating func go(to page: Page) -> [Effect] {
+        if let message = invalidPage(page) {
+            state.message = StatusMessage(message, isError: true)
+            return [.redraw([.status])]
+        }
+        if page != state.page {
+            state.jumpList.append(state.page)
+            if state.jumpList.count > 100 { state.jumpList.removeFirst() }
+        }
+        state.page = page
+        state.focus = .main
+        switch page {
+        case .head(let l, let h):
+            state.atlas.layer = l; state.atlas.head = h
+        case .layer(let l):
+            state.atlas.layer = l
+        default: break
+        }
+        state.navigator.reveal(page)
+        return [.redraw(Region.all)]
+    }
+
+    private func invalidPage(_ page: Page) -> String? {
+        let m = state.model
+        if let l = page.layer, l >= m.layers { return "layer \(l) does not exist (layers 0–\(m.layers - 1))" }
+        switch page {
+        case .head(_, let h) where h >= m.heads: return "head \(h) does not exist (heads 0–\(m.heads - 1))"
+        case .neurons, .neuron where !m.hasMLP: return "\(m.name) is attention-only: it has no MLP neurons"
+        case .neuron(_, let n) where n >= m.dMLP: return "neuron \(n) does not exist (neurons 0–\(m.dMLP - 1))"
+        default: return nil
+        }
+    }
+
+    private mutating func apply(_ outcome: PageOutcome) -> [Effect] {
+        switch outcome {
+        case .none: return []
+        case .redraw: return [.redraw([.main, .status])]
+        case .go(let page): return go(to: page)
+        case .setAnswer(let id):
+            state.answer = id
+            if state.wrong == id { state.wrong = nil }
+            state.message = StatusMessage("answer: '\(vocabulary.display(id))'"
+                                          + (state.wrong.map { ", wrong: '\(vocabulary.display($0))'" } ?? ""))
+            return [.redraw(Region.all)]
+        case .setWrong(let id):
+            if let id, id == state.effectiveAnswer {
+                state.message = StatusMessage("the wrong token must differ from the answer", isError: true)
+                return [.redraw([.status])]
+            }
+            state.wrong = id
+            state.message = StatusMessage(id.map { "wrong: '\(vocabulary.display($0))' (logit difference)" } ?? "wrong token cleared")
+            return [.redraw(Region.all)]
+        case .message(let m):
+            state.message = m
+            return [.redraw([.status])]
+        }
+    }
+
+    // MARK: - Navigator
+
+    private mutating func navigatorAction(_ action: Action, count: Int) -> [Effect] {
+        var nav = state.navigator
+        let rows = nav.rows
+        let half = max(1, state.layout.navigator.height / 2)
+        switch action {
+        case .moveDown: nav.cursor = min(rows.count - 1, nav.cursor + count)
+        case .moveUp: nav.cursor = max(0, nav.cursor - count)
+        case .top: nav.cursor = 0
+        case .bottom: nav.cursor = rows.count - 1
+        case .halfPageDown, .pageDown: nav.cursor = min(rows.count - 1, nav.cursor + half)
+        case .halfPageUp, .pageUp: nav.cursor = max(0, nav.cursor - half)
+        case .moveRight:
+            if case .layer(let l) = nav.currentRow { nav.expanded.insert(l) }
+        case .moveLeft:
+            switch nav.currentRow {
+            case .layer(let l) where nav.expanded.contains(l): nav.expanded.remove(l)
+            case .attention(let l), .head(let l, _), .mlp(let l):
+                nav.expanded.remove(l)
+                nav.cursor = nav.rows.firstIndex(of: .layer(l)) ?? 0
+            default: break
+            }
+        case .open:
+            if case .layer(let l) = nav.currentRow, !nav.expanded.contains(l) {
+                nav.expanded.insert(l)
+            } else {
+                state.navigator = nav
+                let page = nav.currentRow.page
+                var effects = go(to: page)
+                state.focus = .main
+                effects.append(.redraw(Region.all))
+                return effects
+            }
+        default:
+            return []
+        }
+        state.navigator = nav
+        // Moving in the navigator previews the row's page.
+        let page = nav.currentRow.page
+        if page != state.page, invalidPage(page) == nil {
+            state.page = page
+            if case .head(let l, let h) = page { state.atlas.layer = l; state.atlas.head = h }
+        }
+        return [.redraw([.navigator, .main, .title, .status])]
+    }
+
+    // MARK: - Line editing (prompt and command line)
+
+    private mutating func handleLine(_ key: Key, _ editor: inout LineEditor, isPrompt: Bool) -> [Effect] {
+        let action = keymap.action(for: key, in: .lineEditor)
+        switch action {
+        case .edit(.accept)?:
+            state.mode = .normal
+            if isPrompt {
+                let text = editor.text
+                guard !text.isEmpty else {
+                    state.message = StatusMessage("the prompt is empty: type some text (Esc keeps the old one)", isError: true)
+                    return [.redraw(Region.all)]
+                }
+                if state.promptHistory.last != text { state.promptHistory.append(text) }
+                return submitPrompt(text, prependBOS: state.prependBOS) + [.redraw(Region.all)]
+            }
+            let line = editor.text
+            if !line.isEmpty, state.commandHistory.last != line { state.commandHistory.append(line) }
+            return runCommand(line) + [.redraw([.status])]
+        case .edit(.cancel)?:
+            state.mode = .normal
+            return [.redraw(Region.all)]
+        case .edit(.complete)? where !isPrompt:
+            let options = ExplorerCommand.completions(editor.text)
+            if options.count == 1 {
+                editor.set(options[0] + " ")
+            } else if let common = Self.commonPrefix(options), common.count > editor.text.count {
+                editor.set(common)
+            } else if !options.isEmpty {
+                state.message = StatusMessage(options.joined(separator: "  "))
+            }
+        case .edit(let edit)?:
+            editor.apply(edit)
+        default:
+            guard case .char(let c) = key else { return [] }
+            editor.insert(c)
+        }
+        state.mode = isPrompt ? .prompt(editor) : .command(editor)
+        return [.redraw(isPrompt ? [.main, .status] : [.status])]
+    }
+
+    static func commonPrefix(_ words: [String]) -> String? {
+        guard var prefix = words.first else { return nil }
+        for w in words.dropFirst() { while !w.hasPrefix(prefix) { prefix.removeLast() } }
+        return prefix
+    }
+
+    /// Carries out a `:` command line.
+    public mutating func runCommand(_ line: String) -> [Effect] {
+        switch ExplorerCommand.parse(line) {
+        case .failure(let error):
+            state.message = StatusMessage(error.description, isError: true)
+            return []
+        case .success(let command):
+            switch command {
+            case .head(let l, let h): return go(to: .head(layer: l, head: h))
+            case .neuron(let l, let n): return go(to: .neuron(layer: l, neuron: n))
+            case .layer(let l): return go(to: .layer(l))
+            case .neurons(let l): return go(to: .neurons(layer: l))
+            case .page(let p): return go(to: p)
+            case .prompt(let text):
+                if state.promptHistory.last != text { state.promptHistory.append(text) }
+                return submitPrompt(text, prependBOS: state.prependBOS)
+            case .answer(let text):
+                do { return apply(.setAnswer(try vocabulary.resolve(text))) } catch {
+                    state.message = StatusMessage(":answer \(error)", isError: true)
+                    return []
+                }
+            case .wrong(let text):
+                guard let text else { return apply(.setWrong(nil)) }
+                do { return apply(.setWrong(try vocabulary.resolve(text))) } catch {
+                    state.message = StatusMessage(":wrong \(error)", isError: true)
+                    return []
+                }
+            case .metric(let m):
+                state.metric = m
+                return go(to: .atlas)
+            case .export(let path): return [.export(path: path)]
+            case .bos(let on): return submitPrompt(state.prompt, prependBOS: on)
+            case .help:
+                state.mode = .help(scroll: 0)
+                return [.redraw([.main])]
+            case .quit: return [.quit]
+            }
+        }
+    }
+
+    // MARK: - Compute
+
+    /// Starts a new generation for `prompt`: older runs and prompt-dependent work are cancelled.
+    public mutating func submitPrompt(_ prompt: String, prependBOS: Bool) -> [Effect] {
+        state.generation += 1
+        state.prompt = prompt
+        state.prependBOS = prependBOS
+        state.runError = nil
+        return [.runPrompt(generation: state.generation, prompt: prompt, prependBOS: prependBOS), .redraw([.title, .status])]
+    }
+
+    /// Compute effects for whatever the visible page needs and nobody has asked for yet.
+    public mutating func requestsForVisible() -> [Effect] {
+        guard let run = state.run, run.generation == state.generation, !state.isTooSmall else { return [] }
+        var effects: [Effect] = []
+        for request in PageViews.view(for: state.page).requests(state) where state.results.needs(request) {
+            state.results.markPending(request)
+            effects.append(.compute(request, generation: run.generation))
+        }
+        if !effects.isEmpty { effects.append(.redraw([.status])) }
+        return effects
+    }
+
+    /// Takes in a result from the worker (dropping it when it belongs to an older prompt).
+    public mutating func receive(_ output: ComputeOutput) -> [Effect] {
+        switch output {
+        case .ran(let generation, let result):
+            guard generation == state.generation else { return [] }
+            switch result {
+            case .success(let snapshot):
+                state.run = snapshot
+                state.results.dropPromptDependent()
+                clampCursors()
+                state.lastCompute = ("forward pass", snapshot.milliseconds)
+            case .failure(let failure):
+                guard !failure.cancelled else { return [] }
+                state.runError = failure.message
+                state.message = StatusMessage(failure.message, isError: true)
+            }
+            return [.redraw(Region.all)] + requestsForVisible()
+        case .progress(let request, let generation, let value):
+            guard !request.dependsOnPrompt || generation == state.generation else { return [] }
+            state.results.progress(request, value)
+            return [.redraw([.main])]
+        case .finished(let request, let generation, let result, let ms):
+            guard !request.dependsOnPrompt || generation == state.generation else { return [] }
+            switch result {
+            case .success(let value):
+                state.results.finish(request, value)
+                state.lastCompute = (request.label, ms)
+            case .failure(let failure):
+                if failure.cancelled { state.results.cancel(request) } else { state.results.fail(request, failure.message) }
+            }
+            return [.redraw([.main, .status])] + requestsForVisible()
+        }
+    }
+
+    /// Keeps position cursors inside a new, possibly shorter, prompt.
+    private mutating func clampCursors() {
+        guard let n = state.run?.count, n > 0 else { return }
+        state.headPage.query = min(state.headPage.query, n - 1)
+        state.headPage.key = min(state.headPage.key, state.headPage.query)
+        if let p = state.neuronsPage.position, p >= n { state.neuronsPage.position = nil }
+        if let p = state.lensPage.position, p >= n { state.lensPage.position = nil }
+        state.lensPage.firstColumn = min(state.lensPage.firstColumn, n - 1)
+    }
+
+    /// Shows a message from the runtime (an export's outcome) until the next key.
+    public mutating func notify(_ message: StatusMessage) -> [Effect] {
+        state.message = message
+        return [.redraw([.status])]
+    }
+
+    /// Records the process's resident memory for the status line (the runtime measures it).
+    public mutating func observe(residentBytes: Int?) { state.residentBytes = residentBytes }
+}

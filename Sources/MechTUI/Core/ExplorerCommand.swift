@@ -1,0 +1,153 @@
+/// A `:` command, parsed. The table of names drives parsing, completion and the help.
+public enum ExplorerCommand: Equatable, Sendable {
+    case head(layer: Int, head: Int)
+    case neuron(layer: Int, neuron: Int)
+    case layer(Int)
+    case neurons(Int)
+    case page(Page)
+    case prompt(String)
+    case answer(String)
+    case wrong(String?)
+    case metric(HeadMetric)
+    case export(String)
+    case bos(Bool)
+    case help
+    case quit
+
+    /// (name, arguments, what it does), in help order.
+    public static let table: [(name: String, arguments: String, help: String)] = [
+        ("head", "L1H3 | 1.3", "open an attention head"),
+        ("neuron", "L0N5 | 0.5", "open an MLP neuron"),
+        ("layer", "N", "all heads of layer N"),
+        ("neurons", "N", "the MLP neurons of layer N"),
+        ("atlas", "", "the head atlas"),
+        ("lens", "", "the residual stream through the logit lens"),
+        ("logits", "", "the next-token top-k"),
+        ("dla", "", "direct logit attribution"),
+        ("embed", "", "tokens and embeddings"),
+        ("prompt", "TEXT", "run a new prompt"),
+        ("answer", "TOKEN | #ID", "the answer token (one token of the tokenizer)"),
+        ("wrong", "TOKEN | #ID | none", "the wrong token of a logit difference"),
+        ("metric", HeadMetric.allCases.map(\.rawValue).joined(separator: "|"), "the atlas metric"),
+        ("export", "FILE", "write the current view as plain text"),
+        ("bos", "on | off", "put the BOS token first, or not"),
+        ("help", "", "every key and command"),
+        ("q", "", "quit"),
+    ]
+
+    /// Parses a command line (without the colon) for a model of `layers` layers.
+    public static func parse(_ line: String) -> Result<ExplorerCommand, CommandError> {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        let name = String(trimmed.prefix(while: { $0 != " " }))
+        let rest = String(trimmed.dropFirst(name.count).drop(while: { $0 == " " }))
+        switch name.lowercased() {
+        case "head", "h":
+            guard let (l, h) = parsePair(rest, letters: ("L", "H")) else {
+                return .failure(.badArgument(command: "head", argument: rest, expected: "L1H3 or 1.3"))
+            }
+            return .success(.head(layer: l, head: h))
+        case "neuron", "n":
+            guard let (l, n) = parsePair(rest, letters: ("L", "N")) else {
+                return .failure(.badArgument(command: "neuron", argument: rest, expected: "L0N5 or 0.5"))
+            }
+            return .success(.neuron(layer: l, neuron: n))
+        case "layer", "l":
+            guard let l = Int(rest.uppercased().hasPrefix("L") ? String(rest.dropFirst()) : rest), l >= 0 else {
+                return .failure(.badArgument(command: "layer", argument: rest, expected: "a layer number"))
+            }
+            return .success(.layer(l))
+        case "neurons", "mlp":
+            guard let l = Int(rest.uppercased().hasPrefix("L") ? String(rest.dropFirst()) : rest), l >= 0 else {
+                return .failure(.badArgument(command: "neurons", argument: rest, expected: "a layer number"))
+            }
+            return .success(.neurons(l))
+        case "atlas": return .success(.page(.atlas))
+        case "lens", "resid", "residual": return .success(.page(.lens))
+        case "logits", "next", "top": return .success(.page(.logits))
+        case "dla", "attribution", "attr": return .success(.page(.attribution))
+        case "embed", "tokens": return .success(.page(.embed))
+        case "prompt", "p":
+            guard !rest.isEmpty else { return .failure(.missingArgument(command: "prompt", expected: "TEXT")) }
+            return .success(.prompt(rest))
+        case "answer":
+            guard !rest.isEmpty else { return .failure(.missingArgument(command: "answer", expected: "TOKEN or #ID")) }
+            return .success(.answer(unquoted(rest)))
+        case "wrong":
+            guard !rest.isEmpty else { return .failure(.missingArgument(command: "wrong", expected: "TOKEN, #ID or none")) }
+            return .success(.wrong(rest == "none" ? nil : unquoted(rest)))
+        case "metric", "m":
+            guard let m = HeadMetric(name: rest) else {
+                return .failure(.badArgument(command: "metric", argument: rest,
+                                             expected: HeadMetric.allCases.map(\.rawValue).joined(separator: ", ")))
+            }
+            return .success(.metric(m))
+        case "export", "w":
+            guard !rest.isEmpty else { return .failure(.missingArgument(command: "export", expected: "FILE")) }
+            return .success(.export(rest))
+        case "bos":
+            switch rest.lowercased() {
+            case "on", "true", "1", "yes": return .success(.bos(true))
+            case "off", "false", "0", "no": return .success(.bos(false))
+            default: return .failure(.badArgument(command: "bos", argument: rest, expected: "on or off"))
+            }
+        case "help", "?": return .success(.help)
+        case "q", "quit", "q!", "qa", "wq", "x": return .success(.quit)
+        case "": return .failure(.empty)
+        default: return .failure(.unknown(name, suggestion: completions(name).first))
+        }
+    }
+
+    /// Command names (and metric names after `metric `) that complete `prefix`.
+    public static func completions(_ prefix: String) -> [String] {
+        if prefix.hasPrefix("metric ") {
+            let arg = String(prefix.dropFirst("metric ".count))
+            return HeadMetric.allCases.map(\.rawValue).filter { $0.hasPrefix(arg) }.map { "metric " + $0 }
+        }
+        if prefix.hasPrefix("bos ") {
+            return ["on", "off"].filter { $0.hasPrefix(prefix.dropFirst(4)) }.map { "bos " + $0 }
+        }
+        return table.map(\.name).filter { $0.hasPrefix(prefix.lowercased()) }
+    }
+
+    /// "L1H3", "l1h3", "1.3", "1 3" → (1, 3).
+    static func parsePair(_ text: String, letters: (Character, Character)) -> (Int, Int)? {
+        let upper = text.uppercased().trimmingCharacters(in: .whitespaces)
+        var parts: [Substring]
+        if upper.first == letters.0, let i = upper.firstIndex(of: letters.1) {
+            parts = [upper[upper.index(after: upper.startIndex)..<i], upper[upper.index(after: i)...]]
+        } else {
+            parts = upper.split(whereSeparator: { $0 == "." || $0 == " " || $0 == "," })
+        }
+        guard parts.count == 2, let a = Int(parts[0]), let b = Int(parts[1]), a >= 0, b >= 0 else { return nil }
+        return (a, b)
+    }
+
+    /// Strips one pair of matching quotes, so `:answer " Paris"` keeps its leading space.
+    static func unquoted(_ text: String) -> String {
+        for q in ["\"", "'"] where text.count >= 2 && text.hasPrefix(q) && text.hasSuffix(q) {
+            return String(text.dropFirst().dropLast())
+        }
+        return text
+    }
+}
+
+/// Why a command line did not parse.
+public enum CommandError: Error, Equatable, CustomStringConvertible {
+    case empty
+    case unknown(String, suggestion: String?)
+    case missingArgument(command: String, expected: String)
+    case badArgument(command: String, argument: String, expected: String)
+
+    public var description: String {
+        switch self {
+        case .empty: return "type a command, e.g. :head L1H3 (Tab completes, :help lists them)"
+        case .unknown(let name, let suggestion):
+            return "unknown command ':\(name)'" + (suggestion.map { " (did you mean :\($0)?)" } ?? " (:help lists the commands)")
+        case .missingArgument(let command, let expected): return ":\(command) needs \(expected)"
+        case .badArgument(let command, let argument, let expected):
+            return ":\(command) '\(argument)': expected \(expected)"
+        }
+    }
+}
+
+import Foundation

@@ -1,0 +1,56 @@
+/// What the main view shows.
+public enum Page: Hashable, Sendable {
+    case atlas
+    case layer(Int)
+    case head(layer: Int, head: Int)
+    case neurons(layer: Int)
+    case neuron(layer: Int, neuron: Int)
+    case lens
+    case logits
+    case attribution
+    case embed
+    case finalNorm
+
+    /// The keymap context of the page.
+    public var context: KeyContext {
+        switch self {
+        case .atlas: return .atlas
+        case .layer: return .layer
+        case .head: return .head
+        case .neurons: return .neurons
+        case .neuron: return .neuron
+        case .lens: return .lens
+        case .logits: return .logits
+        case .attribution: return .attribution
+        case .embed: return .embed
+        case .finalNorm: return .finalNorm
+        }
+    }
+
+    /// The page's name in the title and the jump list.
+    public var title: String {
+        switch self {
+        case .atlas: return "Head atlas"
+        case .layer(let l): return "Layer \(l) heads"
+        case .head(let l, let h): return "Head L\(l)H\(h)"
+        case .neurons(let l): return "Layer \(l) MLP neurons"
+        case .neuron(let l, let n): return "Neuron L\(l)N\(n)"
+        case .lens: return "Logit lens"
+        case .logits: return "Next token"
+        case .attribution: return "Direct logit attribution"
+        case .embed: return "Tokens and embeddings"
+        case .finalNorm: return "Final norm"
+        }
+    }
+
+    /// The layer the page belongs to, if any (where `n` and `H` go).
+    public var layer: Int? {
+        switch self {
+        case .layer(let l), .head(let l, _), .neurons(let l), .neuron(let l, _): return l
+        default: return nil
+        }
+    }
+}
+
+/// Which pane has the keyboard.
+public enum Pane: Sendable { case navigator, main }

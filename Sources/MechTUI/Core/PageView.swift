@@ -1,0 +1,48 @@
+/// One kind of page: how it moves, what it needs computed, and how it draws. Pages are stateless
+/// types over `ExplorerState`; an action changes the state and returns what must happen next.
+public protocol PageView {
+    /// Handles an action in the page's context; nil when the page does not handle it (the core
+    /// then applies its global meaning).
+    static func handle(_ action: Action, count: Int, state: inout ExplorerState) -> PageOutcome?
+    /// What the page needs computed for the current state (only what is visible).
+    static func requests(_ state: ExplorerState) -> [AnalysisRequest]
+    /// Draws the page into `canvas` (its rectangle is the main view).
+    static func render(_ state: ExplorerState, into canvas: inout Canvas)
+}
+
+extension PageView {
+    public static func requests(_ state: ExplorerState) -> [AnalysisRequest] { [] }
+}
+
+/// What an action on a page leads to.
+public enum PageOutcome: Equatable, Sendable {
+    /// Redraw the main view.
+    case redraw
+    /// Nothing changed.
+    case none
+    /// Go to another page (pushing the current one on the jump list).
+    case go(Page)
+    /// Set the answer (or wrong) token and redraw what depends on it.
+    case setAnswer(Int)
+    case setWrong(Int?)
+    /// Show a message in the status line.
+    case message(StatusMessage)
+}
+
+/// The page type of each page.
+public enum PageViews {
+    public static func view(for page: Page) -> PageView.Type {
+        switch page {
+        case .atlas: return HeadAtlasView.self
+        case .layer: return LayerHeadsView.self
+        case .head: return AttentionHeadView.self
+        case .neurons: return NeuronListView.self
+        case .neuron: return NeuronView.self
+        case .lens: return LogitLensView.self
+        case .logits: return NextTokenView.self
+        case .attribution: return AttributionView.self
+        case .embed: return EmbeddingView.self
+        case .finalNorm: return FinalNormView.self
+        }
+    }
+}

@@ -1,0 +1,143 @@
+/// One row of the keymap: keys, where they apply, what they do, and how help and hints describe it.
+public struct KeyBinding: Equatable, Sendable {
+    public let keys: [Key]
+    public let context: KeyContext
+    public let action: Action
+    public let help: String
+    /// Shown in the status line's hints for its context.
+    public let hint: Bool
+
+    public init(_ keys: [Key], _ context: KeyContext, _ action: Action, _ help: String, hint: Bool = false) {
+        self.keys = keys
+        self.context = context
+        self.action = action
+        self.help = help
+        self.hint = hint
+    }
+
+    public var keyLabel: String { keys.map(\.label).joined(separator: "/") }
+}
+
+/// The one table that drives input, the `?` help and the status-line hints, so help can never
+/// drift from behaviour. Page bindings come before global ones: a page may give a key its own
+/// meaning (Enter opens what is under the cursor).
+public struct Keymap: Sendable {
+    public let bindings: [KeyBinding]
+
+    public init(_ bindings: [KeyBinding]) { self.bindings = bindings }
+
+    /// The action of `key` in `context` (then the navigator or global bindings), if any.
+    public func action(for key: Key, in context: KeyContext) -> Action? {
+        let order: [KeyContext] = context == .lineEditor || context == .help ? [context] : [context, .global]
+        for c in order {
+            if let b = bindings.first(where: { $0.context == c && $0.keys.contains(key) }) { return b.action }
+        }
+        return nil
+    }
+
+    /// The bindings of one context, in table order.
+    public func bindings(in context: KeyContext) -> [KeyBinding] { bindings.filter { $0.context == context } }
+
+    /// "key action" hints for the status line: the context's own, then the global ones.
+    public func hints(for context: KeyContext) -> [String] {
+        (bindings(in: context) + (context == .lineEditor ? [] : bindings(in: .global)))
+            .filter(\.hint).map { "\($0.keyLabel) \($0.help.split(separator: ":")[0])" }
+    }
+
+    static let movement: [KeyBinding] = []
+
+    /// The explorer's keymap.
+    public static let standard = Keymap([
+        // Everywhere
+        KeyBinding([.char("?"), .function(1)], .global, .help, "help: every key of this view", hint: true),
+        KeyBinding([.char(":")], .global, .commandLine, "command line (:head L1H3, :lens, :q …)", hint: true),
+        KeyBinding([.char("p")], .global, .editPrompt, "edit the prompt", hint: true),
+        KeyBinding([.char("q"), .ctrl("c")], .global, .quit, "quit", hint: true),
+        KeyBinding([.tab], .global, .switchPane, "switch between navigator and view"),
+        KeyBinding([.escape, .backspace], .global, .back, "back to the previous view"),
+        KeyBinding([.ctrl("o")], .global, .jumpBack, "jump back (jump list)"),
+        KeyBinding([.char("a")], .global, .show(.atlas), "head atlas"),
+        KeyBinding([.char("r")], .global, .show(.lens), "residual stream / logit lens"),
+        KeyBinding([.char("t")], .global, .show(.logits), "next-token top-k (choose the answer)"),
+        KeyBinding([.char("d")], .global, .show(.attribution), "direct logit attribution to the answer"),
+        KeyBinding([.char("n")], .global, .show(.neurons), "MLP neurons of the current layer"),
+        KeyBinding([.char("H")], .global, .show(.layer), "all heads of the current layer"),
+        KeyBinding([.char("e")], .global, .show(.embed), "tokens and embeddings"),
+        KeyBinding([.char("B")], .global, .toggleBOS, "toggle the BOS token and recompute"),
+        KeyBinding([.char("k"), .up], .global, .moveUp, "up (a count repeats: 5k)"),
+        KeyBinding([.char("j"), .down], .global, .moveDown, "down (5j)"),
+        KeyBinding([.char("h"), .left], .global, .moveLeft, "left"),
+        KeyBinding([.char("l"), .right], .global, .moveRight, "right"),
+        KeyBinding([.char("g"), .home], .global, .top, "first row"),
+        KeyBinding([.char("G"), .end], .global, .bottom, "last row"),
+        KeyBinding([.ctrl("d")], .global, .halfPageDown, "half a page down"),
+        KeyBinding([.ctrl("u")], .global, .halfPageUp, "half a page up"),
+        KeyBinding([.pageDown, .ctrl("f")], .global, .pageDown, "a page down"),
+        KeyBinding([.pageUp, .ctrl("b")], .global, .pageUp, "a page up"),
+        KeyBinding([.enter], .global, .open, "open what is under the cursor", hint: true),
+
+        // Navigator
+        KeyBinding([.char("l"), .right], .navigator, .moveRight, "expand a layer"),
+        KeyBinding([.char("h"), .left], .navigator, .moveLeft, "collapse a layer (or go to its parent)"),
+        KeyBinding([.enter], .navigator, .open, "open the row in the view", hint: true),
+
+        // Head atlas
+        KeyBinding([.char("m")], .atlas, .nextMetric, "next metric", hint: true),
+        KeyBinding([.char("M")], .atlas, .previousMetric, "previous metric"),
+        KeyBinding([.enter], .atlas, .open, "open the head", hint: true),
+
+        // Layer heads
+        KeyBinding([.enter], .layer, .open, "open the head", hint: true),
+        KeyBinding([.char("s")], .layer, .toggleScores, "patterns / pre-softmax scores"),
+
+        // Attention head
+        KeyBinding([.char("s")], .head, .toggleScores, "pattern / pre-softmax scores", hint: true),
+        KeyBinding([.char("z")], .head, .toggleZoom, "zoom out (two rows a line) / in", hint: true),
+        KeyBinding([.char("]")], .head, .nextHead, "next head", hint: true),
+        KeyBinding([.char("[")], .head, .previousHead, "previous head"),
+        KeyBinding([.enter], .head, .open, "make the cursor's key token the OV/QK token"),
+
+        // MLP neurons
+        KeyBinding([.char("s")], .neurons, .cycleNeuronRanking, "rank by activation here / max over prompt / DLA", hint: true),
+        KeyBinding([.enter], .neurons, .open, "open the neuron", hint: true),
+
+        // Neuron
+        KeyBinding([.char("]")], .neuron, .nextHead, "next neuron", hint: true),
+        KeyBinding([.char("[")], .neuron, .previousHead, "previous neuron"),
+
+        // Lens
+        KeyBinding([.enter], .lens, .setAnswer, "make the cell's top token the target", hint: true),
+
+        // Next token
+        KeyBinding([.enter], .logits, .setAnswer, "make the token the answer", hint: true),
+        KeyBinding([.char("w")], .logits, .setWrong, "make the token the wrong token (logit difference)", hint: true),
+        KeyBinding([.char("W")], .logits, .clearWrong, "clear the wrong token"),
+
+        // Attribution
+        KeyBinding([.char("s")], .attribution, .cycleAttributionUnit, "per component / per head", hint: true),
+        KeyBinding([.enter], .attribution, .open, "open the head or layer"),
+
+        // Help
+        KeyBinding([.char("q"), .escape, .char("?")], .help, .back, "close help"),
+        KeyBinding([.char("j"), .down], .help, .moveDown, "scroll down"),
+        KeyBinding([.char("k"), .up], .help, .moveUp, "scroll up"),
+        KeyBinding([.ctrl("d"), .pageDown, .char(" ")], .help, .pageDown, "a page down"),
+        KeyBinding([.ctrl("u"), .pageUp], .help, .pageUp, "a page up"),
+
+        // Prompt and command line
+        KeyBinding([.enter], .lineEditor, .edit(.accept), "run it", hint: true),
+        KeyBinding([.escape, .ctrl("c")], .lineEditor, .edit(.cancel), "cancel", hint: true),
+        KeyBinding([.left, .ctrl("b")], .lineEditor, .edit(.left), "character left"),
+        KeyBinding([.right, .ctrl("f")], .lineEditor, .edit(.right), "character right"),
+        KeyBinding([.home, .ctrl("a")], .lineEditor, .edit(.start), "start of line"),
+        KeyBinding([.end, .ctrl("e")], .lineEditor, .edit(.end), "end of line"),
+        KeyBinding([.backspace, .ctrl("h")], .lineEditor, .edit(.deleteBackward), "delete before the cursor"),
+        KeyBinding([.delete, .ctrl("d")], .lineEditor, .edit(.deleteForward), "delete under the cursor"),
+        KeyBinding([.ctrl("w")], .lineEditor, .edit(.deleteWordBackward), "delete the word before the cursor"),
+        KeyBinding([.ctrl("u")], .lineEditor, .edit(.deleteToStart), "delete to the start"),
+        KeyBinding([.ctrl("k")], .lineEditor, .edit(.deleteToEnd), "delete to the end"),
+        KeyBinding([.up, .ctrl("p")], .lineEditor, .edit(.historyPrevious), "previous entry in history", hint: true),
+        KeyBinding([.down, .ctrl("n")], .lineEditor, .edit(.historyNext), "next entry in history"),
+        KeyBinding([.tab], .lineEditor, .edit(.complete), "complete the command", hint: true),
+    ])
+}

@@ -1,0 +1,92 @@
+import Foundation
+import MechAnalysis
+
+/// Connects the pure core to a worker and a renderer: carries out the core's effects, feeds it the
+/// worker's outputs, and keeps the frame up to date. Shared by the terminal loop and the headless
+/// explorer, so both run exactly the same code between a key and a frame.
+public final class ExplorerRuntime {
+    public private(set) var explorer: Explorer
+    public private(set) var renderer: ExplorerRenderer
+    public let worker: ComputeWorker
+    /// Regions that need drawing before the next frame is shown.
+    public private(set) var dirty: Set<Region> = Region.all
+    public private(set) var quitRequested = false
+    /// Writes `:export` files (a closure so tests can capture them).
+    private let writeFile: (String, String) throws -> Void
+
+    public init(explorer: Explorer, palette: Palette, worker: ComputeWorker,
+                writeFile: @escaping (String, String) throws -> Void = ExplorerRuntime.writeTextFile) {
+        self.explorer = explorer
+        self.worker = worker
+        self.writeFile = writeFile
+        renderer = ExplorerRenderer(width: explorer.state.width, height: explorer.state.height, palette: palette,
+                                    keymap: explorer.keymap)
+    }
+
+    public var state: ExplorerState { explorer.state }
+
+    public func start() { apply(explorer.start()) }
+
+    public func send(_ event: InputEvent) { apply(explorer.handle(event)) }
+
+    /// Takes in whatever the worker finished; returns whether anything arrived.
+    @discardableResult
+    public func collect() -> Bool {
+        let outputs = worker.drain()
+        for output in outputs { apply(explorer.receive(output)) }
+        return !outputs.isEmpty
+    }
+
+    /// Shows a message in the status line.
+    public func notify(_ message: StatusMessage) { apply(explorer.notify(message)) }
+
+    public func observe(residentBytes: Int?) {
+        guard residentBytes != explorer.state.residentBytes else { return }
+        explorer.observe(residentBytes: residentBytes)
+        dirty.insert(.status)
+    }
+
+    /// Draws the dirty regions; returns whether anything was drawn.
+    @discardableResult
+    public func renderIfNeeded() -> Bool {
+        guard !dirty.isEmpty else { return false }
+        renderer.render(explorer.state, regions: dirty)
+        dirty = []
+        return true
+    }
+
+    public func apply(_ effects: [Effect]) {
+        for effect in effects {
+            switch effect {
+            case .redraw(let regions): dirty.formUnion(regions)
+            case .runPrompt(let generation, let prompt, let bos):
+                worker.runPrompt(generation: generation, prompt: prompt, prependBOS: bos)
+            case .compute(let request, let generation):
+                guard let run = explorer.state.run, run.generation == generation else { continue }
+                worker.compute(request, generation: generation, on: run)
+            case .export(let path):
+                renderer.render(explorer.state, regions: [.main])
+                do {
+                    try writeFile(path, renderer.mainText(explorer.state) + "\n")
+                    apply(explorer.notify(StatusMessage("wrote \(explorer.state.page.title) to \(path)")))
+                } catch {
+                    apply(explorer.notify(StatusMessage("cannot write \(path): \(Self.reason(error))", isError: true)))
+                }
+            case .quit: quitRequested = true
+            }
+        }
+    }
+
+    public static func writeTextFile(_ path: String, _ text: String) throws {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+
+    static func reason(_ error: Error) -> String {
+        let ns = error as NSError
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
+        return ns.localizedDescription
+    }
+}

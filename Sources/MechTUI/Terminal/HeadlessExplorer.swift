@@ -1,0 +1,65 @@
+import Foundation
+import MechAnalysis
+
+/// The explorer without a terminal: the same core, views and runtime as `mechscope`, drawing into
+/// a cell grid that tests read, with compute run inline so every key's result is ready at once.
+public final class HeadlessExplorer {
+    public let runtime: ExplorerRuntime
+    /// Files `:export` wrote, by path.
+    public private(set) var exports: [String: String] = [:]
+
+    public init(session: AnalysisSession, prompt: String, prependBOS: Bool? = nil, width: Int = 120, height: Int = 40,
+                depth: ColorDepth = .palette256, theme: Theme = .default) {
+        let state = ExplorerState(width: width, height: height,
+                                  model: ModelSummary(name: session.model.folder.lastPathComponent, config: session.config),
+                                  vocabulary: ModelVocabulary(model: session.model), prompt: prompt,
+                                  prependBOS: prependBOS ?? session.defaultPrependBOS)
+        let box = ExportBox()
+        runtime = ExplorerRuntime(explorer: Explorer(state: state), palette: Palette(theme: theme, depth: depth),
+                                  worker: InlineComputeWorker(runner: AnalysisRunner(session: session)),
+                                  writeFile: { path, text in box.files[path] = text })
+        exportBox = box
+        runtime.start()
+        settle()
+    }
+
+    private let exportBox: ExportBox
+    private final class ExportBox { var files: [String: String] = [:] }
+
+    public var state: ExplorerState { runtime.state }
+    public var grid: CellGrid { runtime.renderer.grid }
+    /// The screen as text, one line per row.
+    public var screen: String { grid.text }
+
+    /// Sends keys, settling after each.
+    public func press(_ keys: Key...) { for k in keys { send(.key(k)) } }
+
+    /// Types text as keys: each character a key, "\n" Enter.
+    public func type(_ text: String) {
+        for c in text { send(.key(c == "\n" ? .enter : .char(c))) }
+    }
+
+    /// Runs a `:` command as a user types it.
+    public func command(_ line: String) {
+        type(":" + line)
+        press(.enter)
+    }
+
+    public func resize(width: Int, height: Int) { send(.resize(width: width, height: height)) }
+
+    public func send(_ event: InputEvent) {
+        runtime.send(event)
+        settle()
+    }
+
+    /// Feeds finished compute back into the core until nothing more arrives, then draws.
+    public func settle() {
+        var rounds = 0
+        while runtime.collect(), rounds < 1000 { rounds += 1 }
+        runtime.renderIfNeeded()
+        exports = exportBox.files
+    }
+
+    /// The text of `:export` for the current view.
+    public var mainText: String { runtime.renderer.mainText(state) }
+}

@@ -1,0 +1,60 @@
+/// The top line: model, shape, page, prompt length and BOS, and the prompt itself.
+enum TitleBar {
+    static func render(_ state: ExplorerState, into canvas: inout Canvas) {
+        let style = canvas.palette.title
+        canvas.clear(style: style)
+        let tokens = state.run.map { "\($0.count) tok" } ?? "…"
+        let bos = state.prependBOS ? "BOS" : "no BOS"
+        let left = " mechscope · \(state.model.name) · \(state.model.shapeText) · \(state.page.title) · \(tokens), \(bos) │ "
+        let used = canvas.put(left, x: 0, y: 0, style: style)
+        canvas.put("\"" + state.prompt.replacingOccurrences(of: "\n", with: "\\n") + "\"", x: used, y: 0, style: style)
+    }
+}
+
+/// The bottom line: the command line while typing one; otherwise the message or key hints on the
+/// left and the compute status (spinner, last compute time, memory) on the right.
+enum StatusBar {
+    static func render(_ state: ExplorerState, keymap: Keymap, into canvas: inout Canvas) {
+        let p = canvas.palette
+        if case .command(let editor) = state.mode {
+            canvas.clear()
+            canvas.put(":", x: 0, y: 0, style: p.accent)
+            canvas.put(editor.visible(columns: canvas.width - 1).text, x: 1, y: 0, style: p.text)
+            return
+        }
+        canvas.clear(style: p.status)
+        var right = ""
+        let pending = state.results.pendingLabels + (state.runPending ? ["forward pass"] : [])
+        if !pending.isEmpty {
+            right = "\(Spinner.frame(state.spinnerFrame)) \(pending.joined(separator: ", "))…"
+        } else if let last = state.lastCompute {
+            right = "\(last.label) \(Self.milliseconds(last.milliseconds))"
+        }
+        if let bytes = state.residentBytes { right += (right.isEmpty ? "" : " · ") + "\(bytes / 1_048_576) MB" }
+        if let count = state.count { right = "\(count) " + right }
+        let rightWidth = min(DisplayWidth.of(right), canvas.width / 2)
+        canvas.put(DisplayWidth.rightAligned(right, rightWidth), x: canvas.width - rightWidth, y: 0, style: p.status)
+        let leftWidth = canvas.width - rightWidth - 1
+        if let message = state.message {
+            let style = message.isError ? (p.hasColor ? CellStyle(foreground: p.color(p.theme.color(.error)),
+                                                                  background: p.status.background, bold: true)
+                                                      : CellStyle(bold: true, reverse: true)) : p.status
+            canvas.put(" " + message.text, x: 0, y: 0, style: style, limit: leftWidth)
+            return
+        }
+        let hints = keymap.hints(for: state.keyContext)
+        var x = 1
+        for hint in hints {
+            let w = DisplayWidth.of(hint)
+            guard x + w <= leftWidth else { break }
+            canvas.put(hint, x: x, y: 0, style: p.status)
+            x += w + 2
+        }
+    }
+
+    static func milliseconds(_ ms: Double) -> String {
+        ms >= 1000 ? String(format: "%.2f s", ms / 1000) : String(format: "%.0f ms", ms)
+    }
+}
+
+import Foundation

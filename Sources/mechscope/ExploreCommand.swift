@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import MechAnalysis
+import MechModels
+import MechTUI
+
+/// `mechscope [explore] [MODEL]`: the terminal explorer (the default command).
+struct ExploreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explore",
+        abstract: "Browse a model's layers, heads, neurons and residual stream in the terminal (the default).",
+        discussion: """
+        Keys: ? shows every key of the current view; : opens the command line (:head L1H3, :lens, :q). \
+        The prompt runs with the BOS convention the model was trained with (config.json's prepend_bos; \
+        otherwise no BOS, as Hugging Face runs a prompt); --prepend-bos / --no-prepend-bos choose. \
+        While the explorer runs, diagnostics go to a log file: $MECHSCOPE_LOG, else \
+        $TMPDIR/mechscope-explorer.log (/tmp/mechscope-explorer.log). NO_COLOR turns colour off \
+        (heatmaps then use shade characters).
+        """)
+
+    @OptionGroup var modelOptions: ModelOptions
+    @Option(name: .shortAndLong, parsing: .unconditional, help: "Prompt text (default: the model folder's first ready prompt).")
+    var prompt: String?
+    @Flag(name: .customLong("prepend-bos"), inversion: .prefixedNo,
+          help: "Put the BOS token first (default: as the model was trained, from config.json's prepend_bos).")
+    var prependBOS: Bool?
+    @Option(help: "A theme name from themes/ (default, paper, contrast) or a theme file's path.")
+    var theme: String = "default"
+    @Option(help: "Where diagnostics go while the explorer runs (default: $MECHSCOPE_LOG or $TMPDIR/mechscope-explorer.log).")
+    var log: String?
+
+    func run() throws {
+        let model = try modelOptions.open()
+        let session = AnalysisSession(model: model)
+        let text = try PromptOptions(prompt: prompt).text(for: model)
+        let bos = prependBOS ?? session.defaultPrependBOS
+        _ = try session.tokenize(text, prependBOS: bos)     // a prompt that cannot run fails here, in one line
+        let (loaded, warnings) = try ThemeLocator.load(theme)
+        let options = TerminalExplorer.Options(prompt: text, prependBOS: bos, theme: loaded,
+                                               logPath: log ?? TerminalExplorer.defaultLogPath())
+        let status = try TerminalExplorer.run(session: session, options: options, startupMessages: warnings)
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+extension PromptOptions {
+    init(prompt: String?) {
+        self.init()
+        self.prompt = prompt
+    }
+}
+
+/// Finds a theme by name in the shipped themes/ folder, or reads a theme file's path.
+enum ThemeLocator {
+    static func load(_ nameOrPath: String) throws -> (Theme, [String]) {
+        if nameOrPath == "default", folder() == nil { return (.default, []) }
+        let candidates: [URL]
+        if nameOrPath.contains("/") || nameOrPath.hasSuffix(".theme") {
+            candidates = [URL(fileURLWithPath: nameOrPath)]
+        } else {
+            candidates = folder().map { [$0.appendingPathComponent("\(nameOrPath).theme")] } ?? []
+        }
+        for url in candidates where FileManager.default.fileExists(atPath: url.path) {
+            let loaded = try ThemeFile.load(url)
+            return (loaded.theme, loaded.warnings)
+        }
+        if nameOrPath == "default" { return (.default, []) }
+        let names = (folder().flatMap { try? FileManager.default.contentsOfDirectory(atPath: $0.path) } ?? [])
+            .filter { $0.hasSuffix(".theme") }.map { String($0.dropLast(6)) }.sorted()
+        throw CLIError("no theme '\(nameOrPath)'" + (names.isEmpty ? "" : " (themes: \(names.joined(separator: ", ")))")
+                       + "; give a name or a theme file's path")
+    }
+
+    /// The themes/ folder shipped beside the samples.
+    static func folder() -> URL? {
+        if let env = ProcessInfo.processInfo.environment["MECHSCOPE_THEMES"] { return URL(fileURLWithPath: env) }
+        guard let samples = BundledSamples.folder(named: BundledSamples.defaultSample) else { return nil }
+        let themes = samples.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("themes")
+        return FileManager.default.fileExists(atPath: themes.path) ? themes : nil
+    }
+}
