@@ -1,18 +1,31 @@
 /// `?`: every binding that applies in the current view, straight from the keymap table (so help
 /// cannot drift from behaviour), then the `:` commands.
 enum HelpView {
-    /// The help's lines for a context: the context's own bindings, then the global ones (or, in
-    /// the navigator, its bindings), then the commands.
+    /// The bindings in force in a context, as help lists them: the context's own, then the global
+    /// ones with any key the context gives another meaning left out.
+    static func effectiveBindings(for context: KeyContext, keymap: Keymap) -> [(context: KeyContext, binding: KeyBinding)] {
+        var out = keymap.bindings(in: context).map { (context, $0) }
+        guard context != .global else { return out }
+        for b in keymap.bindings(in: .global) {
+            let keys = b.keys.filter { keymap.action(for: $0, in: context) == b.action }
+            if !keys.isEmpty { out.append((.global, KeyBinding(keys, .global, b.action, b.help, hint: b.hint))) }
+        }
+        return out
+    }
+
+    /// The help's lines for a context: its bindings, the global ones still in force, then the commands.
     static func lines(for context: KeyContext, keymap: Keymap) -> [(text: String, heading: Bool)] {
         var out: [(String, Bool)] = []
-        let contexts: [KeyContext] = context == .global ? [.global] : [context, .global]
-        for c in contexts {
-            let bindings = keymap.bindings(in: c)
-            guard !bindings.isEmpty else { continue }
-            out.append((c.title, true))
-            for b in bindings { out.append(("  " + DisplayWidth.fit(b.keyLabel, 16) + b.help, false)) }
-            out.append(("", false))
+        var current: KeyContext?
+        for (c, b) in effectiveBindings(for: context, keymap: keymap) {
+            if c != current {
+                if current != nil { out.append(("", false)) }
+                out.append((c.title, true))
+                current = c
+            }
+            out.append(("  " + DisplayWidth.fit(b.keyLabel, 16) + b.help, false))
         }
+        out.append(("", false))
         out.append(("Commands (type : first)", true))
         for c in ExplorerCommand.table {
             out.append(("  " + DisplayWidth.fit(":\(c.name) \(c.arguments)", 34) + c.help, false))

@@ -1,0 +1,163 @@
+import XCTest
+@testable import MechTUI
+
+/// The pure core: keys in, state and effects out, with no terminal and no model.
+final class ExplorerCoreTests: XCTestCase {
+    private func started(_ state: ExplorerState = .test()) -> (Explorer, [Effect]) {
+        var explorer = Explorer(state: state)
+        let effects = explorer.start()
+        return (explorer, effects)
+    }
+
+    func testStartRunsThePromptAsGenerationOne() {
+        let (explorer, effects) = started()
+        XCTAssertTrue(effects.contains(.runPrompt(generation: 1, prompt: "hello", prependBOS: false)))
+        XCTAssertEqual(explorer.state.generation, 1)
+        XCTAssertTrue(explorer.state.runPending)
+    }
+
+    func testCountsRepeatMovementAndClamp() {
+        var (explorer, _) = started(.test(layers: 12, heads: 12))
+        _ = explorer.handle(.key(.char("5")))
+        XCTAssertEqual(explorer.state.count, 5)
+        _ = explorer.handle(.key(.char("j")))
+        XCTAssertEqual(explorer.state.atlas.layer, 5)
+        XCTAssertNil(explorer.state.count)
+        for k in "20l" { _ = explorer.handle(.key(.char(k))) }
+        XCTAssertEqual(explorer.state.atlas.head, 11, "20l clamps to the last head")
+        _ = explorer.handle(.key(.char("G")))
+        XCTAssertEqual(explorer.state.atlas.layer, 11)
+        _ = explorer.handle(.key(.char("g")))
+        XCTAssertEqual(explorer.state.atlas.layer, 0)
+    }
+
+    func testEnterOpensTheHeadAndTheJumpListComesBack() {
+        var (explorer, _) = started()
+        for k in "jll" { _ = explorer.handle(.key(.char(k))) }
+        _ = explorer.handle(.key(.enter))
+        XCTAssertEqual(explorer.state.page, .head(layer: 1, head: 2))
+        _ = explorer.handle(.key(.char("t")))
+        XCTAssertEqual(explorer.state.page, .logits)
+        _ = explorer.handle(.key(.ctrl("o")))
+        XCTAssertEqual(explorer.state.page, .head(layer: 1, head: 2))
+        _ = explorer.handle(.key(.escape))
+        XCTAssertEqual(explorer.state.page, .atlas)
+        _ = explorer.handle(.key(.escape))
+        XCTAssertEqual(explorer.state.message?.text, "the jump list is empty")
+    }
+
+    func testCommandsNavigateAndReportErrorsInOneLine() {
+        var (explorer, _) = started()
+        _ = explorer.runCommand("head L1H3")
+        XCTAssertEqual(explorer.state.page, .head(layer: 1, head: 3))
+        _ = explorer.runCommand("head 1.9")
+        XCTAssertEqual(explorer.state.message, StatusMessage("head 9 does not exist (heads 0–3)", isError: true))
+        XCTAssertEqual(explorer.state.page, .head(layer: 1, head: 3), "a bad command leaves the view alone")
+        _ = explorer.runCommand("neuron L0N5")
+        XCTAssertEqual(explorer.state.message?.text, "test is attention-only: it has no MLP neurons")
+        _ = explorer.runCommand("layer 7")
+        XCTAssertEqual(explorer.state.message?.text, "layer 7 does not exist (layers 0–1)")
+        _ = explorer.runCommand("metric prev")
+        XCTAssertEqual(explorer.state.metric, .previousToken)
+        XCTAssertEqual(explorer.state.page, .atlas)
+        _ = explorer.runCommand("frobnicate")
+        XCTAssertEqual(explorer.state.message?.text, "unknown command ':frobnicate' (:help lists the commands)")
+        _ = explorer.runCommand("he")
+        XCTAssertEqual(explorer.state.message?.text, "unknown command ':he' (did you mean :head?)")
+        XCTAssertEqual(explorer.runCommand("export /tmp/x.txt"), [.export(path: "/tmp/x.txt")])
+        XCTAssertEqual(explorer.runCommand("q"), [.quit])
+    }
+
+    func testAnswerAndWrongResolveThroughTheVocabulary() {
+        var (explorer, _) = started()
+        _ = explorer.runCommand("answer #7")
+        XCTAssertEqual(explorer.state.answer, 7)
+        _ = explorer.runCommand("wrong #7")
+        XCTAssertEqual(explorer.state.message?.isError, true, "wrong must differ from the answer")
+        _ = explorer.runCommand("wrong #9")
+        XCTAssertEqual(explorer.state.wrong, 9)
+        _ = explorer.runCommand("answer Paris")
+        XCTAssertEqual(explorer.state.message?.text, ":answer 'Paris' is not one token")
+        _ = explorer.runCommand("wrong none")
+        XCTAssertNil(explorer.state.wrong)
+    }
+
+    func testCommandLineEditingHistoryAndCompletion() {
+        var (explorer, _) = started()
+        for k in ":me" { _ = explorer.handle(.key(.char(k))) }
+        _ = explorer.handle(.key(.tab))
+        guard case .command(let editor) = explorer.state.mode else { return XCTFail("not in the command line") }
+        XCTAssertEqual(editor.text, "metric ")
+        for k in "ov" { _ = explorer.handle(.key(.char(k))) }
+        _ = explorer.handle(.key(.tab))
+        guard case .command(let completed) = explorer.state.mode else { return XCTFail("left the command line") }
+        XCTAssertEqual(completed.text, "metric ov-copying ")
+        _ = explorer.handle(.key(.enter))
+        XCTAssertEqual(explorer.state.metric, .ovCopying)
+        XCTAssertEqual(explorer.state.mode, .normal)
+        _ = explorer.handle(.key(.char(":")))
+        _ = explorer.handle(.key(.up))
+        guard case .command(let recalled) = explorer.state.mode else { return XCTFail("left the command line") }
+        XCTAssertEqual(recalled.text, "metric ov-copying ")
+        _ = explorer.handle(.key(.escape))
+        XCTAssertEqual(explorer.state.mode, .normal)
+    }
+
+    func testPromptEditRunsANewGenerationAndEscKeepsTheOldPrompt() {
+        var (explorer, _) = started()
+        _ = explorer.handle(.key(.char("p")))
+        _ = explorer.handle(.key(.ctrl("u")))
+        for k in "héllo 🙂" { _ = explorer.handle(.key(.char(k))) }
+        let effects = explorer.handle(.key(.enter))
+        XCTAssertTrue(effects.contains(.runPrompt(generation: 2, prompt: "héllo 🙂", prependBOS: false)))
+        XCTAssertEqual(explorer.state.prompt, "héllo 🙂")
+        _ = explorer.handle(.key(.char("p")))
+        _ = explorer.handle(.key(.char("x")))
+        _ = explorer.handle(.key(.escape))
+        XCTAssertEqual(explorer.state.prompt, "héllo 🙂")
+        XCTAssertEqual(explorer.state.generation, 2)
+        _ = explorer.handle(.key(.char("B")))
+        XCTAssertEqual(explorer.state.generation, 3)
+        XCTAssertTrue(explorer.state.prependBOS)
+    }
+
+    func testResultsOfAnOlderPromptAreDropped() {
+        var (explorer, _) = started()
+        _ = explorer.runCommand("prompt second")
+        XCTAssertEqual(explorer.state.generation, 2)
+        let stale = ComputeOutput.ran(generation: 1, .failure(ComputeFailure("old run failed")))
+        XCTAssertEqual(explorer.receive(stale), [])
+        XCTAssertNil(explorer.state.runError)
+        let current = ComputeOutput.ran(generation: 2, .failure(ComputeFailure("prompt too long")))
+        _ = explorer.receive(current)
+        XCTAssertEqual(explorer.state.runError, "prompt too long")
+        XCTAssertEqual(explorer.state.message?.isError, true)
+    }
+
+    func testNavigatorTreeExpandsAndPreviews() {
+        var (explorer, _) = started()
+        _ = explorer.handle(.key(.tab))
+        XCTAssertEqual(explorer.state.focus, .navigator)
+        _ = explorer.handle(.key(.char("j")))
+        XCTAssertEqual(explorer.state.page, .embed, "moving in the navigator previews the row")
+        _ = explorer.handle(.key(.char("j")))
+        _ = explorer.handle(.key(.char("l")))
+        XCTAssertEqual(explorer.state.navigator.rows[3], .attention(0))
+        for k in "jjj" { _ = explorer.handle(.key(.char(k))) }
+        XCTAssertEqual(explorer.state.page, .head(layer: 0, head: 1))
+        _ = explorer.handle(.key(.char("h")))
+        XCTAssertEqual(explorer.state.navigator.currentRow, .layer(0))
+        XCTAssertFalse(explorer.state.navigator.expanded.contains(0))
+        _ = explorer.handle(.key(.enter))
+        XCTAssertTrue(explorer.state.navigator.expanded.contains(0), "Enter on a layer expands it")
+    }
+
+    func testResizeBelowTheMinimumShowsANotice() {
+        var renderer = ExplorerRenderer(width: 40, height: 10, palette: Palette(depth: .monochrome))
+        var (explorer, _) = started()
+        _ = explorer.handle(.resize(width: 40, height: 10))
+        renderer.render(explorer.state)
+        XCTAssertTrue(renderer.grid.text.contains("terminal too small: 40×10"))
+        XCTAssertTrue(renderer.grid.text.contains("at least 50×12"))
+    }
+}

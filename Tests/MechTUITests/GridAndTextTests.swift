@@ -1,0 +1,105 @@
+import XCTest
+@testable import MechTUI
+
+final class GridAndTextTests: XCTestCase {
+    func testWideCharactersTakeTwoCellsAndNeverStraddleTheEdge() {
+        var grid = CellGrid(width: 6, height: 1)
+        XCTAssertEqual(grid.put("日本x", x: 0, y: 0), 5)
+        XCTAssertEqual(grid.rowText(0), "日本x ")
+        XCTAssertTrue(grid[1, 0].isContinuation)
+        var edge = CellGrid(width: 3, height: 1)
+        XCTAssertEqual(edge.put("a日本", x: 0, y: 0), 3)
+        XCTAssertEqual(edge.rowText(0), "a日")
+        XCTAssertEqual(DisplayWidth.of("🙂"), 2)
+        XCTAssertEqual(DisplayWidth.of("e\u{301}"), 1, "a combining accent adds no width")
+        XCTAssertEqual(DisplayWidth.fit("日本語テキスト", 7), "日本語…")
+        XCTAssertEqual(DisplayWidth.of(DisplayWidth.fit("日本語テキスト", 7)), 7)
+    }
+
+    func testOverwritingHalfAWideCharacterBlanksTheOtherHalf() {
+        var grid = CellGrid(width: 4, height: 1)
+        grid.put("日本", x: 0, y: 0)
+        grid.put("x", x: 1, y: 0)
+        XCTAssertEqual(grid.rowText(0), " x本")
+        XCTAssertEqual(DisplayWidth.of(grid.rowText(0)), 4)
+    }
+
+    func testControlCharactersAreNeverSentToTheTerminal() {
+        var grid = CellGrid(width: 8, height: 1)
+        grid.put("a\u{1B}[2Jb", x: 0, y: 0)
+        XCTAssertEqual(grid.rowText(0), "a?[2Jb  ")
+    }
+
+    func testChangedRowsAreOnlyTheRowsThatDiffer() {
+        var a = CellGrid(width: 4, height: 3)
+        a.put("abc", x: 0, y: 0)
+        var b = a
+        b.put("z", x: 1, y: 2)
+        XCTAssertEqual(b.changedRows(since: a), [2])
+        XCTAssertEqual(b.changedRows(since: nil), [0, 1, 2])
+    }
+
+    func testLineEditorMovesByGraphemes() {
+        var editor = LineEditor("ab🙂e\u{301}")
+        XCTAssertEqual(editor.characters.count, 4)
+        editor.apply(.left)
+        editor.apply(.deleteBackward)
+        XCTAssertEqual(editor.text, "abe\u{301}")
+        editor.apply(.start)
+        editor.insert("日")
+        XCTAssertEqual(editor.text, "日abe\u{301}")
+        editor.apply(.end)
+        editor.apply(.deleteWordBackward)
+        XCTAssertEqual(editor.text, "")
+        let long = LineEditor(String(repeating: "日", count: 40))
+        let view = long.visible(columns: 11)
+        XCTAssertLessThanOrEqual(DisplayWidth.of(view.text) , 10)
+        XCTAssertEqual(view.cursorColumn, DisplayWidth.of(view.text), "the cursor stays visible at the end")
+    }
+
+    func testThemeFilesAreLoadedTolerantly() {
+        let loaded = ThemeFile.parse("""
+        # comment
+        accent = #ff0000
+        sparkle = #00ff00
+        heading = blue
+        sequential = #000000 #ffffff
+        diverging = #ff0000
+        """, name: "t")
+        XCTAssertEqual(loaded.theme.color(.accent), RGB(255, 0, 0))
+        XCTAssertEqual(loaded.theme.color(.heading), Theme.default.color(.heading), "a bad value keeps the default")
+        XCTAssertEqual(loaded.theme.color(.text), Theme.default.color(.text), "a missing role keeps the default")
+        XCTAssertEqual(loaded.theme.sequential.stops, [RGB(0, 0, 0), RGB(255, 255, 255)])
+        XCTAssertEqual(loaded.theme.diverging, Theme.default.diverging)
+        XCTAssertEqual(loaded.warnings.count, 3)
+        XCTAssertTrue(loaded.warnings[0].hasPrefix("theme:3: unknown key 'sparkle' ignored"), loaded.warnings[0])
+    }
+
+    func testShippedThemesLoadWithoutWarnings() throws {
+        let folder = SampleSessions.repositoryRoot.appendingPathComponent("themes")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".theme") }.sorted()
+        XCTAssertEqual(names, ["contrast.theme", "default.theme", "paper.theme"])
+        for name in names {
+            let loaded = try ThemeFile.load(folder.appendingPathComponent(name))
+            XCTAssertEqual(loaded.warnings, [], name)
+        }
+        XCTAssertEqual(try ThemeFile.load(folder.appendingPathComponent("default.theme")).theme.colors, Theme.default.colors,
+                       "default.theme spells out the built-in theme")
+    }
+
+    func testColourDepthAndMonochromeHeat() {
+        XCTAssertEqual(ColorDepth.detect(environment: ["NO_COLOR": "1"], terminalColors: 256), .monochrome)
+        XCTAssertEqual(ColorDepth.detect(environment: [:], terminalColors: 256), .palette256)
+        XCTAssertEqual(ColorDepth.detect(environment: [:], terminalColors: 8), .basic(colors: 8))
+        let mono = Palette(depth: .monochrome)
+        XCTAssertEqual(mono.heat(0).text, " ")
+        XCTAssertEqual(mono.heat(0.5).text, "▒")
+        XCTAssertEqual(mono.heat(1).text, "█")
+        XCTAssertEqual(mono.heat(-1, signed: true).text, "█")
+        let color = Palette(depth: .palette256)
+        XCTAssertEqual(color.heat(1).style.background, .palette(RGB(252, 253, 191).xterm256))
+        XCTAssertEqual(RGB(255, 0, 0).xterm256, 196)
+        XCTAssertEqual(RGB(128, 128, 128).xterm256, 244)
+        XCTAssertEqual(RGB(250, 10, 10).basic(only8: true), 1)
+    }
+}

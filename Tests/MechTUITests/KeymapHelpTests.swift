@@ -1,0 +1,59 @@
+import XCTest
+@testable import MechTUI
+
+/// The keymap table is the single source of input, help and hints.
+final class KeymapHelpTests: XCTestCase {
+    /// Every key that does something in a context is listed in its help with what it does, and
+    /// nothing else is: each listed (key, help) pair is checked against the table's lookup, and
+    /// every key of the table that works in the context appears.
+    func testHelpListsExactlyTheKeymapBindings() {
+        let keymap = Keymap.standard
+        for context in KeyContext.allCases where context != .lineEditor && context != .help {
+            let lines = HelpView.lines(for: context, keymap: keymap)
+            let commandsStart = lines.firstIndex { $0.heading && $0.text.hasPrefix("Commands") }!
+            let bindingLines = lines[..<commandsStart].filter { !$0.heading && !$0.text.isEmpty }.map(\.text)
+            let listed = HelpView.effectiveBindings(for: context, keymap: keymap)
+            XCTAssertEqual(bindingLines, listed.map { "  " + DisplayWidth.fit($0.binding.keyLabel, 16) + $0.binding.help })
+            for (_, b) in listed { for k in b.keys { XCTAssertEqual(keymap.action(for: k, in: context), b.action) } }
+            let allKeys = Set((keymap.bindings(in: context) + keymap.bindings(in: .global)).flatMap(\.keys))
+            let listedKeys = Set(listed.flatMap(\.binding.keys))
+            XCTAssertEqual(listedKeys, allKeys, "every working key of \(context) is in its help")
+            XCTAssertEqual(lines.count - commandsStart - 1, ExplorerCommand.table.count, "commands in help of \(context)")
+        }
+    }
+
+    /// Each key of each binding reaches that binding's action, so no row of help is shadowed by
+    /// an earlier row for the same key in the same context.
+    func testEveryListedKeyDoesWhatHelpSays() {
+        let keymap = Keymap.standard
+        for binding in keymap.bindings {
+            for key in binding.keys {
+                XCTAssertEqual(keymap.action(for: key, in: binding.context), binding.action,
+                               "\(key.label) in \(binding.context) is listed as '\(binding.help)'")
+            }
+        }
+    }
+
+    /// The help screen drawn by `?` shows the rows of the current page's bindings.
+    func testQuestionMarkShowsThePageBindings() throws {
+        let explorer = HeadlessExplorer(session: try SampleSessions.session("induction-2l"),
+                                        prompt: SampleSessions.inductionPrompt, width: 100, height: 60)
+        explorer.press(.char("?"))
+        let screen = explorer.screen
+        XCTAssertTrue(screen.contains("Help — Head atlas"), screen)
+        for binding in Keymap.standard.bindings(in: .atlas) {
+            XCTAssertTrue(screen.contains(DisplayWidth.fit(binding.keyLabel, 16) + binding.help), "missing \(binding.help)")
+        }
+        explorer.press(.escape)
+        XCTAssertFalse(explorer.screen.contains("Help —"))
+    }
+
+    /// The status line's hints come from the table's hint rows for the focused context.
+    func testStatusHintsFollowTheContext() {
+        let hints = Keymap.standard.hints(for: .atlas)
+        XCTAssertEqual(hints.first, "m next metric")
+        XCTAssertTrue(hints.contains("?/F1 help"))
+        XCTAssertTrue(Keymap.standard.hints(for: .lineEditor).contains("Enter run it"))
+        XCTAssertFalse(Keymap.standard.hints(for: .lineEditor).contains("?/F1 help"))
+    }
+}
