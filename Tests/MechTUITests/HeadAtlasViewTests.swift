@@ -1,0 +1,73 @@
+import MechAnalysis
+import XCTest
+@testable import MechTUI
+
+/// The head atlas on the induction sample: the induction head must stand out at a glance.
+final class HeadAtlasViewTests: XCTestCase {
+    /// The brightest cell of the atlas's grid for a metric, read off the screen's colours, as "LxHy".
+    private func brightestHead(_ explorer: HeadlessExplorer) -> String? {
+        let grid = explorer.grid, palette = Palette(depth: .palette256)
+        let top = palette.heat(1).style.background
+        let m = explorer.state.model
+        for l in 0..<m.layers {
+            guard let row = grid.find("L\(l)  ") else { continue }
+            for h in 0..<m.heads {
+                guard let column = grid.find("H\(h)") else { continue }
+                if grid[column.x + 1, row.y].style.background == top { return "L\(l)H\(h)" }
+            }
+        }
+        return nil
+    }
+
+    func testInductionHeadIsTheBrightestCellUnderInductionMetrics() throws {
+        let session = try SampleSessions.session("induction-2l")
+        let explorer = HeadlessExplorer(session: session, prompt: SampleSessions.inductionPrompt, width: 120, height: 40)
+        XCTAssertTrue(explorer.screen.contains("Head atlas — induction score"), explorer.screen)
+        XCTAssertEqual(brightestHead(explorer), "L1H3")
+        // The same on the repeated random sequence, and the numbers shown are the analysis's.
+        explorer.command("metric induction-rand")
+        XCTAssertTrue(explorer.screen.contains("induction on a repeated random sequence"))
+        XCTAssertEqual(brightestHead(explorer), "L1H3")
+        let repeated = try session.repeatedSequenceScores().induction
+        let best = repeated.enumerated().max { $0.element < $1.element }!
+        XCTAssertEqual(best.offset, 1 * 4 + 3)
+        XCTAssertTrue(explorer.screen.contains("strongest: L1H3 " + String(format: "%.2f", best.element)), explorer.screen)
+    }
+
+    func testPromptScoresOnScreenEqualDetectHead() throws {
+        let session = try SampleSessions.session("induction-2l")
+        let explorer = HeadlessExplorer(session: session, prompt: SampleSessions.inductionPrompt, width: 120, height: 40)
+        let tokens = try session.tokenize(SampleSessions.inductionPrompt, prependBOS: true)
+        let scores = try HeadPatternScores.compute(session.model.transformer, tokens: tokens)
+        explorer.command("metric prev")
+        for l in 0..<2 {
+            let row = explorer.screen.split(separator: "\n").first { $0.contains("│L\(l)  ") }!
+            for h in 0..<4 {
+                XCTAssertTrue(row.contains(String(format: "%.2f", scores.previousToken[l * 4 + h])), "L\(l)H\(h) in \(row)")
+            }
+        }
+    }
+
+    func testMetricCyclesAndOVCopyingFillsIn() throws {
+        let explorer = HeadlessExplorer(session: try SampleSessions.session("induction-2l"),
+                                        prompt: SampleSessions.inductionPrompt, width: 120, height: 40)
+        var titles: [String] = []
+        for _ in HeadMetric.allCases {
+            titles.append(explorer.state.metric.rawValue)
+            XCTAssertFalse(explorer.screen.contains("computing…"), "\(explorer.state.metric) did not fill in")
+            explorer.press(.char("m"))
+        }
+        XCTAssertEqual(titles, HeadMetric.allCases.map(\.rawValue))
+        XCTAssertEqual(explorer.state.metric, .induction, "m cycles back to the first metric")
+        explorer.press(.char("M"))
+        XCTAssertEqual(explorer.state.metric, .attribution)
+        XCTAssertTrue(explorer.screen.contains("answer '"), explorer.screen)
+    }
+
+    func testMonochromeAtlasUsesShadeCharacters() throws {
+        let explorer = HeadlessExplorer(session: try SampleSessions.session("induction-2l"),
+                                        prompt: SampleSessions.inductionPrompt, width: 60, height: 20, depth: .monochrome)
+        XCTAssertTrue(explorer.screen.contains("█"), explorer.screen)
+        XCTAssertTrue(explorer.grid.cells.allSatisfy { $0.style.foreground == .terminalDefault && $0.style.background == .terminalDefault })
+    }
+}
