@@ -1,0 +1,105 @@
+import Foundation
+import XCTest
+
+/// The real `mechscope` binary in a private tmux server: keys go in with send-keys, the screen
+/// comes back with capture-pane (see shared/README: private server, no user config, UTF-8 pane).
+final class TmuxSession {
+    let server: String
+    private(set) var width: Int
+    private(set) var height: Int
+
+    /// Starts `shellCommand` in a new detached session of the given size.
+    init(width: Int, height: Int, shellCommand: String, environment: [String: String] = [:]) throws {
+        server = "mechscope-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        self.width = width
+        self.height = height
+        var args = ["new-session", "-d", "-x", "\(width)", "-y", "\(height)", "-e", "LANG=C.UTF-8"]
+        for (k, v) in environment.sorted(by: { $0.key < $1.key }) { args += ["-e", "\(k)=\(v)"] }
+        args.append(shellCommand)
+        try tmux(args, readOutput: false)
+    }
+
+    static var isAvailable: Bool {
+        FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") || FileManager.default.isExecutableFile(atPath: "/usr/local/bin/tmux")
+    }
+
+    /// The binary's command line as a shell string, its exit status echoed afterwards and the pane
+    /// kept open so the restored terminal can be inspected.
+    /// (tmux sets TERM in its panes itself, so variables go on the command line through env.)
+    static func command(_ arguments: [String], environment: [String: String] = [:], after: String = "") -> String {
+        let exe = MechscopeProcess.binary.path
+        let env = environment.sorted { $0.key < $1.key }.map { shellQuoted("\($0.key)=\($0.value)") }
+        let quoted = (["env"] + env).joined(separator: " ") + " " + ([exe] + arguments).map(shellQuoted).joined(separator: " ")
+        return "\(quoted); echo EXIT=$?; \(after) sleep 600"
+    }
+
+    /// Runs a tmux command against the private server through /bin/sh (`system`), its output
+    /// captured in a file. (Foundation's Process can wait for ever here: the command that starts
+    /// the server leaves a daemon holding what the client inherited.)
+    @discardableResult
+    func tmux(_ arguments: [String], readOutput: Bool = true) throws -> String {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("tmux-out-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let words = ["tmux", "-L", server, "-f", "/dev/null"] + arguments
+        let line = words.map(Self.shellQuoted).joined(separator: " ") + " </dev/null >\(Self.shellQuoted(out.path)) 2>/dev/null"
+        let status = system(line)
+        guard status != -1 else { throw TmuxError(description: "could not run tmux") }
+        guard readOutput else { return "" }
+        return (try? String(contentsOf: out, encoding: .utf8)) ?? ""
+    }
+
+    static func shellQuoted(_ word: String) -> String { "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
+    struct TmuxError: Error, CustomStringConvertible { let description: String }
+
+    /// Keys as tmux names them ("Enter", "C-c", "Escape") or literal text with `literal`.
+    func send(_ keys: String..., literal: Bool = false) throws {
+        try tmux(["send-keys", "-t", "0"] + (literal ? ["-l"] : []) + keys)
+    }
+
+    func type(_ text: String) throws { try tmux(["send-keys", "-t", "0", "-l", text]) }
+
+    func capture(colors: Bool = false) throws -> String {
+        try tmux(["capture-pane", "-p", "-t", "0"] + (colors ? ["-e"] : []))
+    }
+
+    func resize(width: Int, height: Int) throws {
+        try tmux(["resize-window", "-t", "0", "-x", "\(width)", "-y", "\(height)"])
+        self.width = width
+        self.height = height
+    }
+
+    /// Whether the pane is on the alternate screen (a full-screen program is showing).
+    func alternateScreenOn() throws -> Bool {
+        try tmux(["display-message", "-p", "-t", "0", "#{alternate_on}"]).trimmingCharacters(in: .whitespacesAndNewlines) == "1"
+    }
+
+    /// The pid of the program in the pane's shell (the first child of the pane's shell).
+    func panePID() throws -> Int32? {
+        Int32(try tmux(["display-message", "-p", "-t", "0", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// Polls the screen until `predicate` holds (or `timeout` passes); returns the last capture.
+    @discardableResult
+    func waitFor(timeout: TimeInterval = 15, _ description: String, file: StaticString = #filePath, line: UInt = #line,
+                 _ predicate: (String) -> Bool) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var screen = ""
+        while Date() < deadline {
+            screen = try capture()
+            if predicate(screen) { return screen }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        XCTFail("timed out waiting for \(description); screen:\n\(screen)", file: file, line: line)
+        return screen
+    }
+
+    @discardableResult
+    func waitFor(_ text: String, timeout: TimeInterval = 15, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        try waitFor(timeout: timeout, "'\(text)'", file: file, line: line) { $0.contains(text) }
+    }
+
+    func kill() { _ = try? tmux(["kill-server"], readOutput: false) }
+
+    deinit { kill() }
+}
