@@ -6,23 +6,28 @@ import MechAnalysis
 /// the circuit token, copying score, compositions with earlier heads).
 enum AttentionHeadPanel {
     /// "top keys of query 12 ' Fizz':" and one line per key, heaviest first:
-    /// "▸ 5 ' Bart'  0.82" (▸ marks the cursor's key; scores mode adds the pre-softmax score).
+    /// "▸ 5 ' Bart'  0.82" (▸ marks the cursor's key; scores mode adds the pre-softmax score in a
+    /// second column), then the cursor's cell.
     static func attention(_ state: ExplorerState, _ matrix: HeadMatrix, width: Int, keys: Int) -> PanelLines {
         var out = PanelLines(width: width)
         guard let run = state.run else { return out }
         let q = state.headPage.query, cursorKey = state.headPage.key
         let digits = String(run.count - 1).count
-        let tokenColumns = max(6, min(16, width - digits - 14))
+        let scoreColumns = matrix.showScores ? 8 : 0
+        let tokenColumns = max(6, min(16, width - digits - 9 - scoreColumns))
         out.add("top keys of query \(q) \(TokenLabel.quoted(run.tokenTexts[q], max: 24)):", .heading)
+        if matrix.showScores {
+            out.add(String(repeating: " ", count: digits + 3 + tokenColumns) + "weight   score", .dim)
+        }
         for k in matrix.topKeys(q, count: keys) {
             var line = (k == cursorKey ? "▸ " : "  ") + DisplayWidth.rightAligned(String(k), digits) + " "
                 + DisplayWidth.fit(TokenLabel.quoted(run.tokenTexts[k], max: tokenColumns), tokenColumns)
-                + " " + weight(matrix.weight(q, k))
-            if let s = matrix.score(q, k) { line += "  score " + number(s) }
+                + "  " + weight(matrix.weight(q, k))
+            if let s = matrix.score(q, k) { line += DisplayWidth.rightAligned(number(s), scoreColumns) }
             out.add(line, k == cursorKey ? .accent : .text)
         }
-        var cursor = "cursor q\(q) → k\(cursorKey) \(TokenLabel.quoted(run.tokenTexts[cursorKey], max: 20))"
-        cursor += " " + weight(matrix.weight(q, cursorKey))
+        var cursor = "cursor k\(cursorKey) \(TokenLabel.quoted(run.tokenTexts[cursorKey], max: 16))"
+            + " " + weight(matrix.weight(q, cursorKey))
         if let s = matrix.score(q, cursorKey) { cursor += " score " + number(s) }
         out.add(cursor, .dim)
         return out
@@ -35,9 +40,9 @@ enum AttentionHeadPanel {
         out.wrap("scores: ", HeadScoreSummary.metrics.map(scores.chip))
         guard let token = AttentionHeadView.circuitToken(state) else { return out }
         let request = AnalysisRequest.headCircuit(layer: layer, head: head, token: token)
-        let why = state.headPage.circuitToken == nil ? "top key of q\(state.headPage.query); Enter pins a key"
-                                                     : "pinned; Enter on it follows the top key again"
-        out.add("OV/QK at \(TokenLabel.quoted(state.vocabulary.display(token), max: 20)) (\(why))", .heading)
+        let why = state.headPage.circuitToken == nil ? "top key of q\(state.headPage.query)" : "pinned by Enter"
+        out.wrap("OV/QK at ", [TokenLabel.quoted(state.vocabulary.display(token), max: 20), "(\(why))"],
+                 separator: " ", .heading)
         if let failure = state.results.failure(request) {
             out.add("cannot compute: \(failure)", .warning)
             return out

@@ -94,20 +94,26 @@ public enum AttentionHeadView: PageView {
         panel(state, matrix, layer: layer, head: head, layout: layout, into: &canvas)
     }
 
-    /// Row 0: the head, what is shown, and the scale's legend.
+    /// Row 0: the head, what is shown, and the scale's legend; notes that do not fit are left out.
     private static func title(_ state: ExplorerState, layer: Int, head: Int, layout: AttentionHeadLayout,
                               into canvas: inout Canvas) {
         let p = canvas.palette
-        let scores = state.headPage.showScores
-        var x = canvas.put("L\(layer)H\(head) " + (scores ? "pre-softmax scores" : "attention pattern") + " (query ↓ key →)  ",
-                           x: 0, y: 0, style: p.heading)
+        let scores = state.headPage.showScores, wide = canvas.width >= 100
+        let what = scores ? (wide ? "pre-softmax scores" : "scores") : (wide ? "attention pattern" : "pattern")
+        var x = canvas.put("L\(layer)H\(head) \(what)  ", x: 0, y: 0, style: p.heading)
         x += canvas.put(scores ? "row min " : "0 ", x: x, y: 0, style: p.dim)
-        for i in 0..<10 { canvas.set(x + i, 0, p.heat(Double(i) / 9)); }
-        x += 10
-        x += canvas.put(scores ? " row max · blank: masked −∞" : " 1", x: x, y: 0, style: p.dim)
+        for i in 0..<8 { canvas.set(x + i, 0, p.heat(Double(i) / 7)) }
+        x += 8
+        x += canvas.put(scores ? " max · masked −∞ blank" : " 1", x: x, y: 0, style: p.dim)
+        var notes: [String] = []
         if layout.zoomed {
-            let pooled = layout.keysPerColumn > 1 ? ", max of ≤\(layout.keysPerColumn) keys a column" : ""
-            canvas.put(" · zoomed: 2 queries a line\(pooled)", x: x, y: 0, style: p.dim)
+            notes.append(" · zoomed: 2 queries a line")
+            if layout.keysPerColumn > 1 { notes.append(", max of ≤\(layout.keysPerColumn) keys a column") }
+        }
+        notes.append(" · query ↓ key →")
+        for note in notes {
+            guard x + DisplayWidth.of(note) <= canvas.width else { break }
+            x += canvas.put(note, x: x, y: 0, style: p.dim)
         }
     }
 
@@ -122,7 +128,7 @@ public enum AttentionHeadView: PageView {
                 let y = attention.draw(into: &c)
                 AttentionHeadPanel.circuits(state, layer: layer, head: head, width: c.width).draw(into: &c, y: y + 1)
             } else {
-                let keys = max(1, min(8, c.height - 2))
+                let keys = max(1, min(8, c.height - (state.headPage.showScores ? 3 : 2)))
                 if c.width >= 2 * 28 + 2 {
                     let left = c.width / 2 - 1
                     AttentionHeadPanel.attention(state, matrix, width: left, keys: keys).draw(into: &c)

@@ -51,10 +51,13 @@ enum AttentionHeatmap {
         }
     }
 
-    /// A key token in one cell or a few: leading spaces dropped (a bare space shows as "·").
+    /// A key token in one cell or a few: leading spaces dropped (a bare space shows as "·"); in
+    /// one or two columns its first characters (no room for "…"), else cut with "…".
     static func abbreviated(_ text: String, _ columns: Int) -> String {
         let trimmed = String(text.drop(while: { $0 == " " }))
-        return TokenLabel.compact(trimmed.isEmpty ? (text.isEmpty ? "" : "·") : trimmed, columns)
+        let shown = trimmed.isEmpty ? (text.isEmpty ? "" : "·") : trimmed
+        guard columns <= 2 else { return TokenLabel.compact(shown, columns) }
+        return DisplayWidth.fit(DisplayWidth.prefix(shown, fitting: columns).text, columns)
     }
 
     // MARK: - Zoomed out: two queries a line, keys pooled
@@ -96,9 +99,10 @@ enum AttentionHeatmap {
         for c in 0..<columns {
             let (lo, hi) = HeadMatrix.span(c, of: columns, over: n)
             let mark = (lo + step - 1) / step * step
-            guard mark < hi, c >= free else { continue }
-            let used = canvas.put(String(mark), x: x + c, y: y, style: canvas.palette.dim, limit: columns - c)
-            free = c + used + 1
+            let label = String(mark)
+            guard mark < hi, c >= free, c + label.count <= columns else { continue }
+            canvas.put(label, x: x + c, y: y, style: canvas.palette.dim)
+            free = c + label.count + 1
         }
     }
 }

@@ -86,7 +86,7 @@ struct HeadMatrix {
             return (0..<columns).map { c in
                 let (k0, k1) = Self.span(c, of: columns, over: count)
                 var best: Double?
-                for q in (qs.lowerBound + q0)..<(qs.lowerBound + q1) {
+                for q in (qs.lowerBound + q0)..<(qs.lowerBound + q1) where k0 <= q {
                     for k in k0..<min(k1, q + 1) {
                         if let v = shade(q, k) { best = max(best ?? v, v) }
                     }

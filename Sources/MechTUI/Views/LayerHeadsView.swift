@@ -68,7 +68,7 @@ public enum LayerHeadsView: PageView {
         let summary = HeadScoreSummary(state, layer: layer, head: cursor)
         let chips = HeadScoreSummary.metrics.map(summary.chip).joined(separator: " · ")
         canvas.put("L\(layer)H\(cursor): " + chips, x: 0, y: canvas.height - 2, style: p.accent)
-        canvas.put("Enter opens L\(layer)H\(cursor) · s patterns/scores · [ ] other layers · tokens: \(run.count)",
+        canvas.put("Enter opens L\(layer)H\(cursor) · s scores · [ ] layers · \(run.count) tokens",
                    x: 0, y: canvas.height - 1, style: p.dim)
     }
 }

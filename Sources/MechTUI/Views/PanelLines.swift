@@ -10,13 +10,14 @@ struct PanelLines {
 
     mutating func add(_ text: String, _ kind: Kind = .text) { lines.append((text, kind)) }
 
-    /// `label` then `chips` separated by " · ", wrapped to the width; continuation lines are
+    /// `label` then `chips` separated by `separator`, wrapped to the width; continuation lines are
     /// indented by `indent` columns. A chip wider than a line is cut (never split).
-    mutating func wrap(_ label: String, _ chips: [String], indent: Int = 2, _ kind: Kind = .text) {
+    mutating func wrap(_ label: String, _ chips: [String], indent: Int = 2, separator: String = " · ",
+                       _ kind: Kind = .text) {
         var line = label
         var lineHasChip = false
         for chip in chips {
-            let piece = (lineHasChip ? " · " : "") + chip
+            let piece = (lineHasChip ? separator : "") + chip
             if lineHasChip, DisplayWidth.of(line) + DisplayWidth.of(piece) > width {
                 lines.append((line, kind))
                 line = String(repeating: " ", count: indent) + chip
