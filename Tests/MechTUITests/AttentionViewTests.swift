@@ -2,7 +2,7 @@ import Foundation
 import MechAnalysis
 import MechModels
 import MechTensor
-import MechTUI
+@testable import MechTUI
 import XCTest
 
 /// The attention-head and layer-heads pages, driven headlessly on the induction sample at 80×24
@@ -250,6 +250,49 @@ final class AttentionViewTests: XCTestCase {
             e.command("layer 1")
             assertRowsFill(e, "layer")
         }
+    }
+
+    /// Every size from the minimum up, every key of both pages (with counts, across heads and
+    /// layers, zoomed and not, a prompt near the context length): nothing traps and every row
+    /// keeps the grid's width.
+    func testPagesHoldTogetherAtEverySizeUnderEveryKey() throws {
+        let session = try session()
+        let long = String(repeating: "glorp snib wuzzle frang tokamak brill. ", count: 4)
+        let keys: [Key] = [.char("j"), .char("l"), .char("5"), .char("j"), .char("G"), .char("l"), .char("z"), .ctrl("u"),
+                           .char("h"), .char("s"), .char("]"), .ctrl("d"), .char("z"), .char("g"), .char("9"),
+                           .char("l"), .enter, .pageDown, .char("["), .char("k"), .pageUp, .char("s")]
+        for prompt in [Self.prompt, long, "a"] {
+            for (width, height) in [(50, 12), (63, 17), (80, 24), (120, 40), (200, 60)] {
+                for depth in [ColorDepth.palette256, .monochrome] {
+                    let e = explorer(session, prompt: prompt, width: width, height: height, depth: depth)
+                    XCTAssertNotNil(e.state.run)
+                    for page in ["head L1H3", "layer 0"] {
+                        e.command(page)
+                        for key in keys {
+                            e.press(key)
+                            assertRowsFill(e, "\(page) \(width)×\(height) after \(key.label)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The sample's byte-level tokenizer splits CJK and emoji into byte tokens, so wide token texts
+    /// (as other tokenizers give them) are checked on the label functions the pages draw with.
+    func testWideTokenTextsKeepTheirLabelWidths() {
+        for text in ["日本語のテスト", "🙂", " 日本", "a🙂b", " ", ""] {
+            for columns in 1...10 {
+                XCTAssertEqual(DisplayWidth.of(TokenLabel.compact(text, columns)), columns, "\(text) in \(columns)")
+                XCTAssertEqual(DisplayWidth.of(AttentionHeatmap.abbreviated(text, columns)), columns, "\(text) in \(columns)")
+            }
+            for columns in 3...12 {
+                XCTAssertLessThanOrEqual(DisplayWidth.of(TokenLabel.quoted(text, max: columns)), max(columns, DisplayWidth.of(text) <= columns - 2 ? 0 : columns))
+            }
+        }
+        let layout = AttentionHeadLayout(width: 63, height: 22, tokenTexts: ["日本語のテスト", "🙂", "ok"], zoomed: false,
+                                         query: 2, key: 1)
+        XCTAssertLessThanOrEqual(layout.labelWidth + layout.keyColumns, 63)
     }
 
     /// The OV/QK summary reads the token at the query's most-attended key until Enter pins the

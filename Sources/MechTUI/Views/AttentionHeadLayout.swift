@@ -54,7 +54,8 @@ struct AttentionHeadLayout {
             cellWidth = fitting ?? max(1, min(3, available / n))
             keyColumns = max(1, min(n, available / cellWidth)) * cellWidth
             let numberRows = cellWidth > digits ? 1 : digits
-            headerRows = numberRows + 1
+            // Below 16 rows the key tokens' row gives way to heat rows (the cursor's key is listed).
+            headerRows = numberRows + (height >= 16 ? 1 : 0)
         }
         let lines = zoomed ? (n + 1) / 2 : n
         let heatmapWidth = labelWidth + keyColumns
@@ -63,7 +64,7 @@ struct AttentionHeadLayout {
             let x = heatmapWidth + 2
             panel = Rect(x: x, y: titleRows, width: min(Self.panelMaximum, width - x), height: height - titleRows)
         } else {
-            let panelRows = max(5, min(9, height / 3))
+            let panelRows = max(4, min(9, height / 3))
             gridLines = max(1, min(lines, height - titleRows - headerRows - 1 - panelRows))
             let y = titleRows + headerRows + gridLines + 1
             panel = Rect(x: 0, y: y, width: width, height: height - y)

@@ -17,7 +17,8 @@ enum AttentionHeatmap {
         let digits = String(n - 1).count
         let cursor = state.headPage
         let keys = layout.firstKey..<min(n, layout.firstKey + layout.keysShown)
-        let numberRows = layout.headerRows - 1
+        let numberRows = cw > digits ? 1 : digits
+        let tokenRow = layout.headerRows > numberRows
         for (j, k) in keys.enumerated() {
             let x = layout.labelWidth + j * cw
             let style = k == cursor.key ? p.accent.with(bold: true) : p.dim
@@ -27,8 +28,10 @@ enum AttentionHeatmap {
                 let text = DisplayWidth.rightAligned(String(k), numberRows)
                 for (r, ch) in text.enumerated() { canvas.put(String(ch), x: x + cw - 1, y: 1 + r, style: style) }
             }
-            let abbreviation = abbreviated(run.tokenTexts[k], cw)
-            canvas.put(abbreviation, x: x, y: layout.headerRows, style: k == cursor.key ? p.selection : p.text)
+            if tokenRow {
+                canvas.put(abbreviated(run.tokenTexts[k], cw), x: x, y: layout.headerRows,
+                           style: k == cursor.key ? p.selection : p.text)
+            }
         }
         let tokenColumns = layout.labelWidth - digits - 1
         for line in 0..<layout.gridLines {

@@ -37,6 +37,15 @@ public enum LayerHeadsView: PageView {
                                     tokens: state.run?.count ?? 1, cursor: state.layerPage.head)
     }
 
+    /// "L1H3 ind 0.22", or "L1H3 i0.22" in a narrow tile, or just "L1H3" before the scores arrive.
+    static func label(_ state: ExplorerState, layer: Int, head: Int, columns: Int) -> String {
+        let name = "L\(layer)H\(head)"
+        guard let best = HeadScoreSummary(state, layer: layer, head: head).strongest else { return name }
+        let metric = HeadScoreSummary.shortName(best.metric), value = HeadScoreSummary.format(best.value)
+        let full = "\(name) \(metric) \(value)"
+        return DisplayWidth.of(full) <= columns ? full : "\(name) \(metric.prefix(1))\(value)"
+    }
+
     public static func render(_ state: ExplorerState, into canvas: inout Canvas) {
         guard case .layer(let layer) = state.page, let run = state.run else { return }
         let p = canvas.palette, m = state.model
@@ -52,10 +61,8 @@ public enum LayerHeadsView: PageView {
         canvas.put(scores ? " row max" : " 1", x: x, y: 0, style: p.dim)
         for h in 0..<m.heads {
             guard let origin = layout.origin(of: h) else { continue }
-            let summary = HeadScoreSummary(state, layer: layer, head: h)
-            let strongest = summary.strongest.map { " " + HeadScoreSummary.shortName($0.metric) + " " + HeadScoreSummary.format($0.value) } ?? ""
-            canvas.put(DisplayWidth.fit("L\(layer)H\(h)" + strongest, layout.size), x: origin.x, y: origin.y,
-                       style: h == cursor ? p.selection : p.text)
+            canvas.put(DisplayWidth.fit(label(state, layer: layer, head: h, columns: layout.size), layout.size),
+                       x: origin.x, y: origin.y, style: h == cursor ? p.selection : p.text)
             guard let matrix = HeadMatrix(run: run, layer: layer, head: h, showScores: scores) else {
                 canvas.put(DisplayWidth.fit("no pattern cached", layout.size), x: origin.x, y: origin.y + 1, style: p.warning)
                 continue
