@@ -106,10 +106,14 @@ public enum AttentionHeadView: PageView {
         x += 8
         x += canvas.put(scores ? " max · masked −∞ blank" : " 1", x: x, y: 0, style: p.dim)
         var notes: [String] = []
-        if layout.zoomed {
-            notes.append(" · zoomed: 2 queries a line")
-            if layout.keysPerColumn > 1 { notes.append(", max of ≤\(layout.keysPerColumn) keys a column") }
+        if layout.zoomed { notes.append(" · zoomed: 2 queries a line") }
+        let n = layout.tokens
+        let lastQuery = min(n, layout.firstQuery + layout.gridLines * (layout.zoomed ? 2 : 1)) - 1
+        if layout.firstQuery > 0 || lastQuery < n - 1 { notes.append(" · queries \(layout.firstQuery)–\(lastQuery)") }
+        if !layout.zoomed, layout.keysShown < n {
+            notes.append(" · keys \(layout.firstKey)–\(layout.firstKey + layout.keysShown - 1)")
         }
+        if layout.keysPerColumn > 1 { notes.append(" · max of ≤\(layout.keysPerColumn) keys a column") }
         notes.append(" · query ↓ key →")
         for note in notes {
             guard x + DisplayWidth.of(note) <= canvas.width else { break }

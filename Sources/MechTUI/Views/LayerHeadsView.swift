@@ -53,12 +53,15 @@ public enum LayerHeadsView: PageView {
         let cursor = min(state.layerPage.head, m.heads - 1)
         let layout = LayerThumbnailLayout(width: canvas.width, height: canvas.height, heads: m.heads, tokens: run.count,
                                           cursor: cursor)
-        var x = canvas.put("Layer \(layer): \(m.heads) heads, " + (scores ? "pre-softmax scores" : "attention patterns")
-                           + " (query ↓ key →)  ", x: 0, y: 0, style: p.heading)
+        let wide = canvas.width >= 100
+        let what = scores ? (wide ? "pre-softmax scores" : "scores") : (wide ? "attention patterns" : "patterns")
+        var x = canvas.put("Layer \(layer) · \(m.heads) heads · \(what)  ", x: 0, y: 0, style: p.heading)
         x += canvas.put(scores ? "row min " : "0 ", x: x, y: 0, style: p.dim)
-        for i in 0..<10 { canvas.set(x + i, 0, p.heat(Double(i) / 9)) }
-        x += 10
-        canvas.put(scores ? " row max" : " 1", x: x, y: 0, style: p.dim)
+        for i in 0..<8 { canvas.set(x + i, 0, p.heat(Double(i) / 7)) }
+        x += 8
+        x += canvas.put(scores ? " max" : " 1", x: x, y: 0, style: p.dim)
+        let note = " · query ↓ key →" + (layout.size < run.count ? ", max-pooled" : "")
+        if x + DisplayWidth.of(note) <= canvas.width { canvas.put(note, x: x, y: 0, style: p.dim) }
         for h in 0..<m.heads {
             guard let origin = layout.origin(of: h) else { continue }
             canvas.put(DisplayWidth.fit(label(state, layer: layer, head: h, columns: layout.size), layout.size),
