@@ -31,10 +31,10 @@ struct PanelLines {
 
     /// Draws the first lines that fit into `canvas` from row `y`; returns the row after the last.
     @discardableResult
-    func draw(into canvas: inout Canvas, x: Int = 0, y: Int = 0, maxRows: Int? = nil) -> Int {
+    func draw(into canvas: inout Canvas, x: Int = 0, y: Int = 0) -> Int {
         let p = canvas.palette
         var row = y
-        for (text, kind) in lines.prefix(maxRows ?? lines.count) {
+        for (text, kind) in lines {
             guard row < canvas.height else { break }
             let style: CellStyle
             switch kind {
