@@ -88,14 +88,16 @@ public struct Keymap: Sendable {
 
         // Layer heads
         KeyBinding([.enter], .layer, .open, "open the head", hint: true),
-        KeyBinding([.char("s")], .layer, .toggleScores, "patterns / pre-softmax scores"),
+        KeyBinding([.char("s")], .layer, .toggleScores, "patterns / pre-softmax scores", hint: true),
+        KeyBinding([.char("]")], .layer, .nextHead, "next layer"),
+        KeyBinding([.char("[")], .layer, .previousHead, "previous layer"),
 
         // Attention head
         KeyBinding([.char("s")], .head, .toggleScores, "pattern / pre-softmax scores", hint: true),
         KeyBinding([.char("z")], .head, .toggleZoom, "zoom out (two rows a line) / in", hint: true),
         KeyBinding([.char("]")], .head, .nextHead, "next head", hint: true),
         KeyBinding([.char("[")], .head, .previousHead, "previous head"),
-        KeyBinding([.enter], .head, .open, "make the cursor's key token the OV/QK token"),
+        KeyBinding([.enter], .head, .open, "pin the cursor's key token for OV/QK (again: follow the top key)"),
 
         // MLP neurons
         KeyBinding([.char("s")], .neurons, .cycleNeuronRanking, "rank by activation here / max over prompt / DLA", hint: true),

@@ -1,0 +1,148 @@
+/// One attention head (`.head(layer:head:)`): the query × key pattern (or pre-softmax scores) as a
+/// heatmap with the prompt's tokens on both axes, a cursor on a (query, key) cell, the keys the
+/// cursor's query attends to most, and the head's scores, OV/QK circuits and compositions.
+public enum AttentionHeadView: PageView {
+    public static func handle(_ action: Action, count: Int, state: inout ExplorerState) -> PageOutcome? {
+        guard case .head(let layer, let head) = state.page else { return nil }
+        switch action {
+        case .nextHead, .previousHead:
+            let m = state.model
+            let total = m.layers * m.heads
+            let index = (layer * m.heads + head + (action == .nextHead ? count : total - count % total)) % total
+            let next = Page.head(layer: index / m.heads, head: index % m.heads)
+            // The page is replaced, not pushed: `go` pushes only a page that differs from the current
+            // one, so Esc after browsing with ] returns to where the browsing started.
+            state.page = next
+            return .go(next)
+        case .toggleScores:
+            state.headPage.showScores.toggle()
+            return .redraw
+        case .toggleZoom:
+            state.headPage.zoomedOut.toggle()
+            return .redraw
+        default: break
+        }
+        guard let run = state.run, run.count > 0 else { return nil }
+        let n = run.count
+        var page = state.headPage
+        let layout = self.layout(state)
+        let rowsPerLine = page.zoomedOut ? 2 : 1
+        let pageRows = max(1, layout.gridLines * rowsPerLine)
+        switch action {
+        case .moveDown: page.query += count * rowsPerLine
+        case .moveUp: page.query -= count * rowsPerLine
+        case .moveRight: page.key += count * layout.keysPerColumn
+        case .moveLeft: page.key -= count * layout.keysPerColumn
+        case .top: page.query = 0
+        case .bottom: page.query = n - 1
+        case .halfPageDown: page.query += max(1, pageRows / 2)
+        case .halfPageUp: page.query -= max(1, pageRows / 2)
+        case .pageDown: page.query += pageRows
+        case .pageUp: page.query -= pageRows
+        case .open:
+            let token = run.tokens[min(page.key, page.query, n - 1)]
+            // Enter on the pinned token's key unpins it: the summaries follow the top key again.
+            page.circuitToken = page.circuitToken == token ? nil : token
+            state.headPage = page
+            return .redraw
+        default: return nil
+        }
+        page.query = max(0, min(n - 1, page.query))
+        page.key = max(0, min(page.query, page.key))
+        state.headPage = page
+        return .redraw
+    }
+
+    /// The heads' pattern scores (cheap), and the cursor head's circuits at the circuit token.
+    public static func requests(_ state: ExplorerState) -> [AnalysisRequest] {
+        guard case .head(let layer, let head) = state.page else { return [] }
+        var out = HeadScoreSummary.requests
+        if let token = circuitToken(state) { out.append(.headCircuit(layer: layer, head: head, token: token)) }
+        return out
+    }
+
+    /// The token the OV/QK summaries read: the pinned one, else the token at the cursor query's
+    /// most-attended key.
+    public static func circuitToken(_ state: ExplorerState) -> Int? {
+        if let pinned = state.headPage.circuitToken { return pinned }
+        guard case .head(let layer, let head) = state.page, let run = state.run,
+              let matrix = HeadMatrix(run: run, layer: layer, head: head, showScores: false),
+              state.headPage.query < matrix.count else { return nil }
+        return run.tokens[matrix.argmaxKey(state.headPage.query)]
+    }
+
+    static func layout(_ state: ExplorerState) -> AttentionHeadLayout {
+        let main = state.layout.main
+        return AttentionHeadLayout(width: main.width, height: main.height, tokenTexts: state.run?.tokenTexts ?? [],
+                                   zoomed: state.headPage.zoomedOut, query: state.headPage.query, key: state.headPage.key)
+    }
+
+    public static func render(_ state: ExplorerState, into canvas: inout Canvas) {
+        guard case .head(let layer, let head) = state.page, let run = state.run else { return }
+        let p = canvas.palette
+        guard let matrix = HeadMatrix(run: run, layer: layer, head: head, showScores: state.headPage.showScores),
+              state.headPage.query < matrix.count else {
+            canvas.put("L\(layer)H\(head): the run's cache has no attention "
+                       + (state.headPage.showScores ? "scores" : "pattern") + " for layer \(layer)", x: 0, y: 0, style: p.warning)
+            return
+        }
+        let layout = AttentionHeadLayout(width: canvas.width, height: canvas.height, tokenTexts: run.tokenTexts,
+                                         zoomed: state.headPage.zoomedOut, query: state.headPage.query,
+                                         key: state.headPage.key)
+        title(state, layer: layer, head: head, layout: layout, into: &canvas)
+        AttentionHeatmap.draw(state, matrix, layout, into: &canvas)
+        panel(state, matrix, layer: layer, head: head, layout: layout, into: &canvas)
+    }
+
+    /// Row 0: the head, what is shown, and the scale's legend; notes that do not fit are left out.
+    private static func title(_ state: ExplorerState, layer: Int, head: Int, layout: AttentionHeadLayout,
+                              into canvas: inout Canvas) {
+        let p = canvas.palette
+        let scores = state.headPage.showScores, wide = canvas.width >= 100
+        let what = scores ? (wide ? "pre-softmax scores" : "scores") : (wide ? "attention pattern" : "pattern")
+        var x = canvas.put("L\(layer)H\(head) \(what)  ", x: 0, y: 0, style: p.heading)
+        x += canvas.put(scores ? "row min " : "0 ", x: x, y: 0, style: p.dim)
+        for i in 0..<8 { canvas.set(x + i, 0, p.heat(Double(i) / 7)) }
+        x += 8
+        x += canvas.put(scores ? " max · masked −∞ blank" : " 1", x: x, y: 0, style: p.dim)
+        var notes: [String] = []
+        if layout.zoomed { notes.append(" · zoomed: 2 queries a line") }
+        let n = layout.tokens
+        let lastQuery = min(n, layout.firstQuery + layout.gridLines * (layout.zoomed ? 2 : 1)) - 1
+        if layout.firstQuery > 0 || lastQuery < n - 1 { notes.append(" · queries \(layout.firstQuery)–\(lastQuery)") }
+        if !layout.zoomed, layout.keysShown < n {
+            notes.append(" · keys \(layout.firstKey)–\(layout.firstKey + layout.keysShown - 1)")
+        }
+        if layout.keysPerColumn > 1 { notes.append(" · max of ≤\(layout.keysPerColumn) keys a column") }
+        notes.append(" · query ↓ key →")
+        for note in notes {
+            guard x + DisplayWidth.of(note) <= canvas.width else { break }
+            x += canvas.put(note, x: x, y: 0, style: p.dim)
+        }
+    }
+
+    /// The top keys and circuits, beside the heatmap or below it (two columns when wide enough).
+    private static func panel(_ state: ExplorerState, _ matrix: HeadMatrix, layer: Int, head: Int,
+                              layout: AttentionHeadLayout, into canvas: inout Canvas) {
+        let r = layout.panel
+        guard r.width > 0, r.height > 0 else { return }
+        canvas.within(r) { c in
+            if layout.panelBeside {
+                let attention = AttentionHeadPanel.attention(state, matrix, width: c.width, keys: min(8, max(3, c.height / 3)))
+                let y = attention.draw(into: &c)
+                AttentionHeadPanel.circuits(state, layer: layer, head: head, width: c.width).draw(into: &c, y: y + 1)
+            } else {
+                let keys = max(1, min(8, c.height - (state.headPage.showScores ? 3 : 2)))
+                if c.width >= 2 * 28 + 2 {
+                    let left = c.width / 2 - 1
+                    AttentionHeadPanel.attention(state, matrix, width: left, keys: keys).draw(into: &c)
+                    AttentionHeadPanel.circuits(state, layer: layer, head: head, width: c.width - left - 2)
+                        .draw(into: &c, x: left + 2)
+                } else {
+                    let y = AttentionHeadPanel.attention(state, matrix, width: c.width, keys: keys).draw(into: &c)
+                    AttentionHeadPanel.circuits(state, layer: layer, head: head, width: c.width).draw(into: &c, y: y)
+                }
+            }
+        }
+    }
+}
