@@ -80,6 +80,12 @@ public struct AnalysisRunner: Sendable {
             let all = try DirectLogitAttribution.neurons(model, weights, run.result, positions: [last], direction: direction)
             let column = all.column(positionIndex: 0)
             return .neuronAttribution(Array(column[(layer * c.dMLP)..<((layer + 1) * c.dMLP)]))
+        case .finalReadout(let positions):
+            let final = try run.result.cache.required(.residPost(c.nLayers - 1))
+            let d = c.dModel
+            let rows = Tensor(uninitialized: [positions.count, d])
+            for (i, p) in positions.enumerated() { (rows.pointer + i * d).update(from: final.pointer + p * d, count: d) }
+            return .readout(try LogitLens.readVectors(rows, model, session.processedWeights(), topK: 3))
         }
     }
 

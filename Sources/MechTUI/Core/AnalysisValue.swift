@@ -10,6 +10,8 @@ public enum AnalysisValue: @unchecked Sendable {
     case neuronEffect(NeuronOutputEffect)
     /// [d_mlp] values.
     case neuronAttribution([Float])
+    /// One reading per position asked for.
+    case readout([LogitLensReading])
 }
 
 /// What the attention-head page shows of a head's weights: OV and QK read at one token, the

@@ -8,27 +8,3 @@ public enum AttentionHeadView: PageView {
     public static func handle(_ action: Action, count: Int, state: inout ExplorerState) -> PageOutcome? { nil }
     public static func render(_ state: ExplorerState, into canvas: inout Canvas) { canvas.put(state.page.title, x: 0, y: 0) }
 }
-public enum NeuronListView: PageView {
-    public static func handle(_ action: Action, count: Int, state: inout ExplorerState) -> PageOutcome? { nil }
-    public static func render(_ state: ExplorerState, into canvas: inout Canvas) { canvas.put(state.page.title, x: 0, y: 0) }
-}
-public enum NeuronView: PageView {
-    public static func handle(_ action: Action, count: Int, state: inout ExplorerState) -> PageOutcome? { nil }
-    public static func render(_ state: ExplorerState, into canvas: inout Canvas) { canvas.put(state.page.title, x: 0, y: 0) }
-}
-public enum LogitLensView: PageView {
-    public static func handle(_ action: Action, count: Int, state: inout ExplorerState) -> PageOutcome? { nil }
-    public static func render(_ state: ExplorerState, into canvas: inout Canvas) { canvas.put(state.page.title, x: 0, y: 0) }
-}
-public enum AttributionView: PageView {
-    public static func handle(_ action: Action, count: Int, state: inout ExplorerState) -> PageOutcome? { nil }
-    public static func render(_ state: ExplorerState, into canvas: inout Canvas) { canvas.put(state.page.title, x: 0, y: 0) }
-}
-public enum EmbeddingView: PageView {
-    public static func handle(_ action: Action, count: Int, state: inout ExplorerState) -> PageOutcome? { nil }
-    public static func render(_ state: ExplorerState, into canvas: inout Canvas) { canvas.put(state.page.title, x: 0, y: 0) }
-}
-public enum FinalNormView: PageView {
-    public static func handle(_ action: Action, count: Int, state: inout ExplorerState) -> PageOutcome? { nil }
-    public static func render(_ state: ExplorerState, into canvas: inout Canvas) { canvas.put(state.page.title, x: 0, y: 0) }
-}
