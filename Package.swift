@@ -41,6 +41,7 @@ let package = Package(
         .testTarget(name: "MechModelsTests", dependencies: ["MechModels", "MechFormats"]),
         .testTarget(name: "MechAnalysisTests", dependencies: ["MechAnalysis", "MechModels", "MechFormats"]),
         .testTarget(name: "MechscopeCLITests", dependencies: ["mechscope"]),
+        .testTarget(name: "MechTUITests", dependencies: ["MechTUI", "MechAnalysis", "MechModels"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -70,7 +70,7 @@ public enum AttributionView: PageView {
         let last = run.count - 1
         let what = TokenText.quoted(state, target.answer) + (target.wrong.map { " − " + TokenText.quoted(state, $0) } ?? "")
         canvas.put("DLA to \(what) at \(last) '\(run.tokenTexts[last])' · per \(page.unit.rawValue)", x: 0, y: 0, style: p.heading)
-        canvas.put("s per component/head · o " + (page.sorted ? "model order" : "sort by size") + " · Enter opens",
+        canvas.put("s per component/head · o order (now " + (page.sorted ? "by size" : "model order") + ") · Enter opens",
                    x: 0, y: 1, style: p.dim)
         guard let result = result(state), let rows = rows(state) else {
             let failure = request(state).flatMap { state.results.failure($0) }
@@ -122,9 +122,8 @@ public enum AttributionView: PageView {
             logit = values[direction.answer] - values.reduce(0, +) / Float(values.count)
             name = "logit (centred)"
         }
-        canvas.put("total \(NumberText.signed(total)) · \(name) \(NumberText.signed(logit))"
-                   + " = total + unembedding bias \(NumberText.signed(direction.bias))", x: 0, y: 2, style: p.text)
-        canvas.put("\(result.components.count) entries · cached final-norm scale (TransformerLens logit_attrs)",
-                   x: 0, y: 3, style: p.dim)
+        canvas.put("total \(NumberText.signed(total)) · \(name) \(NumberText.signed(logit))", x: 0, y: 2, style: p.text)
+        let note = "\(name) − total = unembedding bias \(NumberText.signed(direction.bias))"
+        canvas.put(note + (canvas.width >= 90 ? " · cached final-norm scale (TransformerLens)" : ""), x: 0, y: 3, style: p.dim)
     }
 }

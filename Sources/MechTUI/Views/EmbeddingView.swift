@@ -24,7 +24,7 @@ public enum EmbeddingView: PageView {
         let p = canvas.palette
         let bos = run.prependBOS ? "BOS prepended" : "no BOS"
         canvas.put("Tokens and embeddings · \(run.count) tokens · \(bos) (B toggles)", x: 0, y: 0, style: p.heading)
-        canvas.put("‖·‖ over d_model \(state.model.dModel): hook_embed (W_E[token]) and hook_pos_embed · Enter: lens here",
+        canvas.put("norms over d_model \(state.model.dModel) · bar: ‖embed‖ · Enter: logit lens here",
                    x: 0, y: 1, style: p.dim)
         let embed = run.result.cache[.embed], positional = run.result.cache[.posEmbed]
         let tokenWidth = min(30, max(12, canvas.width - 44))

@@ -108,18 +108,25 @@ public enum LogitLensView: PageView {
         if columns.upperBound < run.count { canvas.put("▶ \(run.count - columns.upperBound)", x: 0, y: 2, style: p.dim) }
 
         let detailRows = 7
-        let gridRows = max(1, min(labels.count, canvas.height - 4 - detailRows))
+        let room = max(1, canvas.height - 4 - detailRows)
+        // Two lines a row (the probability under the token) when the screen is tall enough.
+        let step = room >= 2 * labels.count ? 2 : 1
+        let gridRows = min(labels.count, max(1, room / step))
         let firstRow = ListMotion.firstRow(cursor: row, rows: labels.count, visible: gridRows)
         for i in 0..<gridRows where firstRow + i < labels.count {
-            let e = firstRow + i, y = 4 + i
+            let e = firstRow + i, y = 4 + i * step
             canvas.put(DisplayWidth.fit(labels[e], labelWidth), x: 0, y: y, style: e == row ? p.accent.with(bold: true) : p.dim)
             for (k, q) in columns.enumerated() {
                 let x = labelWidth + k * width
                 let reading = grid.flatMap { g in g.positions.firstIndex(of: q).map { g.reading(entry: e, positionIndex: $0) } }
                 drawCell(reading, state: state, selected: e == row && q == position, x: x, y: y, width: width, into: &canvas)
+                if step == 2, let top = reading?.top.first {
+                    canvas.put(NumberText.percent(top.probability), x: x + (p.hasColor ? 0 : 1), y: y + 1, style: p.dim,
+                               limit: width - 2)
+                }
             }
         }
-        let detailsY = 4 + min(gridRows, labels.count) + 1
+        let detailsY = 4 + gridRows * step + (step == 2 ? 0 : 1)
         details(state, y: detailsY, into: &canvas)
     }
 
@@ -144,13 +151,12 @@ public enum LogitLensView: PageView {
 
     /// Under the grid: the cursor cell's top-k, and the answer's rank and probability through the layers.
     static func details(_ state: ExplorerState, y: Int, into canvas: inout Canvas) {
-        guard let run = state.run, y < canvas.height else { return }
+        guard state.run != nil, y < canvas.height else { return }
         let p = canvas.palette, labels = entryLabels(state)
         let row = cursorRow(state), position = cursorPosition(state)
         let sideBySide = canvas.width >= 60
         let leftWidth = sideBySide ? min(34, canvas.width / 2) : canvas.width
-        canvas.put("\(labels[row]) at \(position) '\(run.tokenTexts[position])' → top \(5):", x: 0, y: y,
-                   style: p.heading, limit: leftWidth - 1)
+        canvas.put("top 5 at \(labels[row]), pos \(position)", x: 0, y: y, style: p.heading, limit: leftWidth - 2)
         var ty = y + 1
         if let reading = cursorReading(state) {
             for (i, t) in reading.top.enumerated() where ty < canvas.height {
@@ -167,8 +173,8 @@ public enum LogitLensView: PageView {
         let x0 = sideBySide ? leftWidth : 0
         var y0 = sideBySide ? y : ty + 1
         guard y0 < canvas.height else { return }
-        let who = state.answer == nil ? "answer (top-1)" : "answer"
-        canvas.put("\(who) '\(state.vocabulary.display(answer))' at \(position):", x: x0, y: y0, style: p.heading)
+        let who = state.answer == nil ? " (top-1)" : ""
+        canvas.put("answer '\(state.vocabulary.display(answer))'\(who) by layer", x: x0, y: y0, style: p.heading)
         y0 += 1
         guard let target = lens(state, targetRequest(state)) else {
             canvas.put("\(Spinner.frame(state.spinnerFrame)) computing…", x: x0, y: y0, style: p.dim)

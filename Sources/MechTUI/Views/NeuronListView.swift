@@ -50,10 +50,26 @@ public enum NeuronListView: PageView {
             .map { (neuron: $0.offset, value: $0.element) }
     }
 
-    /// Rows above the list: heading, description, up to `stripLines` of prompt tokens, a blank and the header.
-    static func stripLines(_ height: Int) -> Int { height >= 40 ? 4 : 2 }
-    static func listTop(_ height: Int) -> Int { 2 + stripLines(height) + 2 }
-    static func visibleRows(_ state: ExplorerState) -> Int { max(1, state.layout.main.height - listTop(state.layout.main.height)) }
+    /// The prompt's tokens, the cursor's highlighted.
+    static func strip(_ state: ExplorerState, width: Int, palette p: Palette) -> TokenStrip {
+        let pos = position(state)
+        let pieces = (state.run?.tokenTexts ?? []).enumerated().map { i, text in
+            TokenStrip.Piece(text: TokenText.visible(text), style: i == pos ? p.selection.with(bold: true) : p.token, mark: nil)
+        }
+        return TokenStrip(pieces, width: width, gap: 1)
+    }
+
+    /// Lines of prompt tokens shown: all of a short prompt, a window of a long one.
+    static func stripLines(_ strip: TokenStrip, height: Int) -> Int { min(strip.lines.count, height >= 40 ? 6 : 2) }
+
+    /// The list's first row: below the heading, description, tokens, a blank and the header.
+    static func listTop(stripLines: Int) -> Int { 2 + stripLines + 2 }
+
+    static func visibleRows(_ state: ExplorerState) -> Int {
+        let main = state.layout.main
+        let lines = stripLines(strip(state, width: main.width, palette: Palette(depth: .monochrome)), height: main.height)
+        return max(1, main.height - listTop(stripLines: lines))
+    }
 
     public static func handle(_ action: Action, count: Int, state: inout ExplorerState) -> PageOutcome? {
         guard let run = state.run else { return nil }
@@ -105,13 +121,11 @@ public enum NeuronListView: PageView {
         canvas.put("Layer \(l) MLP · \(dMLP) neurons · by \(by)", x: 0, y: 0, style: p.heading)
         canvas.put("s ranking · h/l token · [ ] layer · Enter opens the neuron", x: 0, y: 1, style: p.dim)
 
-        let pieces = run.tokenTexts.enumerated().map { i, text in
-            TokenStrip.Piece(text: TokenText.visible(text), style: i == pos ? p.selection.with(bold: true) : p.token, mark: nil)
-        }
-        let strip = TokenStrip(pieces, width: canvas.width, gap: 1)
-        strip.draw(y: 2, maxLines: stripLines(canvas.height), focus: pos, into: &canvas)
+        let strip = strip(state, width: canvas.width, palette: p)
+        let lines = stripLines(strip, height: canvas.height)
+        strip.draw(y: 2, maxLines: lines, focus: pos, into: &canvas)
 
-        let top = listTop(canvas.height)
+        let top = listTop(stripLines: lines)
         let showDLA = ranking == .attribution
         var header = "   # neuron   " + DisplayWidth.rightAligned("act here", 8) + " " + DisplayWidth.rightAligned("max", 8)
         if showDLA { header += " " + DisplayWidth.rightAligned("DLA", 8) }

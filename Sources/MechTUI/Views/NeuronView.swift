@@ -63,7 +63,9 @@ public enum NeuronView: PageView {
                               : TokenStrip.Piece(text: text, style: .plain, mark: heat.text == " " ? Cell("·", style: p.dim) : heat)
         }
         let tallText = canvas.height >= 40
-        var y = 3 + TokenStrip(pieces, width: canvas.width, gap: 0)
+        // Tokenizers that carry spaces inside tokens read as text when tokens touch; others get a gap.
+        let gap = run.tokenTexts.contains { $0.hasPrefix(" ") } ? 0 : 1
+        var y = 3 + TokenStrip(pieces, width: canvas.width, gap: gap)
             .draw(y: 2, maxLines: tallText ? 12 : 4, focus: peak, into: &canvas)
 
         // Output weights: the tokens the neuron promotes and suppresses, side by side when wide.
