@@ -65,6 +65,7 @@ public enum LogitLensView: PageView {
         guard let run = state.run else { return nil }
         let entries = state.model.layers + 1
         var page = state.lensPage
+        page.firstColumn = window(state).lowerBound       // the window on screen is where scrolling starts
         let position = cursorPosition(state), columns = window(state).count
         switch action {
         case .moveLeft: page.position = max(0, position - count)
