@@ -70,7 +70,7 @@ public enum AttributionView: PageView {
         let last = run.count - 1
         let what = TokenText.quoted(state, target.answer) + (target.wrong.map { " − " + TokenText.quoted(state, $0) } ?? "")
         canvas.put("DLA to \(what) at \(last) '\(run.tokenTexts[last])' · per \(page.unit.rawValue)", x: 0, y: 0, style: p.heading)
-        canvas.put("s per component/head · o order (now " + (page.sorted ? "by size" : "model order") + ") · Enter opens",
+        canvas.put("s component/head · o order: " + (page.sorted ? "by size" : "model") + " · Enter opens",
                    x: 0, y: 1, style: p.dim)
         guard let result = result(state), let rows = rows(state) else {
             let failure = request(state).flatMap { state.results.failure($0) }

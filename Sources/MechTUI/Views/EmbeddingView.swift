@@ -23,8 +23,8 @@ public enum EmbeddingView: PageView {
         guard let run = state.run else { return }
         let p = canvas.palette
         let bos = run.prependBOS ? "BOS prepended" : "no BOS"
-        canvas.put("Tokens and embeddings · \(run.count) tokens · \(bos) (B toggles)", x: 0, y: 0, style: p.heading)
-        canvas.put("norms over d_model \(state.model.dModel) · bar: ‖embed‖ · Enter: logit lens here",
+        canvas.put("\(run.count) tokens as split · \(bos) (B toggles)", x: 0, y: 0, style: p.heading)
+        canvas.put("norms over d_model \(state.model.dModel) · Enter: logit lens here",
                    x: 0, y: 1, style: p.dim)
         let embed = run.result.cache[.embed], positional = run.result.cache[.posEmbed]
         let tokenWidth = min(30, max(12, canvas.width - 44))
@@ -36,6 +36,7 @@ public enum EmbeddingView: PageView {
         let maxNorm = embedNorms.compactMap { $0 }.max() ?? 0
         let barX = DisplayWidth.of(header) + 6
         let barWidth = max(0, min(24, canvas.width - barX))
+        if barWidth >= 7 { canvas.put("‖embed‖", x: barX, y: 3, style: p.dim) }
         let visible = max(0, canvas.height - listTop)
         let cursor = min(state.embedPage.row, run.count - 1)
         let first = ListMotion.firstRow(cursor: cursor, rows: run.count, visible: visible)

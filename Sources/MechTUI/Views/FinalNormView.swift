@@ -44,10 +44,10 @@ public enum FinalNormView: PageView {
         let final = run.result.cache[.residPost(m.layers - 1)]
         let scale = m.hasFinalNorm ? run.result.cache[.lnFinalScale] : nil
         canvas.put("Final norm · the residual the unembedding reads", x: 0, y: 0, style: p.heading)
-        canvas.put(m.hasFinalNorm ? "ln_final.hook_scale: the divisor the final norm applies · Enter: lens here"
-                                  : "no final norm: the unembedding reads the residual directly · Enter: lens here",
+        canvas.put(m.hasFinalNorm ? "scale = ln_final.hook_scale · Enter: logit lens here"
+                                  : "no final norm: the unembedding reads the residual",
                    x: 0, y: 1, style: m.hasFinalNorm ? p.dim : p.warning)
-        let tokenWidth = min(24, max(10, canvas.width - 48))
+        let tokenWidth = min(24, max(8, canvas.width - 50))
         let header = DisplayWidth.rightAligned("pos", 4) + "  " + DisplayWidth.fit("token", tokenWidth)
             + DisplayWidth.rightAligned("‖resid‖", 10) + DisplayWidth.rightAligned(m.hasFinalNorm ? "scale" : "", 9)
             + "  predicts"
@@ -64,7 +64,8 @@ public enum FinalNormView: PageView {
             if selected { canvas.line("", y: y, style: p.selection) }
             let used = canvas.put(text, x: 0, y: y, style: selected ? p.selection : p.text)
             if let top = readings?[i].top.first {
-                let predicted = DisplayWidth.fit("'\(state.vocabulary.display(top.tokenID))'", 14) + " "
+                let room = min(14, max(5, canvas.width - used - 7))
+                let predicted = DisplayWidth.fit("'\(state.vocabulary.display(top.tokenID))'", room) + " "
                     + DisplayWidth.rightAligned(NumberText.percent(top.probability), 6)
                 canvas.put(predicted, x: used, y: y, style: selected ? p.selection : p.accent)
             } else {

@@ -90,7 +90,7 @@ public enum LogitLensView: PageView {
     public static func render(_ state: ExplorerState, into canvas: inout Canvas) {
         guard let run = state.run else { return }
         let p = canvas.palette
-        canvas.put("Logit lens · top token of each layer's residual (shade: its probability)", x: 0, y: 0, style: p.heading)
+        canvas.put("Logit lens · top token by layer (shade: probability)", x: 0, y: 0, style: p.heading)
         canvas.put("h/j/k/l cell · Enter: its top token becomes the answer", x: 0, y: 1, style: p.dim)
         let columns = window(state), width = cellWidth(canvas.width)
         let labels = entryLabels(state)
@@ -108,7 +108,7 @@ public enum LogitLensView: PageView {
         if columns.lowerBound > 0 { canvas.put("◀", x: labelWidth - 2, y: 3, style: p.dim) }
         if columns.upperBound < run.count { canvas.put("▶ \(run.count - columns.upperBound)", x: 0, y: 2, style: p.dim) }
 
-        let detailRows = 7
+        let detailRows = canvas.height >= 20 ? 7 : 3
         let room = max(1, canvas.height - 4 - detailRows)
         // Two lines a row (the probability under the token) when the screen is tall enough.
         let step = room >= 2 * labels.count ? 2 : 1
@@ -156,7 +156,7 @@ public enum LogitLensView: PageView {
         let p = canvas.palette, labels = entryLabels(state)
         let row = cursorRow(state), position = cursorPosition(state)
         let sideBySide = canvas.width >= 60
-        let leftWidth = sideBySide ? min(34, canvas.width / 2) : canvas.width
+        let leftWidth = sideBySide ? min(34, canvas.width / 2) : min(34, canvas.width)
         canvas.put("top 5 at \(labels[row]), pos \(position)", x: 0, y: y, style: p.heading, limit: leftWidth - 2)
         var ty = y + 1
         if let reading = cursorReading(state) {

@@ -118,8 +118,8 @@ public enum NeuronListView: PageView {
             TokenText.quoted(state, target.answer) + (target.wrong.map { " − " + TokenText.quoted(state, $0) } ?? "")
         } ?? "the answer")
         }
-        canvas.put("Layer \(l) MLP · \(dMLP) neurons · by \(by)", x: 0, y: 0, style: p.heading)
-        canvas.put("s ranking · h/l token · [ ] layer · Enter opens the neuron", x: 0, y: 1, style: p.dim)
+        canvas.put("L\(l) MLP · \(dMLP) neurons · by \(by)", x: 0, y: 0, style: p.heading)
+        canvas.put("s ranking · h/l token · [ ] layer · Enter opens", x: 0, y: 1, style: p.dim)
 
         let strip = strip(state, width: canvas.width, palette: p)
         let lines = stripLines(strip, height: canvas.height)
