@@ -32,26 +32,28 @@ public enum EmbeddingView: PageView {
             + DisplayWidth.rightAligned("id", 7) + DisplayWidth.rightAligned("‖embed‖", 10)
             + DisplayWidth.rightAligned("‖pos‖", 10)
         canvas.put(header, x: 0, y: 3, style: p.dim)
-        let embedNorms = (0..<run.count).map { RowNorm.of(embed, row: $0) }
-        let maxNorm = embedNorms.compactMap { $0 }.max() ?? 0
         let barX = DisplayWidth.of(header) + 6
         let barWidth = max(0, min(24, canvas.width - barX))
         if barWidth >= 7 { canvas.put("‖embed‖", x: barX, y: 3, style: p.dim) }
         let visible = max(0, canvas.height - listTop)
         let cursor = min(state.embedPage.row, run.count - 1)
         let first = ListMotion.firstRow(cursor: cursor, rows: run.count, visible: visible)
+        // Norms of the rows on screen only (a long prompt's cache is not walked every frame).
+        let shown = first..<min(run.count, first + visible)
+        let embedNorms = Dictionary(uniqueKeysWithValues: shown.map { ($0, RowNorm.of(embed, row: $0)) })
+        let maxNorm = embedNorms.values.compactMap { $0 }.max() ?? 0
         for i in 0..<visible where first + i < run.count {
             let q = first + i, y = listTop + i, id = run.tokens[q]
             let selected = q == cursor
             let isBOS = id == state.model.bosToken || (run.prependBOS && q == 0)
             let text = DisplayWidth.rightAligned("\(q)", 4) + "  " + DisplayWidth.fit("'\(run.tokenTexts[q])'", tokenWidth)
                 + DisplayWidth.rightAligned("\(id)", 7)
-                + DisplayWidth.rightAligned(embedNorms[q].map(NumberText.value) ?? "—", 10)
+                + DisplayWidth.rightAligned(embedNorms[q]?.map(NumberText.value) ?? "—", 10)
                 + DisplayWidth.rightAligned(RowNorm.of(positional, row: q).map(NumberText.value) ?? "—", 10)
             if selected { canvas.line("", y: y, style: p.selection) }
             let used = canvas.put(text, x: 0, y: y, style: selected ? p.selection : p.text)
             if isBOS { canvas.put(" BOS", x: used, y: y, style: (selected ? p.selection : p.warning).with(bold: true)) }
-            if barWidth > 0, let norm = embedNorms[q], maxNorm > 0 {
+            if barWidth > 0, let norm = embedNorms[q] ?? nil, maxNorm > 0 {
                 let filled = Int((Double(norm / maxNorm) * Double(barWidth)).rounded())
                 canvas.put(String(repeating: "▬", count: filled), x: barX, y: y, style: selected ? p.selection : p.positive)
             }

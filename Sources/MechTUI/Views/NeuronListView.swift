@@ -29,19 +29,26 @@ public enum NeuronListView: PageView {
         return v
     }
 
-    /// Every neuron with the value it is ranked by, highest first (ties by lower index); nil while
-    /// the ranking's values are not ready.
-    static func ranked(_ state: ExplorerState) -> [(neuron: Int, value: Float)]? {
-        guard let acts = activations(state), acts.rank == 2 else { return nil }
+    /// Each neuron's largest activation over the prompt.
+    static func maxima(_ acts: Tensor) -> [Float] {
         let positions = acts.shape[0], dMLP = acts.shape[1]
+        var values = [Float](repeating: -.infinity, count: dMLP)
+        for p in 0..<positions { for n in 0..<dMLP { values[n] = max(values[n], acts.pointer[p * dMLP + n]) } }
+        return values
+    }
+
+    /// Every neuron with the value it is ranked by, highest first (ties by lower index); nil while
+    /// the ranking's values are not ready. `maxima` saves recomputing them when the caller has them.
+    static func ranked(_ state: ExplorerState, maxima known: [Float]? = nil) -> [(neuron: Int, value: Float)]? {
+        guard let acts = activations(state), acts.rank == 2 else { return nil }
+        let dMLP = acts.shape[1]
         var values: [Float]
         switch state.neuronsPage.ranking {
         case .activationHere:
             let p = position(state)
             values = Array(UnsafeBufferPointer(start: acts.pointer + p * dMLP, count: dMLP))
         case .maxOverPrompt:
-            values = [Float](repeating: -.infinity, count: dMLP)
-            for p in 0..<positions { for n in 0..<dMLP { values[n] = max(values[n], acts.pointer[p * dMLP + n]) } }
+            values = known ?? maxima(acts)
         case .attribution:
             guard let dla = attribution(state), dla.count == dMLP else { return nil }
             values = dla
@@ -133,7 +140,8 @@ public enum NeuronListView: PageView {
         canvas.put(header, x: 0, y: top - 1, style: p.dim)
         canvas.put("activation over the prompt", x: sparkX, y: top - 1, style: p.dim, limit: max(0, canvas.width - sparkX))
 
-        guard let ranked = ranked(state) else {
+        let maxima = maxima(acts)
+        guard let ranked = ranked(state, maxima: maxima) else {
             if let r = attributionRequest(state), let failure = state.results.failure(r) {
                 canvas.put("cannot compute DLA: \(failure)", x: 0, y: top, style: p.warning)
             } else if state.logitTarget == nil {
@@ -143,11 +151,7 @@ public enum NeuronListView: PageView {
             }
             return
         }
-        var maxima = [Float](repeating: -.infinity, count: dMLP), scale: Float = 0
-        for q in 0..<positions {
-            for n in 0..<dMLP { maxima[n] = max(maxima[n], acts.pointer[q * dMLP + n]) }
-        }
-        scale = maxima.max() ?? 0
+        let scale = maxima.max() ?? 0
         let dla = showDLA ? attribution(state) : nil
         let visible = max(0, canvas.height - top)
         let cursor = min(state.neuronsPage.row, ranked.count - 1)
