@@ -134,7 +134,9 @@ public enum NeuronListView: PageView {
 
         let top = listTop(stripLines: lines)
         let showDLA = ranking == .attribution
-        var header = "   # neuron   " + DisplayWidth.rightAligned("act here", 8) + " " + DisplayWidth.rightAligned("max", 8)
+        let labelWidth = max(6, DisplayWidth.of("L\(state.model.layers - 1)N\(dMLP - 1)"))
+        var header = "   # " + DisplayWidth.fit("neuron", labelWidth) + " " + DisplayWidth.rightAligned("act here", 8)
+            + " " + DisplayWidth.rightAligned("max", 8)
         if showDLA { header += " " + DisplayWidth.rightAligned("DLA", 8) }
         let sparkX = DisplayWidth.of(header) + 2
         canvas.put(header, x: 0, y: top - 1, style: p.dim)
@@ -164,7 +166,7 @@ public enum NeuronListView: PageView {
             let rankedColumn = ranking == .activationHere ? 0 : ranking == .maxOverPrompt ? 1 : 2
             let base = selected ? p.selection : p.text
             if selected { canvas.line("", y: y, style: base) }
-            var x = canvas.put(DisplayWidth.rightAligned("\(rank + 1)", 4) + " " + DisplayWidth.fit("L\(l)N\(n)", 8),
+            var x = canvas.put(DisplayWidth.rightAligned("\(rank + 1)", 4) + " " + DisplayWidth.fit("L\(l)N\(n)", labelWidth),
                                x: 0, y: y, style: selected ? base.with(bold: true) : p.accent)
             for (c, text) in columns.enumerated() {
                 x += canvas.put(" " + DisplayWidth.rightAligned(text, 8), x: x, y: y,
