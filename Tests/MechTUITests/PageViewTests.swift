@@ -189,6 +189,10 @@ final class PageViewTests: XCTestCase {
                         let bar = try XCTUnwrap(bars.first { $0.label == label }, label)
                         XCTAssertEqual(bar.text, String(format: "%+.3f", expected.value(i)), label)
                     }
+                    XCTAssertEqual(bars.map { abs($0.value) }, bars.map { abs($0.value) }.sorted(by: >), "sorted by size")
+                    x.press(.char("o"))
+                    XCTAssertEqual(PageSamples.bars(x.mainText).map(\.label), expected.labels, "o: model order")
+                    x.press(.char("o"))
                 }
             }
             // Enter on the largest head opens it.
@@ -215,6 +219,10 @@ final class PageViewTests: XCTestCase {
             XCTAssertEqual(row.contains(" BOS"), q == 0, row)
         }
         XCTAssertTrue(x.mainText.contains("' f'"), "a leading space stays visible inside quotes")
+        x.press(.char("3"), .char("j"), .enter)               // Enter: the logit lens at that position
+        XCTAssertEqual(x.state.page, .lens)
+        XCTAssertEqual(LogitLensView.cursorPosition(x.state), 3)
+        XCTAssertTrue(LogitLensView.window(x.state).contains(3))
     }
 
     /// Per position: ‖final residual‖, ln_final's scale, and the model's prediction; a model
