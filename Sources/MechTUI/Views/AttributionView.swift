@@ -11,9 +11,11 @@ public enum AttributionView: PageView {
 
     public static func requests(_ state: ExplorerState) -> [AnalysisRequest] { request(state).map { [$0] } ?? [] }
 
-    static func result(_ state: ExplorerState) -> DirectLogitAttributionResult? {
-        guard let r = request(state), case .attribution(let result)? = state.results[r] else { return nil }
-        return result
+    static func result(_ state: ExplorerState) -> DirectLogitAttributionResult? { value(state)?.result }
+
+    static func value(_ state: ExplorerState) -> (result: DirectLogitAttributionResult, logit: Float)? {
+        guard let r = request(state), case .attribution(let result, let logit)? = state.results[r] else { return nil }
+        return (result, logit)
     }
 
     /// The rows in display order, as (index into the result's components, value).
@@ -72,14 +74,14 @@ public enum AttributionView: PageView {
         canvas.put("DLA to \(what) at \(last) '\(run.tokenTexts[last])' · per \(page.unit.rawValue)", x: 0, y: 0, style: p.heading)
         canvas.put("s component/head · o order: " + (page.sorted ? "by size" : "model") + " · Enter opens",
                    x: 0, y: 1, style: p.dim)
-        guard let result = result(state), let rows = rows(state) else {
+        guard let (result, logit) = value(state), let rows = rows(state) else {
             let failure = request(state).flatMap { state.results.failure($0) }
             canvas.put(failure.map { "cannot compute: \($0)" } ?? "\(Spinner.frame(state.spinnerFrame)) computing…",
                        x: 0, y: 3, style: failure == nil ? p.dim : p.warning)
             return
         }
         let total = result.total()
-        summary(state, result: result, total: total, into: &canvas)
+        summary(result: result, total: total, logit: logit, into: &canvas)
 
         let labelWidth = 12, valueWidth = 8
         let barRoom = max(2, canvas.width - labelWidth - valueWidth - 2)
@@ -109,19 +111,9 @@ public enum AttributionView: PageView {
     }
 
     /// The total of the bars, and the logit (difference) it adds up to with the unembedding bias.
-    static func summary(_ state: ExplorerState, result: DirectLogitAttributionResult, total: Float,
-                        into canvas: inout Canvas) {
-        guard let logits = state.run?.result.lastLogits else { return }
+    static func summary(result: DirectLogitAttributionResult, total: Float, logit: Float, into canvas: inout Canvas) {
         let p = canvas.palette, direction = result.direction
-        let logit: Float, name: String
-        if let wrong = direction.wrong {
-            logit = logits[direction.answer] - logits[wrong]
-            name = "logit difference"
-        } else {
-            let values = logits.scalars
-            logit = values[direction.answer] - values.reduce(0, +) / Float(values.count)
-            name = "logit (centred)"
-        }
+        let name = direction.wrong == nil ? "logit (centred)" : "logit difference"
         canvas.put("total \(NumberText.signed(total)) · \(name) \(NumberText.signed(logit))", x: 0, y: 2, style: p.text)
         let note = "\(name) − total = unembedding bias \(NumberText.signed(direction.bias))"
         canvas.put(note + (canvas.width >= 90 ? " · cached final-norm scale (TransformerLens)" : ""), x: 0, y: 3, style: p.dim)
