@@ -32,7 +32,7 @@ final class KeyStormTests: XCTestCase {
         let extra: [Key] = [.char("x"), .char("7"), .char("0"), .char("日"), .char("🙂"), .char(" "), .function(5), .backTab]
         let pool = bound + extra
         var frames = 0
-        for i in 0..<keys {
+        for _ in 0..<keys {
             let roll = random.below(1000)
             if roll < 8 {
                 explorer.resize(width: 1 + random.below(220), height: 1 + random.below(70))

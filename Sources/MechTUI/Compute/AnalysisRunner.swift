@@ -64,13 +64,14 @@ public struct AnalysisRunner: Sendable {
         case .attribution(let unit, let target):
             let weights = session.processedWeights()
             let direction = try DirectLogitAttribution.direction(weights, answer: target.answer, wrong: target.wrong)
+            let result: DirectLogitAttributionResult
             switch unit {
             case .component:
-                return .attribution(try DirectLogitAttribution.components(model, run.result, positions: [last], direction: direction))
+                result = try DirectLogitAttribution.components(model, run.result, positions: [last], direction: direction)
             case .head:
-                return .attribution(try DirectLogitAttribution.heads(model, weights, run.result, positions: [last],
-                                                                     direction: direction))
+                result = try DirectLogitAttribution.heads(model, weights, run.result, positions: [last], direction: direction)
             }
+            return .attribution(result, logit: try processedLogit(target, run: run))
         case .neuronEffect(let layer, let neuron):
             return .neuronEffect(try NeuronOutputEffect(layer: layer, neuron: neuron, weights: session.processedWeights(),
                                                         count: 10))
@@ -80,7 +81,21 @@ public struct AnalysisRunner: Sendable {
             let all = try DirectLogitAttribution.neurons(model, weights, run.result, positions: [last], direction: direction)
             let column = all.column(positionIndex: 0)
             return .neuronAttribution(Array(column[(layer * c.dMLP)..<((layer + 1) * c.dMLP)]))
+        case .finalReadout(let positions):
+            let final = try run.result.cache.required(.residPost(c.nLayers - 1))
+            let d = c.dModel
+            let rows = Tensor(uninitialized: [positions.count, d])
+            for (i, p) in positions.enumerated() { (rows.pointer + i * d).update(from: final.pointer + p * d, count: d) }
+            return .readout(try LogitLens.readVectors(rows, model, session.processedWeights(), topK: 3))
         }
+    }
+
+    /// The last position's logit difference answer − wrong, or without a wrong token the answer's
+    /// logit minus the mean logit (what TransformerLens's centred unembedding gives).
+    private func processedLogit(_ target: LogitTarget, run: RunSnapshot) throws -> Float {
+        guard let logits = run.result.lastLogits else { throw ComputeFailure("the run kept no logits") }
+        if let wrong = target.wrong { return logits[target.answer] - logits[wrong] }
+        return logits[target.answer] - Reduce.sum(logits.pointer, count: logits.count) / Float(logits.count)
     }
 
     /// Layer-major per-head values of one metric; NaN for heads not reached yet.

@@ -25,6 +25,9 @@ public enum AnalysisRequest: Hashable, Sendable {
     case neuronEffect(layer: Int, neuron: Int)
     /// Every neuron of a layer's direct logit attribution at the last position.
     case neuronAttribution(layer: Int, target: LogitTarget)
+    /// What the model's own output (final residual → final norm → unembedding) predicts at the
+    /// given positions: the lens's last entry alone.
+    case finalReadout(positions: [Int])
 
     /// Whether the result depends on the prompt (and must be recomputed when it changes), rather
     /// than on the weights alone.
@@ -32,7 +35,7 @@ public enum AnalysisRequest: Hashable, Sendable {
         switch self {
         case .headMetric(let m, _): return m != .ovCopying && m != .repeatedInduction
         case .headCircuit, .neuronEffect: return false
-        case .lens, .attribution, .neuronAttribution: return true
+        case .lens, .attribution, .neuronAttribution, .finalReadout: return true
         }
     }
 
@@ -45,6 +48,7 @@ public enum AnalysisRequest: Hashable, Sendable {
         case .attribution: return "attribution"
         case .neuronEffect(let l, let n): return "L\(l)N\(n) output weights"
         case .neuronAttribution(let l, _): return "layer \(l) neuron attribution"
+        case .finalReadout: return "final readout"
         }
     }
 }

@@ -6,10 +6,14 @@ public enum AnalysisValue: @unchecked Sendable {
     case headMetric([Double])
     case headCircuit(HeadCircuitSummary)
     case lens(LogitLensResult)
-    case attribution(DirectLogitAttributionResult)
+    /// Attributions, and the logit (difference) they add up to with the unembedding bias: the
+    /// processed model's (raw logit minus its mean over the vocabulary, or answer − wrong).
+    case attribution(DirectLogitAttributionResult, logit: Float)
     case neuronEffect(NeuronOutputEffect)
     /// [d_mlp] values.
     case neuronAttribution([Float])
+    /// One reading per position asked for.
+    case readout([LogitLensReading])
 }
 
 /// What the attention-head page shows of a head's weights: OV and QK read at one token, the

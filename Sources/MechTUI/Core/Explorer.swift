@@ -150,7 +150,7 @@ public struct Explorer: Sendable {
         if let l = page.layer, l >= m.layers { return "layer \(l) does not exist (layers 0–\(m.layers - 1))" }
         switch page {
         case .head(_, let h) where h >= m.heads: return "head \(h) does not exist (heads 0–\(m.heads - 1))"
-        case .neurons, .neuron where !m.hasMLP: return "\(m.name) is attention-only: it has no MLP neurons"
+        case .neurons where !m.hasMLP, .neuron where !m.hasMLP: return "\(m.name) is attention-only: it has no MLP neurons"
         case .neuron(_, let n) where n >= m.dMLP: return "neuron \(n) does not exist (neurons 0–\(m.dMLP - 1))"
         default: return nil
         }

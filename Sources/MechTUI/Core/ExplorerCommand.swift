@@ -25,6 +25,7 @@ public enum ExplorerCommand: Equatable, Sendable {
         ("logits", "", "the next-token top-k"),
         ("dla", "", "direct logit attribution"),
         ("embed", "", "tokens and embeddings"),
+        ("final", "", "the final norm per position"),
         ("prompt", "TEXT", "run a new prompt"),
         ("answer", "TOKEN | #ID", "the answer token (one token of the tokenizer)"),
         ("wrong", "TOKEN | #ID | none", "the wrong token of a logit difference"),
@@ -66,6 +67,7 @@ public enum ExplorerCommand: Equatable, Sendable {
         case "logits", "next", "top": return .success(.page(.logits))
         case "dla", "attribution", "attr": return .success(.page(.attribution))
         case "embed", "tokens": return .success(.page(.embed))
+        case "final", "norm", "finalnorm": return .success(.page(.finalNorm))
         case "prompt", "p":
             guard !rest.isEmpty else { return .failure(.missingArgument(command: "prompt", expected: "TEXT")) }
             return .success(.prompt(rest))

@@ -13,6 +13,8 @@ public struct ModelSummary: Equatable, Sendable {
     public let context: Int
     public let hasMLP: Bool
     public let hasFinalNorm: Bool
+    /// The tokenizer's beginning-of-sequence token, when the config names one.
+    public let bosToken: Int?
 
     public init(name: String, config c: TransformerConfig) {
         self.name = name
@@ -25,6 +27,7 @@ public struct ModelSummary: Equatable, Sendable {
         context = c.nContext
         hasMLP = !c.attnOnly && c.dMLP > 0
         hasFinalNorm = c.hasLayerNorm
+        bosToken = c.bosTokenID
     }
 
     /// "2L × 4H, d_model 128, attn-only" for the title line.

@@ -40,8 +40,8 @@ public struct NeuronPageState: Equatable, Sendable {
 }
 
 public struct LensPageState: Equatable, Sendable {
-    /// Row: the residual stream entry (0 = before layer 0, …, last = final).
-    public var row = 0
+    /// Row: the residual stream entry (0 = before layer 0, …, last = final; nil: the final one).
+    public var row: Int?
     /// Column: the token position (nil: the last).
     public var position: Int?
     public var firstColumn = 0
@@ -54,6 +54,8 @@ public struct LogitsPageState: Equatable, Sendable {
 public struct AttributionPageState: Equatable, Sendable {
     public var row = 0
     public var unit: AttributionUnit = .component
+    /// Largest |attribution| first, rather than in model order.
+    public var sorted = true
 }
 
 public struct ListPageState: Equatable, Sendable {

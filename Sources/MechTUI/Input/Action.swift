@@ -13,6 +13,7 @@ public enum Action: Hashable, Sendable {
     case cycleNeuronRanking
     case setAnswer, setWrong, clearWrong
     case cycleAttributionUnit
+    case toggleOrder
     // Line editing (prompt and command line)
     case edit(LineEditAction)
 }

@@ -102,13 +102,26 @@ public struct Keymap: Sendable {
         // MLP neurons
         KeyBinding([.char("s")], .neurons, .cycleNeuronRanking, "rank by activation here / max over prompt / DLA", hint: true),
         KeyBinding([.enter], .neurons, .open, "open the neuron", hint: true),
+        KeyBinding([.char("h"), .left], .neurons, .moveLeft, "previous token (the position ranked at)"),
+        KeyBinding([.char("l"), .right], .neurons, .moveRight, "next token", hint: true),
+        KeyBinding([.char("]")], .neurons, .nextHead, "next layer's neurons"),
+        KeyBinding([.char("[")], .neurons, .previousHead, "previous layer's neurons"),
 
         // Neuron
         KeyBinding([.char("]")], .neuron, .nextHead, "next neuron", hint: true),
         KeyBinding([.char("[")], .neuron, .previousHead, "previous neuron"),
+        KeyBinding([.char("j"), .down], .neuron, .moveDown, "next token in the activation list"),
+        KeyBinding([.char("k"), .up], .neuron, .moveUp, "previous token in the activation list"),
+        KeyBinding([.enter], .neuron, .open, "the layer's neuron list"),
 
         // Lens
-        KeyBinding([.enter], .lens, .setAnswer, "make the cell's top token the target", hint: true),
+        KeyBinding([.enter], .lens, .setAnswer, "make the cell's top token the answer", hint: true),
+        KeyBinding([.char("h"), .left], .lens, .moveLeft, "previous position (scrolls)"),
+        KeyBinding([.char("l"), .right], .lens, .moveRight, "next position (scrolls)"),
+        KeyBinding([.char("k"), .up], .lens, .moveUp, "earlier layer"),
+        KeyBinding([.char("j"), .down], .lens, .moveDown, "later layer"),
+        KeyBinding([.pageDown, .ctrl("f")], .lens, .pageDown, "a screen of positions right"),
+        KeyBinding([.pageUp, .ctrl("b")], .lens, .pageUp, "a screen of positions left"),
 
         // Next token
         KeyBinding([.enter], .logits, .setAnswer, "make the token the answer", hint: true),
@@ -117,7 +130,12 @@ public struct Keymap: Sendable {
 
         // Attribution
         KeyBinding([.char("s")], .attribution, .cycleAttributionUnit, "per component / per head", hint: true),
-        KeyBinding([.enter], .attribution, .open, "open the head or layer"),
+        KeyBinding([.char("o")], .attribution, .toggleOrder, "sorted by |attribution| / model order", hint: true),
+        KeyBinding([.enter], .attribution, .open, "open the head, layer, neurons or embeddings", hint: true),
+
+        // Embedding and final norm
+        KeyBinding([.enter], .embed, .open, "the logit lens at this position", hint: true),
+        KeyBinding([.enter], .finalNorm, .open, "the logit lens at this position", hint: true),
 
         // Help
         KeyBinding([.char("q"), .escape, .char("?")], .help, .back, "close help"),
