@@ -13,7 +13,7 @@ struct MechscopeCommand: ParsableCommand {
         subcommands: [
             ExploreCommand.self, InfoCommand.self, RunCommand.self, DumpCommand.self, BenchCommand.self, FeaturesCommand.self,
             LogitLensCommand.self, DirectLogitAttributionCommand.self, HeadsCommand.self, CircuitCommand.self,
-            PatchCommand.self, AblationCommand.self, LogitLensBenchCommand.self,
+            PatchCommand.self, AblationCommand.self, LogitLensBenchCommand.self, ExplorerBenchCommand.self,
         ],
         defaultSubcommand: ExploreCommand.self
     )
