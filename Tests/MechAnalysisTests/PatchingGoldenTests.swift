@@ -1,6 +1,7 @@
 import Foundation
 import MechModels
 import MechTensor
+import MechTestSupport
 import XCTest
 @testable import MechAnalysis
 
@@ -30,13 +31,10 @@ struct PatchingGolden: Decodable {
     let noising: [String: [[Float]]]
     let ablation: Ablation
 
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("golden")
-
     static func load(_ model: String) throws -> (PatchingGolden, LoadedModel) {
-        let url = root.appendingPathComponent("analysis/patching/\(model).json")
+        let url = GoldenFixtures.analysis("patching/\(model).json")
         let golden = try JSONDecoder().decode(PatchingGolden.self, from: Data(contentsOf: url))
-        return (golden, try LoadedModel(folder: root.appendingPathComponent("models/\(model)")))
+        return (golden, try LoadedModel(folder: GoldenFixtures.modelFolder(model)))
     }
 }
 

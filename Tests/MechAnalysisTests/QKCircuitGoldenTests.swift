@@ -1,5 +1,6 @@
 import Foundation
 import MechTensor
+import MechTestSupport
 import XCTest
 @testable import MechAnalysis
 
@@ -13,12 +14,12 @@ final class QKCircuitGoldenTests: XCTestCase {
             for case let head as [String: Any] in circuits["qk"] as! [Any] {
                 let circuit = try QKCircuit(g.weights, layer: head["layer"] as! Int, head: head["head"] as! Int)
                 let keys = try circuit.preferredKeys(forQueryToken: token, top: 10)
-                XCTAssertEqual(keys.map(\.token), HeadGoldens.ints(head["top_ids"]), "\(name) \(circuit.weights.label)")
-                assertClose(keys.map { Double($0.score) }, HeadGoldens.doubles(head["top_values"]), relative: 1e-4, absolute: 1e-5, "\(name) key scores")
+                XCTAssertEqual(keys.map(\.token), GoldenJSON.ints(head["top_ids"]), "\(name) \(circuit.weights.label)")
+                assertClose(keys.map { Double($0.score) }, GoldenJSON.doubles(head["top_values"]), relative: 1e-4, absolute: 1e-5, "\(name) key scores")
             }
-            let full = HeadGoldens.ints(circuits["full_vectors_head"])
+            let full = GoldenJSON.ints(circuits["full_vectors_head"])
             let scores = try QKCircuit(g.weights, layer: full[0], head: full[1]).keyScores(forQueryToken: token)
-            let golden = HeadGoldens.doubles(circuits["qk_key_scores"])
+            let golden = GoldenJSON.doubles(circuits["qk_key_scores"])
             assertClose(scores.map(Double.init), golden, relative: 1e-4, absolute: 1e-5 * golden.map(abs).max()!, "\(name) QK scores")
         }
     }
@@ -29,7 +30,7 @@ final class QKCircuitGoldenTests: XCTestCase {
             for case let head as [String: Any] in (g["circuits"] as! [String: Any])["positional"] as! [Any] {
                 let circuit = try QKCircuit(g.weights, layer: head["layer"] as! Int, head: head["head"] as! Int)
                 let preference = circuit.positionalPreference()
-                XCTAssertEqual(preference.argmaxOffsets, HeadGoldens.ints(head["argmax_offsets"]), "\(name) \(circuit.weights.label)")
+                XCTAssertEqual(preference.argmaxOffsets, GoldenJSON.ints(head["argmax_offsets"]), "\(name) \(circuit.weights.label)")
                 XCTAssertEqual(preference.preferredOffset, head["preferred_offset"] as? Int)
                 XCTAssertEqual(preference.share, (head["share"] as! NSNumber).doubleValue, accuracy: 1e-12)
             }

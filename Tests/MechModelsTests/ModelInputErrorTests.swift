@@ -1,6 +1,7 @@
 import Foundation
 import MechFormats
 import MechTensor
+import MechTestSupport
 import XCTest
 @testable import MechModels
 

@@ -1,6 +1,7 @@
 import Foundation
 import MechFormats
 import MechTensor
+import MechTestSupport
 import XCTest
 @testable import MechModels
 
@@ -8,8 +9,7 @@ import XCTest
 /// unembedding) against TransformerLens run on the same committed weights
 /// (Tests/golden/make_sample_goldens.py).
 final class SampleGoldenTests: XCTestCase {
-    private let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
+    private let repository = GoldenFixtures.repositoryRoot
 
     struct Meta: Decodable { let prompt: String; let token_ids: [Int]; let hooks: [String] }
 

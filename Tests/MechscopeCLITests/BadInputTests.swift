@@ -1,4 +1,5 @@
 import Foundation
+import MechTestSupport
 import XCTest
 
 /// Every kind of bad input ends in a one-line message naming what and where, a non-zero exit

@@ -1,4 +1,5 @@
 import Foundation
+import MechTestSupport
 import XCTest
 
 /// The commands' output, checked against the golden reference files.
@@ -72,23 +73,5 @@ final class CommandOutputTests: XCTestCase {
         }
         let header = try NpyReader.header(out.appendingPathComponent("blocks.1.attn.hook_pattern.npy"))
         XCTAssertTrue(header.contains("'shape': (4, \(m["token_ids"].map { ($0 as! [Int]).count }!), "), header)
-    }
-}
-
-/// Minimal .npy reading for checks from the outside (independent of Mechscope's own reader).
-enum NpyReader {
-    static func header(_ url: URL) throws -> String {
-        let data = try Data(contentsOf: url)
-        let length = Int(data[8]) | Int(data[9]) << 8
-        return String(decoding: data[10..<(10 + length)], as: UTF8.self)
-    }
-
-    static func floats(_ url: URL) throws -> [Float] {
-        let data = try Data(contentsOf: url)
-        let length = Int(data[8]) | Int(data[9]) << 8
-        let header = String(decoding: data[10..<(10 + length)], as: UTF8.self)
-        precondition(header.contains("'<f4'"), "\(url.lastPathComponent): \(header)")
-        let body = data[(10 + length)...]
-        return body.withUnsafeBytes { raw in (0..<(raw.count / 4)).map { raw.loadUnaligned(fromByteOffset: $0 * 4, as: Float.self) } }
     }
 }

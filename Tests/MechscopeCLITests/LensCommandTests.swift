@@ -1,4 +1,5 @@
 import Foundation
+import MechTestSupport
 import XCTest
 
 /// `mechscope lens` and `mechscope dla`: real values in their --json output against the

@@ -1,4 +1,5 @@
 import Foundation
+import MechTestSupport
 import XCTest
 
 /// Runs the built `mechscope` binary the way a user does and captures what it printed.
@@ -15,12 +16,9 @@ struct MechscopeProcess {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mechscope")
     }
 
-    static let repositoryRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repositoryRoot = GoldenFixtures.repositoryRoot
 
-    static func goldenModel(_ name: String) -> URL {
-        repositoryRoot.appendingPathComponent("Tests/golden/models/\(name)")
-    }
+    static func goldenModel(_ name: String) -> URL { GoldenFixtures.modelFolder(name) }
 
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
         let process = Process()

@@ -1,4 +1,5 @@
 import Foundation
+import MechTestSupport
 import XCTest
 
 /// `mechscope patch` and `mechscope ablate` against the TransformerLens 4 goldens
