@@ -90,7 +90,10 @@ final class PatchingGoldenTests: XCTestCase {
             let (g, model) = try PatchingGolden.load(name)
             let sweep = try PatchingSweep(transformer: model.transformer, clean: g.clean_tokens, corrupted: g.corrupted_tokens,
                                           metric: LogitDiffMetric(answer: g.answer_id, wrong: g.wrong_id), direction: .noising)
-            for grid in try sweep.run([.residPre, .heads]) {
+            XCTAssertEqual(Set(g.noising.keys), Set(PatchingTarget.allCases.map(\.rawValue)), name)
+            let grids = try sweep.run(PatchingTarget.allCases)
+            XCTAssertEqual(grids.map(\.target), PatchingTarget.allCases)
+            for grid in grids {
                 XCTAssertEqual(grid.direction, .noising)
                 assertGrid(grid, g.noising[grid.target.rawValue], "\(name) noising \(grid.target.rawValue)")
             }

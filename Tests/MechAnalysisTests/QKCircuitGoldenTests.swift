@@ -1,4 +1,5 @@
 import Foundation
+import MechFormats
 import MechTensor
 import MechTestSupport
 import XCTest
@@ -35,6 +36,26 @@ final class QKCircuitGoldenTests: XCTestCase {
                 XCTAssertEqual(preference.share, (head["share"] as! NSNumber).doubleValue, accuracy: 1e-12)
             }
         }
+    }
+
+    /// The full positional score matrices W_pos·W_Q·W_Kᵀ·W_posᵀ of L0H0 and the last head
+    /// (heads/<model>/positional_L<l>H<h>.npy), entry by entry.
+    func testPositionalScoresMatchTransformerLens() throws {
+        var compared = 0
+        for name in HeadGoldens.modelNames {
+            let g = try HeadGoldens.named(name)
+            let nCtx = g["n_ctx"] as! Int
+            for (layer, head) in [(0, 0), (g.layers - 1, g.heads - 1)] {
+                let url = GoldenFixtures.analysis("heads/\(name)/positional_L\(layer)H\(head).npy")
+                let expected = try NpyFile.read(from: url)
+                XCTAssertEqual(expected.shape, [nCtx, nCtx], url.lastPathComponent)
+                let scores = try QKCircuit(g.weights, layer: layer, head: head).positionalScores()
+                XCTAssertEqual(scores.shape, [nCtx, nCtx])
+                assertClose(scores, expected, "\(name) L\(layer)H\(head) positional scores")
+                compared += 1
+            }
+        }
+        XCTAssertEqual(compared, 4)
     }
 
     func testPositionalPreferenceOfAPreviousTokenPattern() {

@@ -110,6 +110,7 @@ final class HeadsCommandTests: XCTestCase {
         assertClose(number(json["ov_copying"]), GoldenJSON.flat((g["ov_copying"] as! [String: Any])["scores"])[6], "copying")
         let positional = (circuits["positional"] as! [[String: Any]])[6]
         XCTAssertEqual((json["positional"] as! [String: Any])["preferred_offset"] as? Int, positional["preferred_offset"] as? Int)
+        XCTAssertEqual(number((json["positional"] as! [String: Any])["share"]), number(positional["share"]), accuracy: 1e-12)
         // Composition with the four layer-0 heads, against all_composition_scores[l1, h1, 1, 2].
         let composition = json["composition"] as! [String: [[String: Any]]]
         for kind in ["Q", "K", "V"] {

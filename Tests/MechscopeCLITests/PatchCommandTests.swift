@@ -71,6 +71,31 @@ final class PatchCommandTests: XCTestCase {
         assertGridsEqual(floats(grids["resid_pre"]?["normalized"]), floats((g["noising"] as! [String: Any])["resid_pre"]), "noising")
     }
 
+    /// Noising grids of the attention and MLP outputs (`--what attn_out|mlp_out`), with and without BOS.
+    func testNoisingAttentionAndMLPOutputGridsMatchTransformerLens() throws {
+        var compared = 0
+        for model in ["gpt2-tiny-a", "gpt2-tiny-b"] {
+            let g = try golden(model)
+            for what in ["attn_out", "mlp_out"] {
+                let json = try runJSON(["patch", MechscopeProcess.goldenModel(model).path,
+                                        "--clean", g["clean"] as! String, "--corrupted", g["corrupted"] as! String,
+                                        "--answer", g["answer"] as! String, "--wrong", g["wrong"] as! String,
+                                        "--direction", "noising", "--what", what, "--json"]
+                                       + ((g["prepend_bos"] as! Bool) ? ["--prepend-bos"] : []))
+                XCTAssertEqual(json["direction"] as? String, "noising")
+                XCTAssertEqual((json["clean"] as? [String: Any])?["token_ids"] as? [Int], g["clean_tokens"] as? [Int])
+                let grids = json["grids"] as! [String: [String: Any]]
+                XCTAssertEqual(Array(grids.keys), [what])
+                let reference = floats((g["noising"] as! [String: Any])[what])
+                XCTAssertEqual(reference.count, model == "gpt2-tiny-a" ? 2 : 3, "\(model) \(what) reference layers")
+                assertGridsEqual(floats(grids[what]?["normalized"]), reference, "\(model) noising \(what)")
+                XCTAssertEqual(grids[what]?["axes"] as? [String], ["layer", "pos"])
+                compared += 1
+            }
+        }
+        XCTAssertEqual(compared, 4)
+    }
+
     func testPatchTextShowsTheGrids() throws {
         let g = try golden("gpt2-tiny-a")
         let outcome = try MechscopeProcess.run(["patch", MechscopeProcess.goldenModel("gpt2-tiny-a").path,
