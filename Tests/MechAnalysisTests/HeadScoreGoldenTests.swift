@@ -15,7 +15,9 @@ final class HeadScoreGoldenTests: XCTestCase {
     func testDetectHeadScoresAndEntropyOnPrompts() throws {
         for name in HeadGoldens.modelNames {
             let g = try HeadGoldens.named(name)
-            for case let prompt as [String: Any] in g["prompts"] as! [Any] {
+            let prompts = g["prompts"] as! [[String: Any]]
+            XCTAssertEqual(prompts.count, 2, "\(name): prompts read")
+            for prompt in prompts {
                 let tokens = GoldenJSON.ints(prompt["token_ids"])
                 XCTAssertEqual(tokens, try g.model.tokenize(prompt["prompt"] as! String, prependBOS: true), "\(name) tokens")
                 let scores = try HeadPatternScores.compute(g.model.transformer, tokens: tokens)

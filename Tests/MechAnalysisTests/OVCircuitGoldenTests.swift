@@ -47,7 +47,9 @@ final class OVCircuitGoldenTests: XCTestCase {
             let circuits = g["circuits"] as! [String: Any]
             let token = circuits["token_id"] as! Int
             XCTAssertEqual(try g.model.tokenize(circuits["token_text"] as! String), [token])
-            for case let head as [String: Any] in circuits["ov"] as! [Any] {
+            let heads = circuits["ov"] as! [[String: Any]]
+            XCTAssertEqual(heads.count, g.layers * g.heads, "\(name): every head's OV golden")
+            for head in heads {
                 let circuit = try OVCircuit(g.weights, layer: head["layer"] as! Int, head: head["head"] as! Int)
                 let (promoted, suppressed) = try circuit.promotions(ofToken: token, top: 10)
                 XCTAssertEqual(promoted.map(\.token), GoldenJSON.ints(head["top_ids"]), "\(name) \(circuit.weights.label) top")

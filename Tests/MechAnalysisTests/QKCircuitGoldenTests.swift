@@ -12,7 +12,9 @@ final class QKCircuitGoldenTests: XCTestCase {
             let g = try HeadGoldens.named(name)
             let circuits = g["circuits"] as! [String: Any]
             let token = circuits["token_id"] as! Int
-            for case let head as [String: Any] in circuits["qk"] as! [Any] {
+            let heads = circuits["qk"] as! [[String: Any]]
+            XCTAssertEqual(heads.count, g.layers * g.heads, "\(name): every head's QK golden")
+            for head in heads {
                 let circuit = try QKCircuit(g.weights, layer: head["layer"] as! Int, head: head["head"] as! Int)
                 let keys = try circuit.preferredKeys(forQueryToken: token, top: 10)
                 XCTAssertEqual(keys.map(\.token), GoldenJSON.ints(head["top_ids"]), "\(name) \(circuit.weights.label)")
@@ -28,7 +30,9 @@ final class QKCircuitGoldenTests: XCTestCase {
     func testPositionalPreferenceMatchesTheReference() throws {
         for name in HeadGoldens.modelNames {
             let g = try HeadGoldens.named(name)
-            for case let head as [String: Any] in (g["circuits"] as! [String: Any])["positional"] as! [Any] {
+            let heads = (g["circuits"] as! [String: Any])["positional"] as! [[String: Any]]
+            XCTAssertEqual(heads.count, g.layers * g.heads, "\(name): every head's positional golden")
+            for head in heads {
                 let circuit = try QKCircuit(g.weights, layer: head["layer"] as! Int, head: head["head"] as! Int)
                 let preference = circuit.positionalPreference()
                 XCTAssertEqual(preference.argmaxOffsets, GoldenJSON.ints(head["argmax_offsets"]), "\(name) \(circuit.weights.label)")

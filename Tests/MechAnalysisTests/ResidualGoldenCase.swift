@@ -75,20 +75,28 @@ struct ResidualGoldenCase {
 
     static func modelFolder(_ model: String) -> URL { GoldenFixtures.modelFolder(model) }
 
-    /// Every recorded case, each with its model opened and run on the recorded tokens.
-    static func all() throws -> [ResidualGoldenCase] {
+    /// How many cases each model's folder holds.
+    static let expectedCounts = ["gpt2-tiny-a": 2, "gpt2-tiny-b": 3]
+
+    /// Every recorded case, each with its model opened and run on the recorded tokens (fails the
+    /// calling test unless every expected case was read).
+    static func all(file: StaticString = #filePath, line: UInt = #line) throws -> [ResidualGoldenCase] {
         var cases: [ResidualGoldenCase] = []
         for modelName in ["gpt2-tiny-a", "gpt2-tiny-b"] {
+            let before = cases.count
             let dir = GoldenFixtures.analysis("lens/\(modelName)")
             let model = try LoadedModel(folder: modelFolder(modelName))
             let weights = ProcessedWeights(model.transformer)
-            for file in try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() where file.hasSuffix(".json") {
-                let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: dir.appendingPathComponent(file)))
-                XCTAssertEqual(try model.tokenize(reference.prompt), reference.token_ids, "\(modelName)/\(file) tokens")
+            for fileName in try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() where fileName.hasSuffix(".json") {
+                let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: dir.appendingPathComponent(fileName)))
+                XCTAssertEqual(try model.tokenize(reference.prompt), reference.token_ids, "\(modelName)/\(fileName) tokens")
+                XCTAssertEqual(reference.positions.count, 2, "\(modelName)/\(fileName): positions recorded", file: file, line: line)
                 let run = try model.transformer.run(reference.token_ids)
-                cases.append(ResidualGoldenCase(name: "\(modelName)/\(file)", reference: reference, model: model,
+                cases.append(ResidualGoldenCase(name: "\(modelName)/\(fileName)", reference: reference, model: model,
                                                 weights: weights, run: run))
             }
+            XCTAssertEqual(cases.count - before, expectedCounts[modelName], "\(modelName): lens golden cases read",
+                           file: file, line: line)
         }
         return cases
     }

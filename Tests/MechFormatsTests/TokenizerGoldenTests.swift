@@ -55,6 +55,12 @@ final class TokenizerGoldenTests: XCTestCase {
         try assertMatchesGoldens("bpe-byte-fallback", Tokenizer(folder: TokenizerGoldenFixtures.folder("bpe-byte-fallback")))
     }
 
+    /// How many inputs and decode sequences cases.json holds for each tokenizer.
+    private static let expectedCounts: [String: (cases: Int, decodeSequences: Int)] = [
+        "bpe-gpt2style": (68, 1060), "bpe-prefix": (68, 0), "wordlevel": (75, 0), "wordlevel-whitespacesplit": (75, 0),
+        "bpe-added-tokens": (81, 7), "bpe-affixes-unk": (68, 0), "bpe-byte-fallback": (68, 0),
+    ]
+
     /// Runs every case recorded for `name` (and its decode sequences) through `tokenizer`.
     private func assertMatchesGoldens(_ name: String, _ tokenizer: Tokenizer,
                                       file: StaticString = #filePath, line: UInt = #line) throws {
@@ -62,6 +68,9 @@ final class TokenizerGoldenTests: XCTestCase {
         XCTAssertEqual(tokenizer.vocabSize, golden["vocab_size"]?.intValue, "\(name) vocab size", file: file, line: line)
         let cases = try XCTUnwrap(golden["cases"]?.arrayValue)
         XCTAssertGreaterThan(cases.count, 60, file: file, line: line)
+        let expected = try XCTUnwrap(Self.expectedCounts[name], "no expected counts for \(name)", file: file, line: line)
+        XCTAssertEqual(cases.count, expected.cases, "\(name): cases read", file: file, line: line)
+        var sequencesChecked = 0
         var checked = 0
         for testCase in cases {
             let text = try XCTUnwrap(testCase["text"]?.stringValue)
@@ -86,7 +95,9 @@ final class TokenizerGoldenTests: XCTestCase {
                 assertSameScalars([tokenizer.decode(ids, skipSpecialTokens: true)], [skipping],
                                   "\(name) decode skipping special of \(ids)", file: file, line: line)
             }
+            sequencesChecked += 1
         }
+        XCTAssertEqual(sequencesChecked, expected.decodeSequences, "\(name): decode sequences read", file: file, line: line)
         XCTAssertEqual(checked, cases.count, file: file, line: line)
     }
 

@@ -61,6 +61,7 @@ final class LensCommandTests: XCTestCase {
         XCTAssertEqual(json["position"] as? Int, positions[0])
         let topIDs = (ref["lens"] as! [String: Any])["top_ids"] as! [[[Int]]]
         let layers = json["layers"] as! [[String: Any]]
+        XCTAssertEqual(layers.count, 4)
         for (e, layer) in layers.enumerated() {
             XCTAssertEqual((layer["top_k"] as! [[String: Any]]).map { $0["token_id"] as! Int }, Array(topIDs[e][0].prefix(3)))
         }
