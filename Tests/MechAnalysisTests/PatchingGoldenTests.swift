@@ -102,7 +102,9 @@ final class PatchingGoldenTests: XCTestCase {
 
     /// Cells known without a run: before the first differing position (14 in tiny-a's 22 tokens,
     /// 15 in tiny-b's 23 with BOS), block 0's resid_pre where the tokens agree, and the last block's
-    /// attn_out/mlp_out before the last position. The skipped value is what a full patched run gives.
+    /// attn_out/mlp_out before the last position. The skipped value is what a full patched run gives,
+    /// bit for bit: the patch writes the values already there, so the full run repeats the corrupted
+    /// run's products exactly (the guarantee BLASDeterminismTests pins).
     func testKnownCellsSkipTheirRunsAndEqualAFullPatchedRun() throws {
         let expected: [String: [PatchingTarget: Int]] = [
             "gpt2-tiny-a": [.residPre: 1 + 8, .attnOut: 8 + 1, .mlpOut: 8 + 1, .heads: 8],
