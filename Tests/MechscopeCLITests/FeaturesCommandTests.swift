@@ -91,4 +91,46 @@ final class FeaturesCommandTests: XCTestCase {
         }
         XCTAssertEqual(checked, 10)
     }
+
+    func testInfoTextGivesTheGeometrySummary() throws {
+        for (name, count, _) in SuperpositionGolden.expected {
+            let golden = try SuperpositionGolden.load(name)
+            let outcome = try MechscopeProcess.run(["info", SuperpositionGolden.folder(name).path])
+            XCTAssertEqual(outcome.status, 0, outcome.stderr)
+            let lines = outcome.stdout.split(separator: "\n").map(String.init)
+            XCTAssertTrue(lines.contains("type       toy superposition (ReLU output model): \(count) features in \(golden.n_hidden) dimensions"),
+                          outcome.stdout)
+            XCTAssertTrue(lines.contains("geometry   \(golden.represented_features) features with ‖W_i‖ > 0.5; "
+                                         + String(format: "Σ‖W_i‖² = %.3f (> %d only in superposition)",
+                                                  golden.frobenius_norm_squared, golden.n_hidden)), outcome.stdout)
+        }
+    }
+
+    /// The text run: the hidden vector (3 decimals), then a row for each feature that is on in the input or
+    /// comes out above 0.01.
+    func testRunTextGivesTheHiddenAndOutputVectors() throws {
+        var checked = 0
+        for (name, _, _) in SuperpositionGolden.expected {
+            for run in try SuperpositionGolden.load(name).runs {
+                let outcome = try MechscopeProcess.run(["run", SuperpositionGolden.folder(name).path, "--prompt", run.input])
+                XCTAssertEqual(outcome.status, 0, outcome.stderr)
+                let lines = outcome.stdout.split(separator: "\n")
+                let hidden = lines[0].split(separator: " ").dropFirst().compactMap { Double($0) }
+                XCTAssertEqual(lines[0].split(separator: " ").first, "hidden")
+                XCTAssertEqual(hidden.count, run.hidden.count, String(lines[0]))
+                for (a, b) in zip(hidden, run.hidden) { XCTAssertEqual(a, b, accuracy: 0.0005 + 1e-9, "\(name) '\(run.input)' hidden") }
+                let inputs = run.input.split(separator: " ").map { Double($0)! }
+                let expectedRows = run.output.indices.filter { inputs[$0] != 0 || run.output[$0] > 0.01 }
+                let rows = lines.dropFirst(2).map { $0.split(separator: " ").compactMap { Double($0) } }
+                XCTAssertEqual(rows.map { Int($0[0]) }, expectedRows, "\(name) '\(run.input)'")
+                for row in rows where row.count == 3 {
+                    let i = Int(row[0])
+                    XCTAssertEqual(row[1], inputs[i], accuracy: 0.0005 + 1e-9, "\(name) '\(run.input)' input \(i)")
+                    XCTAssertEqual(row[2], run.output[i], accuracy: 0.0005 + 1e-9, "\(name) '\(run.input)' output \(i)")
+                }
+                checked += 1
+            }
+        }
+        XCTAssertEqual(checked, 10)
+    }
 }
