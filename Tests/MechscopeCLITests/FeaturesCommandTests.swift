@@ -6,9 +6,7 @@ import XCTest
 /// NumPy (Tests/golden/analysis/superposition, made by make_superposition_goldens.py).
 final class FeaturesCommandTests: XCTestCase {
     private func runJSON(_ args: [String], file: StaticString = #filePath, line: UInt = #line) throws -> Any {
-        let outcome = try MechscopeProcess.run(args + ["--json"])
-        XCTAssertEqual(outcome.status, 0, outcome.stderr, file: file, line: line)
-        return try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8))
+        try runMechscopeJSON(args + ["--json"], file: file, line: line)
     }
 
     private func assertNear(_ actual: Double, _ expected: Double, _ label: String, file: StaticString = #filePath, line: UInt = #line) {

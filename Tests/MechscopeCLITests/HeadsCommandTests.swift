@@ -11,9 +11,7 @@ final class HeadsCommandTests: XCTestCase {
     }
 
     private func runJSON(_ args: [String], file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
-        let outcome = try MechscopeProcess.run(args)
-        XCTAssertEqual(outcome.status, 0, outcome.stderr, file: file, line: line)
-        return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any], file: file, line: line)
+        try runMechscopeJSONObject(args, file: file, line: line)
     }
 
     private func number(_ value: Any?) -> Double { (value as! NSNumber).doubleValue }

@@ -14,9 +14,7 @@ final class LensCommandTests: XCTestCase {
     }
 
     private func runJSON(_ args: [String], file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
-        let outcome = try MechscopeProcess.run(args + ["--json"])
-        XCTAssertEqual(outcome.status, 0, outcome.stderr, file: file, line: line)
-        return try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as! [String: Any]
+        try runMechscopeJSONObject(args + ["--json"], file: file, line: line)
     }
 
     private func number(_ any: Any?) -> Double { (any as! NSNumber).doubleValue }

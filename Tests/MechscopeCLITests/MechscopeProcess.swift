@@ -55,3 +55,15 @@ func assertFailsInOneLine(_ args: [String], mentions parts: [String],
         XCTAssertTrue(outcome.stderr.contains(part), "'\(outcome.stderr)' lacks '\(part)'", file: file, line: line)
     }
 }
+
+/// Runs mechscope expecting success (status 0) and parses what it printed as JSON.
+func runMechscopeJSON(_ args: [String], file: StaticString = #filePath, line: UInt = #line) throws -> Any {
+    let outcome = try MechscopeProcess.run(args)
+    XCTAssertEqual(outcome.status, 0, outcome.stderr, file: file, line: line)
+    return try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8))
+}
+
+/// As `runMechscopeJSON`, for output that is one JSON object.
+func runMechscopeJSONObject(_ args: [String], file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
+    try XCTUnwrap(try runMechscopeJSON(args, file: file, line: line) as? [String: Any], "not a JSON object", file: file, line: line)
+}

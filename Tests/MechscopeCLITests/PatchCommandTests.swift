@@ -13,9 +13,7 @@ final class PatchCommandTests: XCTestCase {
     }
 
     private func runJSON(_ args: [String], file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
-        let outcome = try MechscopeProcess.run(args)
-        XCTAssertEqual(outcome.status, 0, outcome.stderr, file: file, line: line)
-        return try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as! [String: Any]
+        try runMechscopeJSONObject(args, file: file, line: line)
     }
 
     private func floats(_ value: Any?) -> [[Double]] {
