@@ -36,12 +36,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Helpers every test target shares: golden-file locations and readers, npy reading, closeness checks.
+        .target(name: "MechTestSupport", dependencies: ["MechTensor"], path: "Tests/MechTestSupport"),
         .testTarget(name: "MechTensorTests", dependencies: ["MechTensor"]),
-        .testTarget(name: "MechFormatsTests", dependencies: ["MechFormats"], exclude: ["Fixtures"]),
-        .testTarget(name: "MechModelsTests", dependencies: ["MechModels", "MechFormats"]),
-        .testTarget(name: "MechAnalysisTests", dependencies: ["MechAnalysis", "MechModels", "MechFormats"]),
-        .testTarget(name: "MechscopeCLITests", dependencies: ["mechscope"]),
-        .testTarget(name: "MechTUITests", dependencies: ["MechTUI", "MechAnalysis", "MechModels"]),
+        .testTarget(name: "MechFormatsTests", dependencies: ["MechFormats", "MechTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "MechModelsTests", dependencies: ["MechModels", "MechFormats", "MechTestSupport"]),
+        .testTarget(name: "MechAnalysisTests", dependencies: ["MechAnalysis", "MechModels", "MechFormats", "MechTestSupport"]),
+        .testTarget(name: "MechscopeCLITests", dependencies: ["mechscope", "MechTestSupport"]),
+        .testTarget(name: "MechTUITests", dependencies: ["MechTUI", "MechAnalysis", "MechModels", "MechTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

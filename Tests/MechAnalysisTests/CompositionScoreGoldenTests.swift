@@ -1,5 +1,6 @@
 import Foundation
 import MechTensor
+import MechTestSupport
 import XCTest
 @testable import MechAnalysis
 
@@ -11,7 +12,7 @@ final class CompositionScoreGoldenTests: XCTestCase {
             let g = try HeadGoldens.named(name)
             let golden = g["composition"] as! [String: Any]
             for scores in try CompositionScores.compute(g.weights) {
-                let expected = HeadGoldens.flat(golden[scores.kind.rawValue])
+                let expected = GoldenJSON.flat(golden[scores.kind.rawValue])
                 XCTAssertEqual(scores.values.count, g.layers * g.heads * g.layers * g.heads)
                 assertClose(scores.values.map(Double.init), expected, relative: 1e-4, absolute: 1e-6, "\(name) \(scores.kind)")
                 XCTAssertGreaterThan(scores.values.max()!, 0.05, "real scores, not an all-zero matrix")

@@ -1,5 +1,6 @@
 import Foundation
 import MechTensor
+import MechTestSupport
 import XCTest
 @testable import MechAnalysis
 
@@ -17,7 +18,7 @@ final class FactoredMatrixTests: XCTestCase {
                 XCTAssertEqual(m.frobeniusNorm(), (golden["\(label)_norm"] as! NSNumber).doubleValue,
                                accuracy: 1e-4 * (golden["\(label)_norm"] as! NSNumber).doubleValue, "\(name) \(label) norm")
                 let svd = try m.singularValueDecomposition()
-                assertClose(svd.singularValues.map(Double.init), HeadGoldens.doubles(golden["\(label)_singular_values"]),
+                assertClose(svd.singularValues.map(Double.init), GoldenJSON.doubles(golden["\(label)_singular_values"]),
                             relative: 1e-4, absolute: 1e-6, "\(name) \(label) singular values")
             }
             // Sorted canonically: LAPACK's eigenvalue order is an implementation detail; conjugate pairs share a real part.
@@ -26,7 +27,7 @@ final class FactoredMatrixTests: XCTestCase {
             assertClose(ours.flatMap { [$0.real, $0.imaginary] }, theirs.flatMap { [$0.real, $0.imaginary] },
                         relative: 1e-4, absolute: 1e-5, "\(name) OV eigenvalues")
             assertClose(head.ov.product().rows(0..<3).scalars.enumerated().filter { $0.offset % head.ov.columnCount < 3 }.map { Double($0.element) },
-                        HeadGoldens.doubles(golden["ov_corner"]), relative: 1e-4, absolute: 1e-7, "\(name) OV corner")
+                        GoldenJSON.doubles(golden["ov_corner"]), relative: 1e-4, absolute: 1e-7, "\(name) OV corner")
         }
     }
 

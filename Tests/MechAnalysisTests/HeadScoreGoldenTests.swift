@@ -1,5 +1,6 @@
 import Foundation
 import MechModels
+import MechTestSupport
 import XCTest
 @testable import MechAnalysis
 
@@ -14,15 +15,17 @@ final class HeadScoreGoldenTests: XCTestCase {
     func testDetectHeadScoresAndEntropyOnPrompts() throws {
         for name in HeadGoldens.modelNames {
             let g = try HeadGoldens.named(name)
-            for case let prompt as [String: Any] in g["prompts"] as! [Any] {
-                let tokens = HeadGoldens.ints(prompt["token_ids"])
+            let prompts = g["prompts"] as! [[String: Any]]
+            XCTAssertEqual(prompts.count, 2, "\(name): prompts read")
+            for prompt in prompts {
+                let tokens = GoldenJSON.ints(prompt["token_ids"])
                 XCTAssertEqual(tokens, try g.model.tokenize(prompt["prompt"] as! String, prependBOS: true), "\(name) tokens")
                 let scores = try HeadPatternScores.compute(g.model.transformer, tokens: tokens)
                 XCTAssertEqual(scores.previousToken.count, g.layers * g.heads)
                 for (kind, path) in kinds {
-                    assertClose(scores[keyPath: path], HeadGoldens.flat(prompt[kind]), "\(name) \(kind) '\(prompt["prompt"]!)'")
+                    assertClose(scores[keyPath: path], GoldenJSON.flat(prompt[kind]), "\(name) \(kind) '\(prompt["prompt"]!)'")
                 }
-                assertClose(scores.entropy, HeadGoldens.flat(prompt["entropy"]), "\(name) entropy")
+                assertClose(scores.entropy, GoldenJSON.flat(prompt["entropy"]), "\(name) entropy")
             }
         }
     }
@@ -32,12 +35,12 @@ final class HeadScoreGoldenTests: XCTestCase {
             let g = try HeadGoldens.named(name)
             let prompt = (g["prompts"] as! [[String: Any]])[0]
             let golden = prompt["excluding_bos_and_current"] as! [String: Any]
-            let scores = try HeadPatternScores.compute(g.model.transformer, tokens: HeadGoldens.ints(prompt["token_ids"]),
+            let scores = try HeadPatternScores.compute(g.model.transformer, tokens: GoldenJSON.ints(prompt["token_ids"]),
                                                        options: HeadDetectionOptions(excludeBOS: true, excludeCurrentToken: true))
             for (kind, path) in kinds {
-                assertClose(scores[keyPath: path], HeadGoldens.flat(golden[kind]), "\(name) \(kind) with exclusions")
+                assertClose(scores[keyPath: path], GoldenJSON.flat(golden[kind]), "\(name) \(kind) with exclusions")
                 // The exclusions change the score (the test would pass vacuously otherwise).
-                XCTAssertNotEqual(scores[keyPath: path][0], HeadGoldens.flat(prompt[kind])[0], accuracy: 1e-6)
+                XCTAssertNotEqual(scores[keyPath: path][0], GoldenJSON.flat(prompt[kind])[0], accuracy: 1e-6)
             }
         }
     }
@@ -47,9 +50,9 @@ final class HeadScoreGoldenTests: XCTestCase {
             let g = try HeadGoldens.named(name)
             let golden = g["repeated"] as! [String: Any]
             let sequence = try RepeatedTokenSequence(for: g.model)
-            XCTAssertEqual(sequence.tokens, HeadGoldens.ints(golden["token_ids"]), name)
+            XCTAssertEqual(sequence.tokens, GoldenJSON.ints(golden["token_ids"]), name)
             XCTAssertEqual(sequence.halfLength, golden["half_length"] as? Int)
-            XCTAssertEqual(RepeatedTokenSequence.specialTokenIDs(of: g.model).sorted(), HeadGoldens.ints(golden["excluded_ids"]))
+            XCTAssertEqual(RepeatedTokenSequence.specialTokenIDs(of: g.model).sorted(), GoldenJSON.ints(golden["excluded_ids"]))
             XCTAssertEqual(Array(sequence.tokens[..<sequence.halfLength]), Array(sequence.tokens[sequence.halfLength...]))
         }
     }
@@ -60,11 +63,11 @@ final class HeadScoreGoldenTests: XCTestCase {
             let golden = g["repeated"] as! [String: Any]
             let sequence = try RepeatedTokenSequence(for: g.model)
             let scores = try RepeatedSequenceScores.compute(g.model.transformer, sequence: sequence)
-            assertClose(scores.induction, HeadGoldens.flat(golden["induction_diagonal"]), "\(name) repeated induction")
+            assertClose(scores.induction, GoldenJSON.flat(golden["induction_diagonal"]), "\(name) repeated induction")
             for (kind, path) in kinds {
-                assertClose(scores.patternScores[keyPath: path], HeadGoldens.flat(golden[kind]), "\(name) repeated \(kind)")
+                assertClose(scores.patternScores[keyPath: path], GoldenJSON.flat(golden[kind]), "\(name) repeated \(kind)")
             }
-            assertClose(scores.patternScores.entropy, HeadGoldens.flat(golden["entropy"]), "\(name) repeated entropy")
+            assertClose(scores.patternScores.entropy, GoldenJSON.flat(golden["entropy"]), "\(name) repeated entropy")
         }
     }
 
@@ -72,14 +75,14 @@ final class HeadScoreGoldenTests: XCTestCase {
         let g = try HeadGoldens.named("gpt2-tiny-b")
         let prompt = (g["prompts"] as! [[String: Any]])[1]
         let table = try HeadScoreTable.compute(g.model.transformer, weights: g.weights,
-                                               promptTokens: HeadGoldens.ints(prompt["token_ids"]),
+                                               promptTokens: GoldenJSON.ints(prompt["token_ids"]),
                                                sequence: try RepeatedTokenSequence(for: g.model))
         XCTAssertEqual(table.rows.count, 15)
         let row = table.rows[7]  // L1H2
         XCTAssertEqual(row.label, "L1H2")
-        XCTAssertEqual(row.induction, HeadGoldens.flat(prompt["induction_head"])[7], accuracy: 1e-5)
-        XCTAssertEqual(row.repeatedInduction, HeadGoldens.flat((g["repeated"] as! [String: Any])["induction_diagonal"])[7], accuracy: 1e-5)
-        XCTAssertEqual(row.ovCopying, HeadGoldens.flat((g["ov_copying"] as! [String: Any])["scores"])[7], accuracy: 1e-4)
+        XCTAssertEqual(row.induction, GoldenJSON.flat(prompt["induction_head"])[7], accuracy: 1e-5)
+        XCTAssertEqual(row.repeatedInduction, GoldenJSON.flat((g["repeated"] as! [String: Any])["induction_diagonal"])[7], accuracy: 1e-5)
+        XCTAssertEqual(row.ovCopying, GoldenJSON.flat((g["ov_copying"] as! [String: Any])["scores"])[7], accuracy: 1e-4)
         for key in HeadScoreTable.SortKey.allCases {
             let sorted = table.sorted(by: key)
             XCTAssertEqual(Set(sorted.map(\.label)).count, 15)

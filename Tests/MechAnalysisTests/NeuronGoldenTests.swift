@@ -1,5 +1,6 @@
 import MechModels
 import MechTensor
+import MechTestSupport
 import XCTest
 @testable import MechAnalysis
 
@@ -9,11 +10,14 @@ final class NeuronGoldenTests: XCTestCase {
     func testActivationsAndTopNeuronsMatchTransformerLens() throws {
         for g in try ResidualGoldenCase.all() {
             let model = g.model.transformer, ref = g.reference.neurons
+            XCTAssertEqual(g.reference.positions.count, 2, g.name)
+            XCTAssertEqual(ref.top.count, 2, g.name)
             for (i, p) in g.reference.positions.enumerated() {
                 let acts = try NeuronActivations.atPosition(p, model, g.run)
                 assertResidualClose(acts.scalars, ref.activations.map { $0[i] }.flatMap { $0 }, "\(g.name) activations @\(p)")
                 let top = ref.top[i]
                 XCTAssertEqual(top.position, p)
+                XCTAssertEqual([top.by_activation.count, top.by_dla.count], [8, 8], g.name)
                 let byActivation = try NeuronActivations.top(at: p, count: top.by_activation.count, model, g.run)
                 XCTAssertEqual(byActivation.map { [$0.layer, $0.neuron] }, top.by_activation.map { [Int($0[0]), Int($0[1])] }, g.name)
                 assertResidualClose(byActivation.map(\.value), top.by_activation.map { $0[2] }, "\(g.name) top activations")
@@ -31,6 +35,7 @@ final class NeuronGoldenTests: XCTestCase {
 
     func testOutputWeightEffectsMatchTransformerLens() throws {
         for g in try ResidualGoldenCase.all() {
+            XCTAssertEqual(g.reference.neurons.effects.count, 2, g.name)
             for ref in g.reference.neurons.effects {
                 let effect = try NeuronOutputEffect(layer: ref.layer, neuron: ref.neuron, weights: g.weights,
                                                     count: ref.promoted.count)

@@ -1,5 +1,6 @@
 import Foundation
 import MechTensor
+import MechTestSupport
 import XCTest
 @testable import MechAnalysis
 
@@ -30,7 +31,7 @@ final class OVCircuitGoldenTests: XCTestCase {
             let golden = g["ov_copying"] as! [String: Any]
             let copying = try OVCopyingScores.compute(g.weights)
             // Σλ = trace is well conditioned and Σ|λ| nearly so: 1e-4 relative with a small floor.
-            assertClose(copying.scores, HeadGoldens.flat(golden["scores"]), relative: 1e-4, absolute: 2e-5, "\(name) copying")
+            assertClose(copying.scores, GoldenJSON.flat(golden["scores"]), relative: 1e-4, absolute: 2e-5, "\(name) copying")
             let eigen = (golden["eigenvalues"] as! [[Any]]).flatMap { $0.map(HeadGoldens.eigenvalues) }
             for i in 0..<(g.layers * g.heads) {
                 assertSameSpectrum(copying.eigenvalues[i], eigen[i], "\(name) head \(i)")
@@ -46,18 +47,20 @@ final class OVCircuitGoldenTests: XCTestCase {
             let circuits = g["circuits"] as! [String: Any]
             let token = circuits["token_id"] as! Int
             XCTAssertEqual(try g.model.tokenize(circuits["token_text"] as! String), [token])
-            for case let head as [String: Any] in circuits["ov"] as! [Any] {
+            let heads = circuits["ov"] as! [[String: Any]]
+            XCTAssertEqual(heads.count, g.layers * g.heads, "\(name): every head's OV golden")
+            for head in heads {
                 let circuit = try OVCircuit(g.weights, layer: head["layer"] as! Int, head: head["head"] as! Int)
                 let (promoted, suppressed) = try circuit.promotions(ofToken: token, top: 10)
-                XCTAssertEqual(promoted.map(\.token), HeadGoldens.ints(head["top_ids"]), "\(name) \(circuit.weights.label) top")
-                XCTAssertEqual(suppressed.map(\.token), HeadGoldens.ints(head["bottom_ids"]), "\(name) \(circuit.weights.label) bottom")
-                assertClose(promoted.map { Double($0.score) }, HeadGoldens.doubles(head["top_values"]), relative: 1e-4, absolute: 1e-6, "\(name) top values")
-                assertClose(suppressed.map { Double($0.score) }, HeadGoldens.doubles(head["bottom_values"]), relative: 1e-4, absolute: 1e-6, "\(name) bottom values")
+                XCTAssertEqual(promoted.map(\.token), GoldenJSON.ints(head["top_ids"]), "\(name) \(circuit.weights.label) top")
+                XCTAssertEqual(suppressed.map(\.token), GoldenJSON.ints(head["bottom_ids"]), "\(name) \(circuit.weights.label) bottom")
+                assertClose(promoted.map { Double($0.score) }, GoldenJSON.doubles(head["top_values"]), relative: 1e-4, absolute: 1e-6, "\(name) top values")
+                assertClose(suppressed.map { Double($0.score) }, GoldenJSON.doubles(head["bottom_values"]), relative: 1e-4, absolute: 1e-6, "\(name) bottom values")
             }
-            let full = HeadGoldens.ints(circuits["full_vectors_head"])
+            let full = GoldenJSON.ints(circuits["full_vectors_head"])
             let effect = try OVCircuit(g.weights, layer: full[0], head: full[1]).logitEffect(ofToken: token)
-            let scale = HeadGoldens.doubles(circuits["ov_effect"]).map(abs).max()!
-            assertClose(effect.map(Double.init), HeadGoldens.doubles(circuits["ov_effect"]), relative: 1e-4, absolute: 1e-5 * scale, "\(name) OV effect")
+            let scale = GoldenJSON.doubles(circuits["ov_effect"]).map(abs).max()!
+            assertClose(effect.map(Double.init), GoldenJSON.doubles(circuits["ov_effect"]), relative: 1e-4, absolute: 1e-5 * scale, "\(name) OV effect")
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import MechModels
 import MechTensor
+import MechTestSupport
 import XCTest
 @testable import MechAnalysis
 
@@ -30,13 +31,10 @@ struct PatchingGolden: Decodable {
     let noising: [String: [[Float]]]
     let ablation: Ablation
 
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("golden")
-
     static func load(_ model: String) throws -> (PatchingGolden, LoadedModel) {
-        let url = root.appendingPathComponent("analysis/patching/\(model).json")
+        let url = GoldenFixtures.analysis("patching/\(model).json")
         let golden = try JSONDecoder().decode(PatchingGolden.self, from: Data(contentsOf: url))
-        return (golden, try LoadedModel(folder: root.appendingPathComponent("models/\(model)")))
+        return (golden, try LoadedModel(folder: GoldenFixtures.modelFolder(model)))
     }
 }
 
@@ -92,7 +90,10 @@ final class PatchingGoldenTests: XCTestCase {
             let (g, model) = try PatchingGolden.load(name)
             let sweep = try PatchingSweep(transformer: model.transformer, clean: g.clean_tokens, corrupted: g.corrupted_tokens,
                                           metric: LogitDiffMetric(answer: g.answer_id, wrong: g.wrong_id), direction: .noising)
-            for grid in try sweep.run([.residPre, .heads]) {
+            XCTAssertEqual(Set(g.noising.keys), Set(PatchingTarget.allCases.map(\.rawValue)), name)
+            let grids = try sweep.run(PatchingTarget.allCases)
+            XCTAssertEqual(grids.map(\.target), PatchingTarget.allCases)
+            for grid in grids {
                 XCTAssertEqual(grid.direction, .noising)
                 assertGrid(grid, g.noising[grid.target.rawValue], "\(name) noising \(grid.target.rawValue)")
             }
@@ -101,7 +102,9 @@ final class PatchingGoldenTests: XCTestCase {
 
     /// Cells known without a run: before the first differing position (14 in tiny-a's 22 tokens,
     /// 15 in tiny-b's 23 with BOS), block 0's resid_pre where the tokens agree, and the last block's
-    /// attn_out/mlp_out before the last position. The skipped value is what a full patched run gives.
+    /// attn_out/mlp_out before the last position. The skipped value is what a full patched run gives,
+    /// bit for bit: the patch writes the values already there, so the full run repeats the corrupted
+    /// run's products exactly (the guarantee BLASDeterminismTests pins).
     func testKnownCellsSkipTheirRunsAndEqualAFullPatchedRun() throws {
         let expected: [String: [PatchingTarget: Int]] = [
             "gpt2-tiny-a": [.residPre: 1 + 8, .attnOut: 8 + 1, .mlpOut: 8 + 1, .heads: 8],

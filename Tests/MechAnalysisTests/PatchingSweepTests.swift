@@ -71,7 +71,8 @@ final class PatchingSweepTests: XCTestCase {
     }
 
     /// Mean-ablation averages over the reference prompt's positions: with the prompt itself as the
-    /// reference it equals the default, with another prompt it differs.
+    /// reference it equals the default (bit for bit: the same products on the same inputs, as
+    /// BLASDeterminismTests pins), with another prompt it differs.
     func testMeanAblationUsesTheReferencePrompt() throws {
         let (g, model) = try PatchingGolden.load("gpt2-tiny-a")
         let metric = LogitDiffMetric(answer: g.answer_id, wrong: g.wrong_id)

@@ -1,14 +1,14 @@
 import Foundation
 import MechModels
 import MechTensor
+import MechTestSupport
 import XCTest
 @testable import MechAnalysis
 
 /// TransformerLens's weight processing must leave the model's function unchanged (up to the
 /// per-position constant that centring the unembedding removes from the logits).
 final class ProcessedWeightsTests: XCTestCase {
-    static let goldenModels = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("golden/models")
+    static let goldenModels = GoldenFixtures.root.appendingPathComponent("models")
 
     func testProcessedUnembeddingReproducesCentredLogits() throws {
         let model = try LoadedModel(folder: Self.goldenModels.appendingPathComponent("gpt2-tiny-b"))

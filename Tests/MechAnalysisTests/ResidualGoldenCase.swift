@@ -1,15 +1,13 @@
 import Foundation
 import MechModels
 import MechTensor
+import MechTestSupport
 import XCTest
 @testable import MechAnalysis
 
 /// One case recorded by Tests/golden/analysis/make_lens_goldens.py from TransformerLens 4 in
 /// compatibility mode, with the model run once here on the same tokens.
 struct ResidualGoldenCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("golden")
-
     struct Reference: Decodable {
         struct Stack: Decodable {
             let labels: [String]
@@ -75,42 +73,32 @@ struct ResidualGoldenCase {
     let weights: ProcessedWeights
     let run: ForwardResult
 
-    static func modelFolder(_ model: String) -> URL { root.appendingPathComponent("models/\(model)") }
+    static func modelFolder(_ model: String) -> URL { GoldenFixtures.modelFolder(model) }
 
-    /// Every recorded case, each with its model opened and run on the recorded tokens.
-    static func all() throws -> [ResidualGoldenCase] {
+    /// How many cases each model's folder holds.
+    static let expectedCounts = ["gpt2-tiny-a": 2, "gpt2-tiny-b": 3]
+
+    /// Every recorded case, each with its model opened and run on the recorded tokens (fails the
+    /// calling test unless every expected case was read).
+    static func all(file: StaticString = #filePath, line: UInt = #line) throws -> [ResidualGoldenCase] {
         var cases: [ResidualGoldenCase] = []
         for modelName in ["gpt2-tiny-a", "gpt2-tiny-b"] {
-            let dir = root.appendingPathComponent("analysis/lens/\(modelName)")
+            let before = cases.count
+            let dir = GoldenFixtures.analysis("lens/\(modelName)")
             let model = try LoadedModel(folder: modelFolder(modelName))
             let weights = ProcessedWeights(model.transformer)
-            for file in try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() where file.hasSuffix(".json") {
-                let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: dir.appendingPathComponent(file)))
-                XCTAssertEqual(try model.tokenize(reference.prompt), reference.token_ids, "\(modelName)/\(file) tokens")
+            for fileName in try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() where fileName.hasSuffix(".json") {
+                let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: dir.appendingPathComponent(fileName)))
+                XCTAssertEqual(try model.tokenize(reference.prompt), reference.token_ids, "\(modelName)/\(fileName) tokens")
+                XCTAssertEqual(reference.positions.count, 2, "\(modelName)/\(fileName): positions recorded", file: file, line: line)
                 let run = try model.transformer.run(reference.token_ids)
-                cases.append(ResidualGoldenCase(name: "\(modelName)/\(file)", reference: reference, model: model,
+                cases.append(ResidualGoldenCase(name: "\(modelName)/\(fileName)", reference: reference, model: model,
                                                 weights: weights, run: run))
             }
+            XCTAssertEqual(cases.count - before, expectedCounts[modelName], "\(modelName): lens golden cases read",
+                           file: file, line: line)
         }
         return cases
-    }
-}
-
-/// |actual − expected| ≤ rtol·|expected| + atol·max|expected| for every element (the atol term,
-/// relative to the array's own scale, keeps entries near zero from failing on float32 rounding).
-func assertResidualClose(_ actual: [Float], _ expected: [Double], rtol: Double = 1e-4, atol: Double = 1e-5,
-                 _ label: String, file: StaticString = #filePath, line: UInt = #line) {
-    guard actual.count == expected.count else {
-        XCTFail("\(label): \(actual.count) values vs reference \(expected.count)", file: file, line: line)
-        return
-    }
-    let scale = expected.map(abs).max() ?? 0
-    for (i, (a, b)) in zip(actual, expected).enumerated() {
-        let allowed = rtol * abs(b) + atol * scale
-        if !(abs(Double(a) - b) <= allowed) {
-            XCTFail("\(label)[\(i)]: \(a) vs reference \(b) (allowed \(allowed))", file: file, line: line)
-            return
-        }
     }
 }
 

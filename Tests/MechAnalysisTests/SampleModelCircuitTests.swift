@@ -1,14 +1,14 @@
 import Foundation
 import MechModels
 import MechTensor
+import MechTestSupport
 import XCTest
 @testable import MechAnalysis
 
 /// The circuits the shipped sample models were trained to have, measured with Mechscope itself
 /// on the committed weights.
 final class SampleModelCircuitTests: XCTestCase {
-    static let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("samples")
+    static let samples = GoldenFixtures.repositoryRoot.appendingPathComponent("samples")
 
     func testModularAdditionIsSolvedOnAllPairs() throws {
         let model = try LoadedModel(folder: Self.samples.appendingPathComponent("modadd-1l"))

@@ -1,11 +1,10 @@
 import Foundation
+import MechTestSupport
 @testable import MechFormats
 
 /// Locates and reads the tokenizer goldens written by Tests/golden/make_tokenizer_goldens.py.
 enum TokenizerGoldenFixtures {
-    static let directory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("golden/tokenizers")
+    static let directory = GoldenFixtures.root.appendingPathComponent("tokenizers")
 
     static func folder(_ name: String) -> URL { directory.appendingPathComponent(name) }
 

@@ -43,7 +43,21 @@ final class TokenizerGoldenTests: XCTestCase {
                                  Tokenizer(folder: TokenizerGoldenFixtures.folder("wordlevel-whitespacesplit")))
     }
 
+    /// NFKC comes from the toolchain's Unicode tables. Unicode's normalization stability policy fixes
+    /// the NFKC of a string once all its characters are assigned, so these goldens hold on any
+    /// toolchain whose tables know every input scalar (and Hugging Face's 16.0 tables know them too);
+    /// that is checked first, so a toolchain too old fails here with the reason.
     func testAddedTokenFlagsAndNFKCNormalizer() throws {
+        let cases = try XCTUnwrap(TokenizerGoldenFixtures.cases()["tokenizers"]?["bpe-added-tokens"]?["cases"]?.arrayValue)
+        var newest = (major: 0, minor: 0)
+        for text in cases.compactMap({ $0["text"]?.stringValue }) {
+            for scalar in text.unicodeScalars {
+                let age = try XCTUnwrap(scalar.properties.age, "U+\(String(scalar.value, radix: 16, uppercase: true)) is "
+                                        + "unassigned in this toolchain's Unicode tables: its NFKC is not fixed yet")
+                if (age.major, age.minor) > newest { newest = (age.major, age.minor) }
+            }
+        }
+        XCTAssertLessThanOrEqual(newest.major, TokenizerScalarClasses.huggingFaceUnicodeVersion.major)
         try assertMatchesGoldens("bpe-added-tokens", Tokenizer(folder: TokenizerGoldenFixtures.folder("bpe-added-tokens")))
     }
 
@@ -55,6 +69,12 @@ final class TokenizerGoldenTests: XCTestCase {
         try assertMatchesGoldens("bpe-byte-fallback", Tokenizer(folder: TokenizerGoldenFixtures.folder("bpe-byte-fallback")))
     }
 
+    /// How many inputs and decode sequences cases.json holds for each tokenizer.
+    private static let expectedCounts: [String: (cases: Int, decodeSequences: Int)] = [
+        "bpe-gpt2style": (68, 1060), "bpe-prefix": (68, 0), "wordlevel": (75, 0), "wordlevel-whitespacesplit": (75, 0),
+        "bpe-added-tokens": (81, 7), "bpe-affixes-unk": (68, 0), "bpe-byte-fallback": (68, 0),
+    ]
+
     /// Runs every case recorded for `name` (and its decode sequences) through `tokenizer`.
     private func assertMatchesGoldens(_ name: String, _ tokenizer: Tokenizer,
                                       file: StaticString = #filePath, line: UInt = #line) throws {
@@ -62,6 +82,9 @@ final class TokenizerGoldenTests: XCTestCase {
         XCTAssertEqual(tokenizer.vocabSize, golden["vocab_size"]?.intValue, "\(name) vocab size", file: file, line: line)
         let cases = try XCTUnwrap(golden["cases"]?.arrayValue)
         XCTAssertGreaterThan(cases.count, 60, file: file, line: line)
+        let expected = try XCTUnwrap(Self.expectedCounts[name], "no expected counts for \(name)", file: file, line: line)
+        XCTAssertEqual(cases.count, expected.cases, "\(name): cases read", file: file, line: line)
+        var sequencesChecked = 0
         var checked = 0
         for testCase in cases {
             let text = try XCTUnwrap(testCase["text"]?.stringValue)
@@ -86,7 +109,9 @@ final class TokenizerGoldenTests: XCTestCase {
                 assertSameScalars([tokenizer.decode(ids, skipSpecialTokens: true)], [skipping],
                                   "\(name) decode skipping special of \(ids)", file: file, line: line)
             }
+            sequencesChecked += 1
         }
+        XCTAssertEqual(sequencesChecked, expected.decodeSequences, "\(name): decode sequences read", file: file, line: line)
         XCTAssertEqual(checked, cases.count, file: file, line: line)
     }
 

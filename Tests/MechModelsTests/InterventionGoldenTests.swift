@@ -1,6 +1,7 @@
 import Foundation
 import MechFormats
 import MechTensor
+import MechTestSupport
 import XCTest
 @testable import MechModels
 
@@ -46,6 +47,7 @@ final class InterventionGoldenTests: XCTestCase {
             .patch(.residPre(1), from: clean.cache[.residPre(1)]!, positions: [1, 2]),
             .patchHead(layer: 1, head: 2, from: clean.cache[.z(1)]!),
         ])
+        // Bit for bit: every product has the clean run's shapes and inputs (BLASDeterminismTests pins that).
         XCTAssertEqual(patched.logits.scalars, clean.logits.scalars)
     }
 
@@ -64,7 +66,8 @@ final class InterventionGoldenTests: XCTestCase {
             XCTAssertEqual(post[p, 7], 0)
             XCTAssertEqual(post[p, 8], clean.cache[.mlpPost(0)]![p, 8])
         }
-        // Block 0's attention runs before the neuron edit, so it is unchanged.
+        // Block 0's attention runs before the neuron edit, so it is unchanged: bit for bit, as the same
+        // products on the same inputs (BLASDeterminismTests); so is every unedited neuron of block 0.
         XCTAssertEqual(edited.cache[.pattern(0)]!.scalars, clean.cache[.pattern(0)]!.scalars)
     }
 }

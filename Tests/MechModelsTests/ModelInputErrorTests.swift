@@ -1,25 +1,22 @@
 import Foundation
 import MechFormats
 import MechTensor
+import MechTestSupport
 import XCTest
 @testable import MechModels
 
 /// Bad model folders and prompts give a typed error whose one-line message says what and where.
 final class ModelInputErrorTests: XCTestCase {
-    private var scratch: URL!
+    private var scratchFolder: ScratchFolder!
+    private var scratch: URL { scratchFolder.url }
 
-    override func setUpWithError() throws {
-        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("mechscope-model-errors-\(UUID())")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-    }
+    override func setUpWithError() throws { scratchFolder = try ScratchFolder(prefix: "mechscope-model-errors") }
 
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: scratch) }
+    override func tearDownWithError() throws { scratchFolder.remove() }
 
     /// A copy of tiny-a whose files the test may break.
     private func copyOfTinyA(_ name: String = "model") throws -> URL {
-        let dest = scratch.appendingPathComponent(name)
-        try FileManager.default.copyItem(at: GoldenFixtures.modelFolder("gpt2-tiny-a"), to: dest)
-        return dest
+        try scratchFolder.copyOfGoldenModel("gpt2-tiny-a", as: name)
     }
 
     private func message(_ body: () throws -> Void) -> String {

@@ -1,5 +1,6 @@
 import Foundation
 import MechTensor
+import MechTestSupport
 import XCTest
 @testable import MechModels
 

@@ -8,13 +8,11 @@ import XCTest
 /// The attention-head and layer-heads pages, driven headlessly on the induction sample at 80×24
 /// and 200×60 and read off the screen as a user reads them.
 final class AttentionViewTests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
     static let prompt = "My friend Bartholomew Fizzlewick lives in Oslo. Yesterday Bartholomew Fizzlewick"
     static let sizes = [(80, 24), (200, 60)]
 
     private func session() throws -> AnalysisSession {
-        AnalysisSession(model: try LoadedModel(folder: Self.root.appendingPathComponent("samples/induction-2l")))
+        try SampleSessions.session("induction-2l")
     }
 
     private func explorer(_ session: AnalysisSession, prompt: String = AttentionViewTests.prompt, width: Int, height: Int,

@@ -322,19 +322,7 @@ final class PageViewTests: XCTestCase {
 
 /// Sessions on the samples (opened once) and readers of what the pages print.
 enum PageSamples {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("samples")
-    nonisolated(unsafe) private static var opened: [String: AnalysisSession] = [:]
-    private static let lock = NSLock()
-
-    static func session(_ name: String) throws -> AnalysisSession {
-        lock.lock()
-        defer { lock.unlock() }
-        if let s = opened[name] { return s }
-        let s = AnalysisSession(model: try LoadedModel(folder: root.appendingPathComponent(name)))
-        opened[name] = s
-        return s
-    }
+    static func session(_ name: String) throws -> AnalysisSession { try SampleSessions.session(name) }
 
     /// The last position's logits of a prompt run with the model's default BOS convention.
     static func lastLogits(_ session: AnalysisSession, _ prompt: String) throws -> [Float] {

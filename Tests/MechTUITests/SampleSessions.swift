@@ -1,14 +1,14 @@
 import Foundation
 import MechAnalysis
 import MechModels
+import MechTestSupport
 @testable import MechTUI
 
 /// The bundled samples, opened once per test process.
 enum SampleSessions {
-    static let repositoryRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repositoryRoot = GoldenFixtures.repositoryRoot
 
-    static func folder(_ name: String) -> URL { repositoryRoot.appendingPathComponent("samples/\(name)") }
+    static func folder(_ name: String) -> URL { GoldenFixtures.sampleFolder(name) }
 
     nonisolated(unsafe) private static var opened: [String: AnalysisSession] = [:]
     private static let lock = NSLock()

@@ -1,23 +1,18 @@
 import Foundation
+import MechTestSupport
 import XCTest
 
 /// Every kind of bad input ends in a one-line message naming what and where, a non-zero exit
 /// status, and no crash.
 final class BadInputTests: XCTestCase {
-    private var scratch: URL!
+    private var scratchFolder: ScratchFolder!
+    private var scratch: URL { scratchFolder.url }
 
-    override func setUpWithError() throws {
-        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("mechscope-cli-\(UUID())")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-    }
+    override func setUpWithError() throws { scratchFolder = try ScratchFolder(prefix: "mechscope-cli") }
 
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: scratch) }
+    override func tearDownWithError() throws { scratchFolder.remove() }
 
-    private func copyOfTinyA() throws -> URL {
-        let dest = scratch.appendingPathComponent("tiny-a")
-        try FileManager.default.copyItem(at: MechscopeProcess.goldenModel("gpt2-tiny-a"), to: dest)
-        return dest
-    }
+    private func copyOfTinyA() throws -> URL { try scratchFolder.copyOfGoldenModel("gpt2-tiny-a", as: "tiny-a") }
 
     /// Rewrites model.safetensors' header through `edit` (the data section is kept as it was).
     private func editHeader(of folder: URL, _ edit: (inout [String: Any]) -> Void) throws {

@@ -1,4 +1,5 @@
 import Foundation
+import MechTestSupport
 import XCTest
 
 /// The commands' output, checked against the golden reference files.
@@ -73,22 +74,40 @@ final class CommandOutputTests: XCTestCase {
         let header = try NpyReader.header(out.appendingPathComponent("blocks.1.attn.hook_pattern.npy"))
         XCTAssertTrue(header.contains("'shape': (4, \(m["token_ids"].map { ($0 as! [Int]).count }!), "), header)
     }
-}
 
-/// Minimal .npy reading for checks from the outside (independent of Mechscope's own reader).
-enum NpyReader {
-    static func header(_ url: URL) throws -> String {
-        let data = try Data(contentsOf: url)
-        let length = Int(data[8]) | Int(data[9]) << 8
-        return String(decoding: data[10..<(10 + length)], as: UTF8.self)
-    }
-
-    static func floats(_ url: URL) throws -> [Float] {
-        let data = try Data(contentsOf: url)
-        let length = Int(data[8]) | Int(data[9]) << 8
-        let header = String(decoding: data[10..<(10 + length)], as: UTF8.self)
-        precondition(header.contains("'<f4'"), "\(url.lastPathComponent): \(header)")
-        let body = data[(10 + length)...]
-        return body.withUnsafeBytes { raw in (0..<(raw.count / 4)).map { raw.loadUnaligned(fromByteOffset: $0 * 4, as: Float.self) } }
+    /// `dump --hook all` writes exactly the hooks `transformers` recorded (every hook plus logits,
+    /// hook_result included), each equal to the reference; on the 230-token prompt the reference keeps
+    /// rows at both sides of the 128-row attention query block boundary.
+    func testDumpAllWritesEveryHookEqualToTheReference() throws {
+        var compared = 0
+        for (model, caseName) in [("gpt2-tiny-a", "ascii_sentence"), ("gpt2-tiny-b", "max_context"), ("gpt2-tiny-c", "long_prompt")] {
+            let caseFolder = golden.appendingPathComponent("cases/\(model)/\(caseName)")
+            let m = try GoldenFixtures.meta(model, caseName)
+            let out = FileManager.default.temporaryDirectory.appendingPathComponent("mechscope-dump-all-\(UUID())")
+            defer { try? FileManager.default.removeItem(at: out) }
+            let outcome = try MechscopeProcess.run(["dump", MechscopeProcess.goldenModel(model).path, "--prompt", m.prompt,
+                                                    "--hook", "all", "--out", out.path])
+            XCTAssertEqual(outcome.status, 0, outcome.stderr)
+            let written = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasSuffix(".npy") }
+            XCTAssertEqual(Set(written), Set(m.hooks.map { "\($0).npy" }), "\(model): files written by --hook all")
+            XCTAssertTrue(outcome.stdout.hasPrefix("wrote \(m.hooks.count) arrays for \(m.token_ids.count) tokens"), outcome.stdout)
+            for hook in m.hooks {
+                let url = out.appendingPathComponent("\(hook).npy")
+                var ours = try NpyReader.floats(url)
+                let reference = try NpyReader.floats(caseFolder.appendingPathComponent("\(hook).npy"))
+                if let positions = m.positions {
+                    ours = GoldenRows.select(ours, shape: try NpyReader.shape(url), axis: GoldenRows.queryAxis(ofHook: hook),
+                                             positions: positions)
+                }
+                XCTAssertEqual(ours.count, reference.count, "\(model) \(hook)")
+                let scale = reference.filter(\.isFinite).map(abs).max()!
+                for (a, b) in zip(ours, reference) where !(a == b || abs(a - b) <= 1e-4 * abs(b) + 1e-5 * scale) {
+                    XCTFail("\(model) \(hook): \(a) vs reference \(b)")
+                    break
+                }
+                compared += 1
+            }
+        }
+        XCTAssertEqual(compared, 41 + 59 + 41)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MechTestSupport
 import XCTest
 
 /// `mechscope heads` and `mechscope circuit` against the TransformerLens 4 goldens
@@ -10,15 +11,7 @@ final class HeadsCommandTests: XCTestCase {
     }
 
     private func runJSON(_ args: [String], file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
-        let outcome = try MechscopeProcess.run(args)
-        XCTAssertEqual(outcome.status, 0, outcome.stderr, file: file, line: line)
-        return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any], file: file, line: line)
-    }
-
-    /// A nested golden table flattened row-major.
-    private func flat(_ value: Any?) -> [Double] {
-        if let n = value as? NSNumber { return [n.doubleValue] }
-        return (value as! [Any]).flatMap { flat($0) }
+        try runMechscopeJSONObject(args, file: file, line: line)
     }
 
     private func number(_ value: Any?) -> Double { (value as! NSNumber).doubleValue }
@@ -42,10 +35,10 @@ final class HeadsCommandTests: XCTestCase {
             let rows = json["heads"] as! [[String: Any]]
             XCTAssertEqual(rows.count, (g["n_layers"] as! Int) * heads)
             let columns: [(String, [Double])] = [
-                ("previous_token", flat(prompt["previous_token_head"])), ("duplicate_token", flat(prompt["duplicate_token_head"])),
-                ("induction", flat(prompt["induction_head"])), ("entropy", flat(prompt["entropy"])),
-                ("repeated_induction", flat(repeated["induction_diagonal"])),
-                ("ov_copying", flat((g["ov_copying"] as! [String: Any])["scores"])),
+                ("previous_token", GoldenJSON.flat(prompt["previous_token_head"])), ("duplicate_token", GoldenJSON.flat(prompt["duplicate_token_head"])),
+                ("induction", GoldenJSON.flat(prompt["induction_head"])), ("entropy", GoldenJSON.flat(prompt["entropy"])),
+                ("repeated_induction", GoldenJSON.flat(repeated["induction_diagonal"])),
+                ("ov_copying", GoldenJSON.flat((g["ov_copying"] as! [String: Any])["scores"])),
             ]
             for row in rows {
                 let i = (row["layer"] as! Int) * heads + (row["head"] as! Int)
@@ -72,8 +65,8 @@ final class HeadsCommandTests: XCTestCase {
         XCTAssertEqual(json["sort"] as? String, "copying")
         for row in rows {
             let i = (row["layer"] as! Int) * 4 + (row["head"] as! Int)
-            assertClose(number(row["previous_token"]), flat(excluded["previous_token_head"])[i], "prev excluded")
-            assertClose(number(row["induction"]), flat(excluded["induction_head"])[i], "induction excluded")
+            assertClose(number(row["previous_token"]), GoldenJSON.flat(excluded["previous_token_head"])[i], "prev excluded")
+            assertClose(number(row["induction"]), GoldenJSON.flat(excluded["induction_head"])[i], "induction excluded")
         }
     }
 
@@ -83,7 +76,7 @@ final class HeadsCommandTests: XCTestCase {
             let json = try runJSON(["heads", MechscopeProcess.goldenModel("gpt2-tiny-b").path, "--composition", kind, "--json"])
             XCTAssertEqual(json["kind"] as? String, kind.uppercased())
             XCTAssertEqual((json["labels"] as! [String]).first, "L0H0")
-            let ours = flat(json["scores"]), expected = flat((g["composition"] as! [String: Any])[kind.uppercased()])
+            let ours = GoldenJSON.flat(json["scores"]), expected = GoldenJSON.flat((g["composition"] as! [String: Any])[kind.uppercased()])
             XCTAssertEqual(ours.count, 15 * 15)
             for (a, b) in zip(ours, expected) { assertClose(a, b, "\(kind)-composition") }
             let top = json["top_pairs"] as! [[String: Any]]
@@ -111,14 +104,15 @@ final class HeadsCommandTests: XCTestCase {
         XCTAssertEqual((json["ov_promoted"] as! [[String: Any]]).map { $0["token_id"] as! Int }, ov["top_ids"] as? [Int])
         XCTAssertEqual((json["ov_suppressed"] as! [[String: Any]]).map { $0["token_id"] as! Int }, ov["bottom_ids"] as? [Int])
         XCTAssertEqual((json["qk_preferred_keys"] as! [[String: Any]]).map { $0["token_id"] as! Int }, qk["top_ids"] as? [Int])
-        assertClose(number((json["ov_promoted"] as! [[String: Any]])[0]["score"]), flat(ov["top_values"])[0], "top OV effect")
-        assertClose(number(json["ov_copying"]), flat((g["ov_copying"] as! [String: Any])["scores"])[6], "copying")
+        assertClose(number((json["ov_promoted"] as! [[String: Any]])[0]["score"]), GoldenJSON.flat(ov["top_values"])[0], "top OV effect")
+        assertClose(number(json["ov_copying"]), GoldenJSON.flat((g["ov_copying"] as! [String: Any])["scores"])[6], "copying")
         let positional = (circuits["positional"] as! [[String: Any]])[6]
         XCTAssertEqual((json["positional"] as! [String: Any])["preferred_offset"] as? Int, positional["preferred_offset"] as? Int)
+        XCTAssertEqual(number((json["positional"] as! [String: Any])["share"]), number(positional["share"]), accuracy: 1e-12)
         // Composition with the four layer-0 heads, against all_composition_scores[l1, h1, 1, 2].
         let composition = json["composition"] as! [String: [[String: Any]]]
         for kind in ["Q", "K", "V"] {
-            let table = flat((g["composition"] as! [String: Any])[kind])
+            let table = GoldenJSON.flat((g["composition"] as! [String: Any])[kind])
             XCTAssertEqual(composition[kind]!.count, 4)
             for entry in composition[kind]! {
                 let i = ((entry["layer"] as! Int) * 4 + (entry["head"] as! Int)) * 8 + 1 * 4 + 2

@@ -1,4 +1,5 @@
 import Foundation
+import MechTestSupport
 import XCTest
 
 /// `mechscope lens` and `mechscope dla`: real values in their --json output against the
@@ -13,9 +14,7 @@ final class LensCommandTests: XCTestCase {
     }
 
     private func runJSON(_ args: [String], file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
-        let outcome = try MechscopeProcess.run(args + ["--json"])
-        XCTAssertEqual(outcome.status, 0, outcome.stderr, file: file, line: line)
-        return try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as! [String: Any]
+        try runMechscopeJSONObject(args + ["--json"], file: file, line: line)
     }
 
     private func number(_ any: Any?) -> Double { (any as! NSNumber).doubleValue }
@@ -60,6 +59,7 @@ final class LensCommandTests: XCTestCase {
         XCTAssertEqual(json["position"] as? Int, positions[0])
         let topIDs = (ref["lens"] as! [String: Any])["top_ids"] as! [[[Int]]]
         let layers = json["layers"] as! [[String: Any]]
+        XCTAssertEqual(layers.count, 4)
         for (e, layer) in layers.enumerated() {
             XCTAssertEqual((layer["top_k"] as! [[String: Any]]).map { $0["token_id"] as! Int }, Array(topIDs[e][0].prefix(3)))
         }

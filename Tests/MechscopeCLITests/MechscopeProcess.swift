@@ -1,4 +1,5 @@
 import Foundation
+import MechTestSupport
 import XCTest
 
 /// Runs the built `mechscope` binary the way a user does and captures what it printed.
@@ -15,12 +16,9 @@ struct MechscopeProcess {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mechscope")
     }
 
-    static let repositoryRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repositoryRoot = GoldenFixtures.repositoryRoot
 
-    static func goldenModel(_ name: String) -> URL {
-        repositoryRoot.appendingPathComponent("Tests/golden/models/\(name)")
-    }
+    static func goldenModel(_ name: String) -> URL { GoldenFixtures.modelFolder(name) }
 
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
         let process = Process()
@@ -56,4 +54,16 @@ func assertFailsInOneLine(_ args: [String], mentions parts: [String],
     for part in parts {
         XCTAssertTrue(outcome.stderr.contains(part), "'\(outcome.stderr)' lacks '\(part)'", file: file, line: line)
     }
+}
+
+/// Runs mechscope expecting success (status 0) and parses what it printed as JSON.
+func runMechscopeJSON(_ args: [String], file: StaticString = #filePath, line: UInt = #line) throws -> Any {
+    let outcome = try MechscopeProcess.run(args)
+    XCTAssertEqual(outcome.status, 0, outcome.stderr, file: file, line: line)
+    return try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8))
+}
+
+/// As `runMechscopeJSON`, for output that is one JSON object.
+func runMechscopeJSONObject(_ args: [String], file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
+    try XCTUnwrap(try runMechscopeJSON(args, file: file, line: line) as? [String: Any], "not a JSON object", file: file, line: line)
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MechTestSupport
 import XCTest
 
 /// `mechscope patch` and `mechscope ablate` against the TransformerLens 4 goldens
@@ -12,9 +13,7 @@ final class PatchCommandTests: XCTestCase {
     }
 
     private func runJSON(_ args: [String], file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
-        let outcome = try MechscopeProcess.run(args)
-        XCTAssertEqual(outcome.status, 0, outcome.stderr, file: file, line: line)
-        return try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as! [String: Any]
+        try runMechscopeJSONObject(args, file: file, line: line)
     }
 
     private func floats(_ value: Any?) -> [[Double]] {
@@ -68,6 +67,31 @@ final class PatchCommandTests: XCTestCase {
         let grids = json["grids"] as! [String: [String: Any]]
         XCTAssertEqual(Array(grids.keys), ["resid_pre"])
         assertGridsEqual(floats(grids["resid_pre"]?["normalized"]), floats((g["noising"] as! [String: Any])["resid_pre"]), "noising")
+    }
+
+    /// Noising grids of the attention and MLP outputs (`--what attn_out|mlp_out`), with and without BOS.
+    func testNoisingAttentionAndMLPOutputGridsMatchTransformerLens() throws {
+        var compared = 0
+        for model in ["gpt2-tiny-a", "gpt2-tiny-b"] {
+            let g = try golden(model)
+            for what in ["attn_out", "mlp_out"] {
+                let json = try runJSON(["patch", MechscopeProcess.goldenModel(model).path,
+                                        "--clean", g["clean"] as! String, "--corrupted", g["corrupted"] as! String,
+                                        "--answer", g["answer"] as! String, "--wrong", g["wrong"] as! String,
+                                        "--direction", "noising", "--what", what, "--json"]
+                                       + ((g["prepend_bos"] as! Bool) ? ["--prepend-bos"] : []))
+                XCTAssertEqual(json["direction"] as? String, "noising")
+                XCTAssertEqual((json["clean"] as? [String: Any])?["token_ids"] as? [Int], g["clean_tokens"] as? [Int])
+                let grids = json["grids"] as! [String: [String: Any]]
+                XCTAssertEqual(Array(grids.keys), [what])
+                let reference = floats((g["noising"] as! [String: Any])[what])
+                XCTAssertEqual(reference.count, model == "gpt2-tiny-a" ? 2 : 3, "\(model) \(what) reference layers")
+                assertGridsEqual(floats(grids[what]?["normalized"]), reference, "\(model) noising \(what)")
+                XCTAssertEqual(grids[what]?["axes"] as? [String], ["layer", "pos"])
+                compared += 1
+            }
+        }
+        XCTAssertEqual(compared, 4)
     }
 
     func testPatchTextShowsTheGrids() throws {

@@ -6,6 +6,7 @@ Run from anywhere with the pinned venv (Tests/golden/requirements.txt):
 Writes (deterministically: fixed seeds, one thread, no network):
     Tests/golden/models/<model>/   Hugging Face folders (config, safetensors, tokenizer files)
     Tests/golden/cases/<model>/<case>/   meta.json + one float32 .npy per TransformerLens hook name
+                                         + next_token.json (what `mechscope run` must print)
 See Tests/golden/cases/README.md for the layout and conventions.
 """
 import os
@@ -52,16 +53,28 @@ MAX_CONTEXT_SOURCE = (
     "The river ran quietly past the old mill while children played on the bridge."
 )
 
+# gpt2-tiny-c's prompt: a prefix of this text that encodes to exactly LONG_PROMPT_TOKENS tokens, more
+# than one attention query block (128) so both blocks of every attention product are exercised.
+LONG_PROMPT_SOURCE = " ".join([MAX_CONTEXT_SOURCE] * 4) + " " + PROMPTS["newlines_tabs"] + " " + PROMPTS["ascii_sentence"]
+LONG_PROMPT_TOKENS = 230
+# The long case stores every hook at these positions only (query rows of [head, query, key] hooks,
+# first-axis rows of the others; keys stay complete): both sides of the 128-row block boundary, the
+# first rows and the last. The full arrays would be ~1 MB.
+LONG_PROMPT_POSITIONS = [0, 1, 2, 63, 126, 127, 128, 129, 130, 191, 228, 229]
+NEXT_TOKEN_TOP_K = 10
+
 # Which hooks each case records. "all" is every TransformerLens hook; "residual" is the embeddings,
 # each layer's hook_resid_post, ln_final.hook_normalized and logits -- enough to check loading and
 # tokenisation end to end while keeping the tree small (the full dumps dominate its size).
-# The first gpt2-tiny-a case is the one the intervention goldens use.
+# "rows" is every hook at LONG_PROMPT_POSITIONS. The first gpt2-tiny-a case is the one the
+# intervention goldens use.
 CASE_PLAN = {
     "gpt2-tiny-a": {"ascii_sentence": "all", "newlines_tabs": "all", "unicode_mixed": "residual", "spaces_runs": "residual"},
     "gpt2-tiny-b": {"max_context": "all", "unicode_mixed": "residual", "newlines_tabs": "residual"},
     "gpt2-tiny-a-f16": {"unicode_mixed": "residual"},
     "gpt2-tiny-a-bf16": {"unicode_mixed": "residual"},
     "gpt2-tiny-a-sharded": {"unicode_mixed": "residual"},
+    "gpt2-tiny-c": {"long_prompt": "rows"},
 }
 
 
@@ -118,6 +131,18 @@ def build_tiny_b():
         activation_function="gelu", layer_norm_epsilon=1e-6, initializer_range=0.15,
     )
     randomize_norms_and_biases(model, seed=77, ln_weight_spread=0.5, ln_bias_std=0.2, bias_std=0.2)
+    return model
+
+
+def build_tiny_c():
+    # Context 256 for a prompt longer than one attention query block; n_inner 2·n_embd (not 4·) keeps
+    # the folder small and exercises a config's n_inner.
+    model = build_model(
+        seed=4321,
+        n_layer=2, n_embd=32, n_head=2, n_positions=256, n_inner=64,
+        activation_function="gelu_new", layer_norm_epsilon=1e-5, initializer_range=0.15,
+    )
+    randomize_norms_and_biases(model, seed=55, ln_weight_spread=0.2, ln_bias_std=0.1, bias_std=0.1)
     return model
 
 
@@ -350,7 +375,30 @@ def save_npy(folder, name, tensor):
     np.save(os.path.join(folder, f"{name}.npy"), array)
 
 
-def write_case(case_folder, model_name, model, tokenizer, prompt, token_ids, hooks, hook_names):
+def rows_at(name, tensor, positions):
+    """The given positions' rows of a hook: the query axis of [head, query, key], else the first axis."""
+    index = torch.tensor(positions)
+    if name.endswith(("hook_attn_scores", "hook_pattern")):
+        return tensor[:, index, :]
+    return tensor[index]
+
+
+def next_token_reference(model, token_ids, bos_id):
+    """What `mechscope run` must report: the last position's top-k tokens by logit with their
+    probabilities (softmax in float64 of HF's float32 logits), without and with a BOS token first."""
+    def top_k(ids):
+        with torch.no_grad():
+            logits = model(torch.tensor([ids])).logits[0, -1]
+        log_probs = torch.log_softmax(logits.to(torch.float64), dim=-1)
+        values = logits.tolist()
+        order = sorted(range(len(values)), key=lambda i: (-values[i], i))[:NEXT_TOKEN_TOP_K]
+        return {"token_ids": ids,
+                "top_k": [{"token_id": i, "logit": values[i], "prob": math.exp(float(log_probs[i]))} for i in order]}
+    fits_bos = len(token_ids) < model.config.n_positions
+    return {"plain": top_k(token_ids), "prepend_bos": top_k([bos_id] + token_ids) if fits_bos else None}
+
+
+def write_case(case_folder, model_name, model, tokenizer, prompt, token_ids, hooks, hook_names, positions=None):
     reset_folder(case_folder)
     config = model.config
     meta = {
@@ -369,11 +417,16 @@ def write_case(case_folder, model_name, model, tokenizer, prompt, token_ids, hoo
         "layer_norm_epsilon": config.layer_norm_epsilon,
         "hooks": hook_names,
     }
+    if positions is not None:
+        meta["positions"] = positions
     with open(os.path.join(case_folder, "meta.json"), "w", encoding="utf-8") as f:
         json.dump(meta, f, indent=2, ensure_ascii=False)
         f.write("\n")
     for name in hook_names:
-        save_npy(case_folder, name, hooks[name])
+        save_npy(case_folder, name, hooks[name] if positions is None else rows_at(name, hooks[name], positions))
+    with open(os.path.join(case_folder, "next_token.json"), "w", encoding="utf-8") as f:
+        json.dump(next_token_reference(model, token_ids, config.bos_token_id), f, indent=1)
+        f.write("\n")
 
 
 def residual_hook_names(n_layer):
@@ -442,13 +495,13 @@ def write_interventions(case_folder, model, token_ids, clean_logits):
         f.write("\n")
 
 
-def max_context_prompt(tokenizer, n_positions):
-    """Longest character prefix of MAX_CONTEXT_SOURCE that encodes to exactly n_positions tokens."""
+def prefix_with_tokens(tokenizer, source, count):
+    """Longest character prefix of source that encodes to exactly count tokens."""
     best = None
-    for end in range(1, len(MAX_CONTEXT_SOURCE) + 1):
-        if len(tokenizer.encode(MAX_CONTEXT_SOURCE[:end]).ids) == n_positions:
-            best = MAX_CONTEXT_SOURCE[:end]
-    assert best is not None, f"no prefix encodes to {n_positions} tokens"
+    for end in range(1, len(source) + 1):
+        if len(tokenizer.encode(source[:end]).ids) == count:
+            best = source[:end]
+    assert best is not None, f"no prefix encodes to {count} tokens"
     return best
 
 
@@ -457,8 +510,9 @@ def main():
     assert tokenizer.get_vocab_size() == VOCAB_SIZE
     tiny_a = build_tiny_a()
     tiny_b = build_tiny_b()
+    tiny_c = build_tiny_c()
     folders = {name: os.path.join(MODELS_DIR, name) for name in
-               ["gpt2-tiny-a", "gpt2-tiny-b", "gpt2-tiny-a-f16", "gpt2-tiny-a-bf16", "gpt2-tiny-a-sharded"]}
+               ["gpt2-tiny-a", "gpt2-tiny-b", "gpt2-tiny-a-f16", "gpt2-tiny-a-bf16", "gpt2-tiny-a-sharded", "gpt2-tiny-c"]}
     save_model_folder(tiny_a, folders["gpt2-tiny-a"], tokenizer)
     save_model_folder(tiny_b, folders["gpt2-tiny-b"], tokenizer)
     strip_transformer_prefix(folders["gpt2-tiny-b"], tiny_b.config.n_layer, tiny_b.config.n_positions)
@@ -468,6 +522,7 @@ def main():
     save_model_folder(copy.deepcopy(tiny_a).to(torch.bfloat16), folders["gpt2-tiny-a-bf16"], tokenizer)
     rewrite_config(folders["gpt2-tiny-a-bf16"], set_keys={"dtype": "bfloat16"})
     write_two_shards(folders["gpt2-tiny-a"], folders["gpt2-tiny-a-sharded"])
+    save_model_folder(tiny_c, folders["gpt2-tiny-c"], tokenizer)
 
     sources = {
         "gpt2-tiny-a": (tiny_a, torch.float32),
@@ -475,6 +530,7 @@ def main():
         "gpt2-tiny-a-f16": (tiny_a, torch.float16),
         "gpt2-tiny-a-bf16": (tiny_a, torch.bfloat16),
         "gpt2-tiny-a-sharded": (tiny_a, torch.float32),
+        "gpt2-tiny-c": (tiny_c, torch.float32),
     }
     if os.path.isdir(CASES_DIR):
         for entry in os.listdir(CASES_DIR):
@@ -485,7 +541,8 @@ def main():
         model = load_float32(folder)
         assert_weights_match(model, source.state_dict(), stored_dtype, folder)
         hf_tokenizer = AutoTokenizer.from_pretrained(folder)
-        prompts = dict(PROMPTS, max_context=max_context_prompt(tokenizer, tiny_b.config.n_positions))
+        prompts = dict(PROMPTS, max_context=prefix_with_tokens(tokenizer, MAX_CONTEXT_SOURCE, tiny_b.config.n_positions),
+                       long_prompt=prefix_with_tokens(tokenizer, LONG_PROMPT_SOURCE, LONG_PROMPT_TOKENS))
         for case_index, (case_name, hook_set) in enumerate(CASE_PLAN[model_name].items()):
             prompt = prompts[case_name]
             token_ids = hf_tokenizer.encode(prompt, add_special_tokens=False)
@@ -493,9 +550,11 @@ def main():
             assert hf_tokenizer.decode(token_ids) == prompt, f"{case_name} does not round-trip"
             assert len(token_ids) <= model.config.n_positions, f"{case_name} too long for {model_name}"
             hooks = run_and_capture(model, token_ids)
-            hook_names = list(hooks) if hook_set == "all" else residual_hook_names(model.config.n_layer)
+            hook_names = residual_hook_names(model.config.n_layer) if hook_set == "residual" else list(hooks)
+            positions = LONG_PROMPT_POSITIONS if hook_set == "rows" else None
+            assert positions is None or positions[-1] == len(token_ids) - 1 and max(positions) > 128
             case_folder = os.path.join(CASES_DIR, model_name, case_name)
-            write_case(case_folder, model_name, model, hf_tokenizer, prompt, token_ids, hooks, hook_names)
+            write_case(case_folder, model_name, model, hf_tokenizer, prompt, token_ids, hooks, hook_names, positions)
             if model_name == "gpt2-tiny-a" and case_index == 0:
                 write_interventions(case_folder, model, token_ids, hooks["logits"])
             print(f"{model_name}/{case_name}: {len(token_ids)} tokens, {len(hook_names)} hooks")

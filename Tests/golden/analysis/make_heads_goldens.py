@@ -14,6 +14,8 @@ For gpt2-tiny-a and gpt2-tiny-b this records, in heads/<model>.json:
   - OV logit effects (W_E[t] @ OV[l, h] @ W_U) and QK key scores (W_E[t] @ QK[l, h] @ W_E.T) for a
     fixed token: top/bottom 10 for every head, full vectors for one head;
   - positional QK (W_pos @ QK @ W_pos.T) arg-max offsets per query position, and the preferred offset;
+    the full [n_ctx, n_ctx] score matrices of L0H0 and of the last head as float32 .npy files in
+    heads/<model>/positional_L<l>H<h>.npy;
   - FactoredMatrix norm, singular values and eigenvalues of one head's OV and full OV circuit.
 
 Run with the TransformerLens 4 venv (pins in requirements-tl4.txt):
@@ -57,6 +59,7 @@ DETECTION_PATTERNS = {
     "induction_head": get_induction_head_detection_pattern,
 }
 FIXED_TOKEN_TEXT = " the"
+POSITIONAL_SCORE_HEADS = [(0, 0), "last"]
 TOP = 10
 SEED = 0
 MASK = (1 << 64) - 1
@@ -146,6 +149,13 @@ def eigen_pairs(values):
     return [[float(z.real), float(z.imag)] for z in values.detach().cpu().numpy().reshape(-1)]
 
 
+def save_positional_scores(model_name, layer, head, scores):
+    folder = os.path.join(OUT_DIR, model_name)
+    os.makedirs(folder, exist_ok=True)
+    array = np.ascontiguousarray(scores.detach().cpu().numpy().astype(np.float32))
+    np.save(os.path.join(folder, f"positional_L{layer}H{head}.npy"), array)
+
+
 def make(model_name):
     folder = os.path.join(MODELS_DIR, model_name)
     hf = GPT2LMHeadModel.from_pretrained(folder, dtype=torch.float32, attn_implementation="eager")
@@ -206,6 +216,8 @@ def make(model_name):
                 ov_heads.append({"layer": l, "head": h, **top_bottom(effect)})
                 qk_heads.append({"layer": l, "head": h, **top_bottom(keys)})
                 positional.append({"layer": l, "head": h, **positional_preference(pos.numpy())})
+                if (l, h) in [full_head if spec == "last" else spec for spec in POSITIONAL_SCORE_HEADS]:
+                    save_positional_scores(model_name, l, h, pos)
                 if (l, h) == full_head:
                     ov_full, qk_full = floats(effect), floats(keys)
         out["circuits"] = {"token_text": FIXED_TOKEN_TEXT, "token_id": token, "top": TOP,

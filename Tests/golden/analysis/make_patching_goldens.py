@@ -11,7 +11,7 @@ and unembedding, value biases folded into b_O). Recorded:
     denoising  get_act_patch_resid_pre / _attn_out / _mlp_out [layer, pos] and
                get_act_patch_attn_head_out_all_pos [layer, head]: the CORRUPTED tokens run, CLEAN
                activations are patched in (TransformerLens's own convention)
-    noising    the same resid_pre and head grids with the roles swapped: the CLEAN tokens run,
+    noising    the same four grids with the roles swapped: the CLEAN tokens run,
                CORRUPTED activations are patched in (same normalisation)
   ablation of the clean prompt, logit difference and mean next-token loss (return_type="loss"):
     each head: zero (hook_z[:, :, h] = 0, the processed model's z, so b_V·W_O stays in b_O) and
@@ -105,6 +105,8 @@ def make_case(case):
         }
         noising = {
             "resid_pre": patching.get_act_patch_resid_pre(model, clean_t, corrupted_cache, normalised),
+            "attn_out": patching.get_act_patch_attn_out(model, clean_t, corrupted_cache, normalised),
+            "mlp_out": patching.get_act_patch_mlp_out(model, clean_t, corrupted_cache, normalised),
             "heads": patching.get_act_patch_attn_head_out_all_pos(model, clean_t, corrupted_cache, normalised),
         }
         ablation = ablate(model, clean_t, clean_cache, diff)

@@ -1,0 +1,134 @@
+import Foundation
+import MechTestSupport
+import XCTest
+
+/// `mechscope features`, `info` and `run` on toy superposition models: every printed number against
+/// NumPy (Tests/golden/analysis/superposition, made by make_superposition_goldens.py).
+final class FeaturesCommandTests: XCTestCase {
+    private func runJSON(_ args: [String], file: StaticString = #filePath, line: UInt = #line) throws -> Any {
+        try runMechscopeJSON(args + ["--json"], file: file, line: line)
+    }
+
+    private func assertNear(_ actual: Double, _ expected: Double, _ label: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(actual, expected, accuracy: 1e-4 * abs(expected) + 1e-6, label, file: file, line: line)
+    }
+
+    func testFeaturesJSONMatchesNumPy() throws {
+        var checked = 0
+        for (name, count, _) in SuperpositionGolden.expected {
+            let golden = try SuperpositionGolden.load(name)
+            let rows = try XCTUnwrap(try runJSON(["features", SuperpositionGolden.folder(name).path]) as? [[String: Any]])
+            XCTAssertEqual(rows.count, count, name)
+            for (row, f) in zip(rows, golden.features) {
+                let label = "\(name) feature \(f.feature)"
+                XCTAssertEqual(row["feature"] as? Int, f.feature, label)
+                assertNear(GoldenJSON.number(row["norm"]), f.norm, "\(label) norm")
+                assertNear(GoldenJSON.number(row["interference"]), f.interference, "\(label) interference")
+                assertNear(GoldenJSON.number(row["dimensionality"]), f.dimensionality, "\(label) dimensionality")
+                assertNear(GoldenJSON.number(row["bias"]), f.bias, "\(label) bias")
+                XCTAssertEqual((row["importance"] as? NSNumber)?.doubleValue, f.importance, "\(label) importance")
+                checked += 1
+            }
+        }
+        XCTAssertEqual(checked, 26)
+    }
+
+    /// The table prints 3 decimals (importance 4); the header the represented count and Σ‖W_i‖².
+    func testFeaturesTextMatchesNumPy() throws {
+        var checked = 0
+        for (name, count, _) in SuperpositionGolden.expected {
+            let golden = try SuperpositionGolden.load(name)
+            let outcome = try MechscopeProcess.run(["features", SuperpositionGolden.folder(name).path])
+            XCTAssertEqual(outcome.status, 0, outcome.stderr)
+            let lines = outcome.stdout.split(separator: "\n")
+            XCTAssertEqual(lines.first.map(String.init),
+                           "\(golden.represented_features) of \(count) features represented (‖W_i‖ > 0.5) in \(golden.n_hidden) dimensions; "
+                           + String(format: "Σ‖W_i‖² = %.3f", golden.frobenius_norm_squared))
+            let rows = lines.dropFirst(2).map { $0.split(separator: " ").map(String.init) }
+            XCTAssertEqual(rows.count, count, outcome.stdout)
+            for (fields, f) in zip(rows, golden.features) {
+                let label = "\(name) feature \(f.feature): \(fields)"
+                XCTAssertEqual(Int(fields[0]), f.feature, label)
+                if let importance = f.importance { XCTAssertEqual(Double(fields[1]) ?? .nan, importance, accuracy: 0.00005 + 1e-9, label) }
+                for (column, value) in [(2, f.norm), (3, f.interference), (4, f.dimensionality), (5, f.bias)] {
+                    XCTAssertEqual(Double(fields[column]) ?? .nan, value, accuracy: 0.0005 + 1e-9, label)
+                }
+                // The bar is ‖W_i‖ in tenths.
+                XCTAssertEqual(fields.count > 6 ? fields[6].count : 0, Int((f.norm * 10).rounded()), label)
+                checked += 1
+            }
+        }
+        XCTAssertEqual(checked, 26)
+    }
+
+    func testInfoJSONGivesTheGeometrySummary() throws {
+        for (name, count, _) in SuperpositionGolden.expected {
+            let golden = try SuperpositionGolden.load(name)
+            let info = try XCTUnwrap(try runJSON(["info", SuperpositionGolden.folder(name).path]) as? [String: Any])
+            XCTAssertEqual(info["model_type"] as? String, "toy_superposition")
+            XCTAssertEqual(info["n_features"] as? Int, count)
+            XCTAssertEqual(info["n_hidden"] as? Int, golden.n_hidden)
+            XCTAssertEqual(info["represented_features"] as? Int, golden.represented_features)
+            XCTAssertEqual((info["feature_probability"] as? NSNumber)?.doubleValue, golden.feature_probability)
+            assertNear(GoldenJSON.number(info["frobenius_norm_squared"]), golden.frobenius_norm_squared, "\(name) Σ‖W_i‖²")
+        }
+    }
+
+    func testRunJSONGivesTheHiddenAndOutputVectors() throws {
+        var checked = 0
+        for (name, _, runs) in SuperpositionGolden.expected {
+            let golden = try SuperpositionGolden.load(name)
+            XCTAssertEqual(golden.runs.count, runs)
+            for run in golden.runs {
+                let json = try XCTUnwrap(try runJSON(["run", SuperpositionGolden.folder(name).path, "--prompt", run.input])
+                                         as? [String: Any])
+                assertClose(GoldenJSON.doubles(json["hidden"]), run.hidden, relative: 1e-5, absolute: 1e-6, "\(name) hidden '\(run.input)'")
+                assertClose(GoldenJSON.doubles(json["output"]), run.output, relative: 1e-5, absolute: 1e-6, "\(name) output '\(run.input)'")
+                checked += 1
+            }
+        }
+        XCTAssertEqual(checked, 10)
+    }
+
+    func testInfoTextGivesTheGeometrySummary() throws {
+        for (name, count, _) in SuperpositionGolden.expected {
+            let golden = try SuperpositionGolden.load(name)
+            let outcome = try MechscopeProcess.run(["info", SuperpositionGolden.folder(name).path])
+            XCTAssertEqual(outcome.status, 0, outcome.stderr)
+            let lines = outcome.stdout.split(separator: "\n").map(String.init)
+            XCTAssertTrue(lines.contains("type       toy superposition (ReLU output model): \(count) features in \(golden.n_hidden) dimensions"),
+                          outcome.stdout)
+            XCTAssertTrue(lines.contains("geometry   \(golden.represented_features) features with ‖W_i‖ > 0.5; "
+                                         + String(format: "Σ‖W_i‖² = %.3f (> %d only in superposition)",
+                                                  golden.frobenius_norm_squared, golden.n_hidden)), outcome.stdout)
+        }
+    }
+
+    /// The text run: the hidden vector (3 decimals), then a row for each feature that is on in the input or
+    /// comes out above 0.01.
+    func testRunTextGivesTheHiddenAndOutputVectors() throws {
+        var checked = 0
+        for (name, _, _) in SuperpositionGolden.expected {
+            for run in try SuperpositionGolden.load(name).runs {
+                let outcome = try MechscopeProcess.run(["run", SuperpositionGolden.folder(name).path, "--prompt", run.input])
+                XCTAssertEqual(outcome.status, 0, outcome.stderr)
+                let lines = outcome.stdout.split(separator: "\n")
+                let hidden = lines[0].split(separator: " ").dropFirst().compactMap { Double($0) }
+                XCTAssertEqual(lines[0].split(separator: " ").first, "hidden")
+                XCTAssertEqual(hidden.count, run.hidden.count, String(lines[0]))
+                for (a, b) in zip(hidden, run.hidden) { XCTAssertEqual(a, b, accuracy: 0.0005 + 1e-9, "\(name) '\(run.input)' hidden") }
+                let inputs = run.input.split(separator: " ").map { Double($0)! }
+                let expectedRows = run.output.indices.filter { inputs[$0] != 0 || run.output[$0] > 0.01 }
+                let rows = lines.dropFirst(2).map { $0.split(separator: " ").compactMap { Double($0) } }
+                XCTAssertEqual(rows.map { Int($0[0]) }, expectedRows, "\(name) '\(run.input)'")
+                for row in rows where row.count == 3 {
+                    let i = Int(row[0])
+                    XCTAssertEqual(row[1], inputs[i], accuracy: 0.0005 + 1e-9, "\(name) '\(run.input)' input \(i)")
+                    XCTAssertEqual(row[2], run.output[i], accuracy: 0.0005 + 1e-9, "\(name) '\(run.input)' output \(i)")
+                }
+                checked += 1
+            }
+        }
+        XCTAssertEqual(checked, 10)
+    }
+}
