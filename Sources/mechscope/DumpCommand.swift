@@ -14,8 +14,8 @@ struct DumpCommand: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var promptOptions: PromptOptions
-    @Option(name: .customLong("hook"), help: "A hook name (repeatable), 'logits', or 'all'.") var hooks: [String] = []
-    @Option(name: .customLong("out"), help: "Output folder (created if needed).") var out: String
+    @Option(name: .customLong("hook"), parsing: .unconditionalSingleValue, help: "A hook name (repeatable), 'logits', or 'all'.") var hooks: [String] = []
+    @Option(name: .customLong("out"), parsing: .unconditional, help: "Output folder (created if needed).") var out: String
 
     func validate() throws {
         guard !hooks.isEmpty else { throw ValidationError("name at least one --hook (or --hook all)") }

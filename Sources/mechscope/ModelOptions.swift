@@ -34,7 +34,7 @@ struct ModelOptions: ParsableArguments {
 
 /// The prompt options shared by commands that run the model.
 struct PromptOptions: ParsableArguments {
-    @Option(name: .shortAndLong, help: "Prompt text (default: the sample's first ready prompt).")
+    @Option(name: .shortAndLong, parsing: .unconditional, help: "Prompt text (default: the sample's first ready prompt).")
     var prompt: String?
 
     @Flag(name: .customLong("prepend-bos"),
@@ -52,7 +52,11 @@ struct PromptOptions: ParsableArguments {
     func text(forFolder folder: URL) throws -> String {
         if let prompt { return prompt }
         if let ready = BundledSamples.readyPrompts(in: folder).first { return ready }
-        throw CLIError("give a prompt with --prompt TEXT (\(folder.lastPathComponent) has no prompts.txt)")
+        let file = folder.appendingPathComponent("prompts.txt")
+        if FileManager.default.fileExists(atPath: file.path) {
+            throw InputError.promptsFileHasOnlyBlankLines(file: file.path)
+        }
+        throw InputError.noPrompts(folder: folder.lastPathComponent, file: "prompts.txt")
     }
 }
 

@@ -10,7 +10,7 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var promptOptions: PromptOptions
-    @Option(name: .customLong("top-k"), help: "How many next-token candidates to show.") var topK = 10
+    @Option(name: .customLong("top-k"), parsing: .unconditional, help: "How many next-token candidates to show.") var topK = 10
     @Flag(help: "Print JSON (token_ids, tokens, top_k).") var json = false
 
     struct Candidate: Encodable { var token_id: Int; var token: String; var prob: Float; var logit: Float }
@@ -23,7 +23,7 @@ struct RunCommand: ParsableCommand {
     }
 
     func validate() throws {
-        guard topK > 0 else { throw ValidationError("--top-k must be at least 1") }
+        guard topK > 0 else { throw InputError.mustBePositive(option: "--top-k", value: topK) }
     }
 
     func run() throws {
@@ -50,7 +50,7 @@ struct RunCommand: ParsableCommand {
         print("ids: \(ids.map(String.init).joined(separator: " "))")
         print("next token (after '\(report.tokens.last!)'):")
         for (rank, c) in report.top_k.enumerated() {
-            let bar = String(repeating: "█", count: Int((c.prob * 30).rounded()))
+            let bar = Bar.of(c.prob, scale: 1, width: 30)
             let quoted = "'\(c.token)'"
             let padded = quoted + String(repeating: " ", count: max(0, 20 - quoted.count))
             print(String(format: "%3d. ", rank + 1) + padded

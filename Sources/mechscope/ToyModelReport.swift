@@ -58,10 +58,22 @@ enum ToyModelReport {
         print("\(g.representedCount()) of \(toy.nFeatures) features represented (‖W_i‖ > 0.5) in \(toy.nHidden) dimensions; "
               + String(format: "Σ‖W_i‖² = %.3f", g.frobeniusNormSquared))
         print("feature  importance   ‖W_i‖   interference  dimensionality    bias")
+        let columns = TerminalWidth.columns
         for r in rows {
-            let bar = String(repeating: "█", count: Int((r.norm * 10).rounded()))
-            print(String(format: "%7d  %10.4f  %6.3f  %12.3f  %14.3f  %+6.3f  ", r.feature, r.importance ?? .nan,
-                         r.norm, r.interference, r.dimensionality, r.bias) + bar)
+            let line = String(format: "%7d  %10.4f  %@  %@  %@  %@  ", r.feature, r.importance ?? .nan,
+                              Self.number(r.norm, 6), Self.number(r.interference, 12),
+                              Self.number(r.dimensionality, 14), Self.number(r.bias, 6, sign: true))
+            print(line + Bar.proportional(r.norm, perUnit: 10, limit: max(0, columns - line.count - 1)))
         }
+    }
+}
+
+extension ToyModelReport {
+    /// A table cell of `width` characters: three decimals, or scientific notation for values too
+    /// large for the column.
+    static func number(_ x: Float, _ width: Int, sign: Bool = false) -> String {
+        let fixed = String(format: sign ? "%+\(width).3f" : "%\(width).3f", x)
+        if fixed.count <= width { return fixed }
+        return String(format: sign ? "%+\(width).2e" : "%\(width).2e", x)
     }
 }

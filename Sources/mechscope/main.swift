@@ -1,2 +1,3 @@
 OpenBLASKernelSelection.ensureFastKernel()
 MechscopeCommand.main()
+StandardOutput.finishOrFail()
