@@ -1,0 +1,92 @@
+import Foundation
+
+/// Log-sum-exp over rows that differ from a shared row by a rank-one term:
+/// `out[k, p] = log Σ_v exp((a[p, v] − c[k, p]·b[k, v])·s[k, p] + e[v])` for every k and p.
+///
+/// This is the normaliser of every logit row when one vector is removed from a LayerNormed
+/// residual stream (an ablated neuron's output): a = the unablated rows through the unembedding,
+/// b = the removed direction through it, s = the new inverse LayerNorm scale, e = the bias part. It
+/// never forms the [K, P, n] logits: the v axis is walked in tiles small enough that a tile of
+/// every a row stays in cache while each b row's tile is read once, and each tile keeps a running
+/// maximum so exp never overflows. Exp is VectorMath's (≈1e-7 relative); sums are Double across tiles.
+public enum RankOneLogSumExp {
+    static let tile = 1024
+
+    /// `a` [P, n], `b` [K, n], `e` [n]; `c` and `s` [K, P]; writes `out` [K, P].
+    public static func compute(a: UnsafePointer<Float>, positions P: Int, b: UnsafePointer<Float>, rows K: Int,
+                               e: UnsafePointer<Float>, count n: Int, coefficient c: UnsafePointer<Float>,
+                               scale s: UnsafePointer<Float>, into out: UnsafeMutablePointer<Double>) {
+        guard P > 0, K > 0 else { return }
+        let parts = min(max(Parallel.coreCount, 1), K)
+        Parallel.forEach(0..<parts, minimumWorkPerItem: P * n * K / parts) { part in
+            let k0 = K * part / parts, k1 = K * (part + 1) / parts
+            var maxima = [Double](repeating: -.infinity, count: (k1 - k0) * P)
+            var sums = [Double](repeating: 0, count: (k1 - k0) * P)
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: tile)
+            defer { scratch.deallocate() }
+            for v0 in stride(from: 0, to: n, by: tile) {
+                let len = min(tile, n - v0)
+                for k in k0..<k1 {
+                    let bRow = b + k * n + v0
+                    for p in 0..<P {
+                        let i = k * P + p
+                        let (m, sum) = tileLogSumExp(a: a + p * n + v0, b: bRow, e: e + v0, count: len,
+                                                     c: c[i], s: s[i], scratch: scratch)
+                        let j = (k - k0) * P + p
+                        if m.isNaN { maxima[j] = .nan; sums[j] = .nan; continue }
+                        if sum == 0 || maxima[j].isNaN { continue }
+                        if m > maxima[j] {
+                            sums[j] = sums[j] * Foundation.exp(maxima[j] - m) + sum
+                            maxima[j] = m
+                        } else {
+                            sums[j] += sum * Foundation.exp(m - maxima[j])
+                        }
+                    }
+                }
+            }
+            for k in k0..<k1 {
+                for p in 0..<P {
+                    let j = (k - k0) * P + p
+                    out[k * P + p] = maxima[j] + Foundation.log(sums[j])
+                }
+            }
+        }
+    }
+
+    /// (max, Σ exp(x − max)) of x[v] = (a[v] − c·b[v])·s + e[v] over one tile.
+    @inline(__always)
+    private static func tileLogSumExp(a: UnsafePointer<Float>, b: UnsafePointer<Float>, e: UnsafePointer<Float>,
+                                      count: Int, c: Float, s: Float,
+                                      scratch: UnsafeMutablePointer<Float>) -> (Double, Double) {
+        typealias Vec = VectorMath.Vec
+        let w = VectorMath.width
+        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b), re = UnsafeRawPointer(e)
+        let rx = UnsafeMutableRawPointer(scratch)
+        var vmax = Vec(repeating: -.infinity)
+        var i = 0
+        while i + w <= count {
+            let x = (ra.loadUnaligned(fromByteOffset: i * 4, as: Vec.self)
+                     - c * rb.loadUnaligned(fromByteOffset: i * 4, as: Vec.self)) * s
+                + re.loadUnaligned(fromByteOffset: i * 4, as: Vec.self)
+            rx.storeBytes(of: x, toByteOffset: i * 4, as: Vec.self)
+            vmax = vmax.replacing(with: x, where: x .> vmax)  // a NaN x never wins; its exp makes the sum NaN
+            i += w
+        }
+        var m = vmax.max()
+        for j in i..<count {
+            let x = (a[j] - c * b[j]) * s + e[j]
+            scratch[j] = x
+            m = Swift.max(m, x)
+        }
+        guard m.isFinite else { return (Double(m), m == .infinity ? 1 : 0) }
+        var vsum = Vec(repeating: 0)
+        i = 0
+        while i + w <= count {
+            vsum += VectorMath.exp(rx.loadUnaligned(fromByteOffset: i * 4, as: Vec.self) - m)
+            i += w
+        }
+        var sum = Double(vsum.sum())
+        for j in i..<count { sum += Foundation.exp(Double(scratch[j] - m)) }
+        return (Double(m), sum)
+    }
+}
