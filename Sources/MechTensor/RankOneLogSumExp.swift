@@ -1,3 +1,4 @@
+import CMechKernels
 import Foundation
 
 /// Log-sum-exp over rows that differ from a shared row by a rank-one term:
@@ -8,7 +9,7 @@ import Foundation
 /// b = the removed direction through it, s = the new inverse LayerNorm scale, e = the bias part. It
 /// never forms the [K, P, n] logits: the v axis is walked in tiles small enough that a tile of
 /// every a row stays in cache while each b row's tile is read once, and each tile keeps a running
-/// maximum so exp never overflows. Exp is VectorMath's (≈1e-7 relative); sums are Double across tiles.
+/// maximum so exp never overflows. Exp is VectorMath's polynomial (≈1e-7 relative); sums are Double across tiles.
 public enum RankOneLogSumExp {
     static let tile = 1024
 
@@ -53,40 +54,14 @@ public enum RankOneLogSumExp {
         }
     }
 
-    /// (max, Σ exp(x − max)) of x[v] = (a[v] − c·b[v])·s + e[v] over one tile.
+    /// (max, Σ exp(x − max)) of x[v] = (a[v] − c·b[v])·s + e[v] over one tile (CMechKernels picks
+    /// AVX-512 or AVX2 code for the CPU; Swift's own SIMD types compile to SSE2 only).
     @inline(__always)
     private static func tileLogSumExp(a: UnsafePointer<Float>, b: UnsafePointer<Float>, e: UnsafePointer<Float>,
                                       count: Int, c: Float, s: Float,
                                       scratch: UnsafeMutablePointer<Float>) -> (Double, Double) {
-        typealias Vec = VectorMath.Vec
-        let w = VectorMath.width
-        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b), re = UnsafeRawPointer(e)
-        let rx = UnsafeMutableRawPointer(scratch)
-        var vmax = Vec(repeating: -.infinity)
-        var i = 0
-        while i + w <= count {
-            let x = (ra.loadUnaligned(fromByteOffset: i * 4, as: Vec.self)
-                     - c * rb.loadUnaligned(fromByteOffset: i * 4, as: Vec.self)) * s
-                + re.loadUnaligned(fromByteOffset: i * 4, as: Vec.self)
-            rx.storeBytes(of: x, toByteOffset: i * 4, as: Vec.self)
-            vmax = vmax.replacing(with: x, where: x .> vmax)  // a NaN x never wins; its exp makes the sum NaN
-            i += w
-        }
-        var m = vmax.max()
-        for j in i..<count {
-            let x = (a[j] - c * b[j]) * s + e[j]
-            scratch[j] = x
-            m = Swift.max(m, x)
-        }
-        guard m.isFinite else { return (Double(m), m == .infinity ? 1 : 0) }
-        var vsum = Vec(repeating: 0)
-        i = 0
-        while i + w <= count {
-            vsum += VectorMath.exp(rx.loadUnaligned(fromByteOffset: i * 4, as: Vec.self) - m)
-            i += w
-        }
-        var sum = Double(vsum.sum())
-        for j in i..<count { sum += Foundation.exp(Double(scratch[j] - m)) }
-        return (Double(m), sum)
+        var m = 0.0, sum = 0.0
+        mech_rank_one_lse_tile(a, b, e, count, c, s, scratch, &m, &sum)
+        return (m, sum)
     }
 }
