@@ -77,8 +77,9 @@ struct AblationCommand: ParsableCommand {
             unit: result.unit.rawValue, mode: mode.rawValue, reference: reference,
             baseline_logit_diff: result.baselineLogitDiff, baseline_loss: result.baselineLoss,
             effects: result.effects.map { Self.effect($0, unit: result.unit) })
-        if json { try JSONOutput.print(report); return }
-        printTable(report, result: result)
+        try NonFiniteGuard.print(report, json: json, model: model, prompts: [ids] + (referenceIDs.map { [$0] } ?? [])) {
+            printTable(report, result: result)
+        }
     }
 
     private static func effect(_ e: AblationEffect, unit: AblationUnit) -> Effect {

@@ -116,10 +116,17 @@ struct DirectLogitAttributionCommand: ParsableCommand {
             residual_logit: try DirectLogitAttribution.residualLogit(transformer, run, positions: [p], direction: direction)[0],
             unembedding_bias: direction.bias, sum_of_entries: result.total(), total_entries: result.components.count,
             entries: entries)
-        if json { try JSONOutput.print(report); return }
+        try NonFiniteGuard.print(report, json: json, model: model, prompts: [ids]) {
+            printText(report, entries: entries, result: result, direction: direction, wrongID: wrongID)
+        }
+    }
+
+    private func printText(_ report: Report, entries: [Entry], result: DirectLogitAttributionResult,
+                           direction: LogitDirection, wrongID: Int?) {
+        let p = report.position, tokens = report.tokens, logit = report.logit
         let what = "'\(report.answer.token)'" + (report.wrong.map { " − '\($0.token)'" } ?? "")
         print("direct logit attribution to \(what) at position \(p) ('\(tokens[p])'), per \(per.rawValue); "
-              + (c.hasLayerNorm ? "cached final LayerNorm scale" : "no final LayerNorm (the model has none)"))
+              + (report.layer_norm.hasPrefix("none") ? "no final LayerNorm (the model has none)" : "cached final LayerNorm scale"))
         print(String(format: "%@ %.4f = residual stream %.4f + unembedding bias %.4f", wrongID == nil ? "logit (centred)" : "logit difference",
                      logit, report.residual_logit, direction.bias))
         let scale = entries.map { abs($0.attribution) }.max() ?? 1

@@ -81,7 +81,11 @@ struct LogitLensCommand: ParsableCommand {
                             layer_norm: c.hasLayerNorm ? "final LayerNorm recomputed per layer (apply_ln_to_stack recompute_ln=True)"
                                 : "none (the model has no final LayerNorm)",
                             target: targetID.map { TokenArgument.Token($0, model) }, layers: layers)
-        if json { try JSONOutput.print(report); return }
+        try NonFiniteGuard.print(report, json: json, model: model, prompts: [ids]) { printText(report, ids: ids, c: c) }
+    }
+
+    private func printText(_ report: Report, ids: [Int], c: TransformerConfig) {
+        let p = report.position, tokens = report.tokens, layers = report.layers
         print("logit lens at position \(p) ('\(tokens[p])') of \(Plural.count(ids.count, "token")); "
               + (c.hasLayerNorm ? "final LayerNorm recomputed per layer" : "no final LayerNorm (the model has none)")
               + (report.target == nil ? "" : "; target ranks count from 1 (1 = the top token, as in 'run'; JSON 'rank' counts from 0)"))

@@ -67,7 +67,9 @@ struct PatchCommand: ParsableCommand {
                                       metric: metric, direction: direction)
         let grids = try PatchingProgress(label: "patching").run { try sweep.run(targets, progress: $0) }
         let report = PatchReport(model: model, sweep: sweep, grids: grids, cleanText: clean, corruptedText: corrupted)
-        if json { try JSONOutput.print(report) } else { report.printTable(sweep: sweep, grids: grids, model: model) }
+        try NonFiniteGuard.print(report, json: json, model: model, prompts: [cleanTokens, corruptedTokens]) {
+            report.printTable(sweep: sweep, grids: grids, model: model)
+        }
     }
 
     /// The tokens of one prompt, given as text (`prompt`, e.g. --clean) or as ids (`prompt`-ids).

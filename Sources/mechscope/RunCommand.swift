@@ -45,7 +45,10 @@ struct RunCommand: ParsableCommand {
             prompt: prompt, prepend_bos: promptOptions.prependBOS, token_ids: ids,
             tokens: ids.map { tokenizer.displayText(of: $0) },
             top_k: top.map { Candidate(token_id: $0, token: tokenizer.displayText(of: $0), prob: probs[$0], logit: last[$0]) })
-        if json { try JSONOutput.print(report); return }
+        try NonFiniteGuard.print(report, json: json, model: model, prompts: [ids]) { printText(report, ids: ids) }
+    }
+
+    private func printText(_ report: Report, ids: [Int]) {
         print("\(ids.count) tokens: " + zip(ids, report.tokens).map { "[\($1)]" }.joined())
         print("ids: \(ids.map(String.init).joined(separator: " "))")
         print("next token (after '\(report.tokens.last!)'):")

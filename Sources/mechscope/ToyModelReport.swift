@@ -19,14 +19,15 @@ enum ToyModelReport {
         let info = Info(folder: toy.folder.path, model_type: ToySuperpositionModel.modelType, n_features: toy.nFeatures,
                         n_hidden: toy.nHidden, feature_probability: toy.featureProbability,
                         represented_features: g.representedCount(), frobenius_norm_squared: g.frobeniusNormSquared)
-        if json { try JSONOutput.print(info); return }
+        try finish(info, toy, json: json) {
         print("""
         model      \(info.folder)
         type       toy superposition (ReLU output model): \(toy.nFeatures) features in \(toy.nHidden) dimensions
         sparsity   feature probability \(toy.featureProbability.map { String($0) } ?? "unknown")
-        geometry   \(info.represented_features) features with ‖W_i‖ > 0.5; Σ‖W_i‖² = \(String(format: "%.3f", g.frobeniusNormSquared)) \
+        geometry   \(info.represented_features) features with ‖W_i‖ > 0.5; Σ‖W_i‖² = \(number(g.frobeniusNormSquared, 0)) \
         (> \(toy.nHidden) only in superposition)
         """)
+        }
     }
 
     struct RunReport: Encodable { var input: [Float]; var hidden: [Float]; var output: [Float] }
@@ -35,11 +36,12 @@ enum ToyModelReport {
         let x = try toy.parseInput(text)
         let (h, out) = toy.run(x)
         let report = RunReport(input: x.scalars, hidden: h.scalars, output: out.scalars)
-        if json { try JSONOutput.print(report); return }
+        try finish(report, toy, json: json) {
         print("hidden  " + report.hidden.map { String(format: "%+.3f", $0) }.joined(separator: " "))
         print("feature   input  output")
         for i in 0..<toy.nFeatures where report.input[i] != 0 || report.output[i] > 0.01 {
             print(String(format: "%7d  %6.3f  %6.3f", i, report.input[i], report.output[i]))
+        }
         }
     }
 
@@ -54,9 +56,9 @@ enum ToyModelReport {
             FeatureRow(feature: $0.index, importance: $0.importance, norm: $0.norm, interference: $0.interference,
                        dimensionality: $0.dimensionality, bias: $0.bias)
         }
-        if json { try JSONOutput.print(rows); return }
+        try finish(rows, toy, json: json) {
         print("\(g.representedCount()) of \(toy.nFeatures) features represented (‖W_i‖ > 0.5) in \(toy.nHidden) dimensions; "
-              + String(format: "Σ‖W_i‖² = %.3f", g.frobeniusNormSquared))
+              + "Σ‖W_i‖² = " + number(g.frobeniusNormSquared, 0))
         print("feature  importance   ‖W_i‖   interference  dimensionality    bias")
         let columns = TerminalWidth.columns
         for r in rows {
@@ -65,6 +67,18 @@ enum ToyModelReport {
                               Self.number(r.dimensionality, 14), Self.number(r.bias, 6, sign: true))
             print(line + Bar.proportional(r.norm, perUnit: 10, limit: max(0, columns - line.count - 1)))
         }
+        }
+    }
+
+    /// Prints `report` (JSON, or `text`), then fails naming the tensor with non-finite values (or the
+    /// metrics, when finite weights overflow float32) if any printed number is not finite.
+    private static func finish<T: Encodable>(_ report: T, _ toy: ToySuperpositionModel, json: Bool,
+                                             text: () -> Void) throws {
+        let nonFinite: Bool
+        if json { nonFinite = try JSONOutput.print(report) } else { text(); nonFinite = try JSONOutput.encode(report).hadNonFinite }
+        guard nonFinite else { return }
+        throw ModelError.nonFiniteValues(hook: toy.firstNonFiniteTensor ?? "the computed metrics (finite weights overflow float32)",
+                                         folder: toy.folder.path)
     }
 }
 
