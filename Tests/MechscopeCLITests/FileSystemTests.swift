@@ -1,0 +1,140 @@
+import Foundation
+import XCTest
+
+/// Files that are not what they should be (FIFOs, folders, unwritable places, non-UTF-8 paths) and
+/// interrupted dumps: one line saying what, where and why, no hang, and no partial output.
+final class FileSystemTests: XCTestCase {
+    private var scratch: URL!
+    private let tinyA = MechscopeProcess.goldenModel("gpt2-tiny-a")
+
+    override func setUpWithError() throws {
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("mechscope-fs-\(UUID())")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        _ = chmod(scratch.path, 0o755)
+        try? FileManager.default.removeItem(at: scratch)
+    }
+
+    private func replaceWithFIFO(_ file: URL) throws {
+        try FileManager.default.removeItem(at: file)
+        XCTAssertEqual(mkfifo(file.path, 0o644), 0)
+    }
+
+    /// A FIFO where a file should be is refused at once (before this fix, opening it waited for a
+    /// writer forever); the child is killed if it is still running after 20 s, which fails the test.
+    func testFIFOsAreNotRegularFilesAndNeverBlock() throws {
+        for name in ["model.safetensors", "config.json", "tokenizer.json", "prompts.txt"] {
+            let model = try ModelFolderCopy(of: ModelFolderCopy.sample("induction-2l"), in: scratch, name: "fifo-\(name)")
+            try replaceWithFIFO(model.url.appendingPathComponent(name))
+            let start = Date()
+            let outcome = try MechscopeProcess.run(["timeout", "-s", "KILL", "20", MechscopeProcess.binary.path,
+                                                    name == "prompts.txt" ? "run" : "info", model.path], executable: "/usr/bin/env")
+            XCTAssertLessThan(Date().timeIntervalSince(start), 15, name)
+            if name == "tokenizer.json" {
+                // info reports a tokenizer it cannot load instead of failing.
+                XCTAssertEqual(outcome.status, 0, outcome.stderr)
+                XCTAssertTrue(outcome.stdout.contains("FIFO (named pipe), not a regular file"), outcome.stdout)
+            } else {
+                XCTAssertEqual(outcome.status, 1, "\(name): \(outcome.stderr)")
+                XCTAssertEqual(outcome.stderr.split(separator: "\n").count, 1, outcome.stderr)
+                XCTAssertTrue(outcome.stderr.contains("\(name) is a FIFO (named pipe), not a regular file"), outcome.stderr)
+            }
+        }
+    }
+
+    func testConfigThatIsAFolder() throws {
+        let model = try ModelFolderCopy(of: tinyA, in: scratch)
+        let config = model.url.appendingPathComponent("config.json")
+        try FileManager.default.removeItem(at: config)
+        try FileManager.default.createDirectory(at: config, withIntermediateDirectories: false)
+        try assertFailsInOneLine(["info", model.path], mentions: ["config.json is a folder, not a regular file"])
+    }
+
+    /// --out over an existing file, under a file, and where even root may not create a folder.
+    func testOutputFoldersThatCannotBeCreated() throws {
+        let file = scratch.appendingPathComponent("taken")
+        try Data("x".utf8).write(to: file)
+        let dump = ["dump", tinyA.path, "--prompt", "hi", "--hook", "logits", "--out"]
+        try assertFailsInOneLine(dump + [file.path], mentions: ["cannot create \(file.path): a file with that name exists"])
+        try assertFailsInOneLine(dump + [file.path + "/sub"], mentions: ["cannot create \(file.path): a file with that name exists"])
+        try assertFailsInOneLine(dump + ["/sys/mechscope-out"], mentions: ["cannot create /sys/mechscope-out: operation not permitted"])
+        // A folder named like one of the files: the rename onto it fails, and no partial file is left.
+        let out = scratch.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out.appendingPathComponent("logits.npy"), withIntermediateDirectories: true)
+        try assertFailsInOneLine(dump + [out.path], mentions: ["cannot write \(out.path)/logits.npy: a folder with that name exists"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), ["logits.npy"])
+    }
+
+    /// Permission bits do not stop root, so these cases need an ordinary user.
+    func testFoldersWithoutPermission() throws {
+        try XCTSkipIf(geteuid() == 0, "running as root, which ignores permission bits: an unreadable folder and "
+                      + "an unwritable parent cannot be made here (the other cases cover the same messages)")
+        let model = try ModelFolderCopy(of: tinyA, in: scratch)
+        XCTAssertEqual(chmod(model.path, 0o000), 0)
+        defer { _ = chmod(model.path, 0o755) }
+        try assertFailsInOneLine(["info", model.path], mentions: ["config.json", "permission denied"])
+        let locked = scratch.appendingPathComponent("locked")
+        try FileManager.default.createDirectory(at: locked, withIntermediateDirectories: false)
+        XCTAssertEqual(chmod(locked.path, 0o555), 0)
+        try assertFailsInOneLine(["dump", tinyA.path, "--prompt", "hi", "--hook", "logits", "--out", locked.path + "/x"],
+                                 mentions: ["cannot create \(locked.path)/x: permission denied"])
+    }
+
+    /// A path that is not UTF-8 would be decoded with U+FFFD into another path: refused in one line.
+    func testNonUTF8OutputPathIsRefused() throws {
+        // Process takes Strings; pass the raw bytes through the shell instead.
+        let outcome = try MechscopeProcess.run(["sh", "-c", "cd \"$1\" && exec \"$2\" dump \"$3\" --prompt hi --hook logits --out \"$(printf 'o\\377d')\"",
+                                                "sh", scratch.path, MechscopeProcess.binary.path, tinyA.path],
+                                               executable: "/usr/bin/env")
+        XCTAssertEqual(outcome.status, 64, outcome.stderr)
+        XCTAssertEqual(outcome.stderr.split(separator: "\n").count, 1, outcome.stderr)
+        XCTAssertTrue(outcome.stderr.contains("argument 8 ('o\u{FFFD}d') is not valid UTF-8 (byte 1)"), outcome.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: scratch.path), [], "nothing written anywhere")
+    }
+
+    /// SIGINT in the middle of `dump --hook all` on 1000 tokens: the command stops between files with
+    /// status 130, and every .npy left behind is complete; no temporary file remains.
+    func testInterruptedDumpLeavesOnlyCompleteFiles() throws {
+        let model = try ModelFolderCopy(of: tinyA, in: scratch, name: "long-context")
+        let positions = 1024, d = 64
+        try model.replace("transformer.wpe.weight", shape: [positions, d],
+                          values: (0..<(positions * d)).map { Float(sin(Double($0) * 0.001)) * 0.02 })
+        try model.editConfig(["n_positions": positions])
+        let out = scratch.appendingPathComponent("dump")
+        let process = Process()
+        process.executableURL = MechscopeProcess.binary
+        process.arguments = ["dump", model.path, "--prompt", String(repeating: " a", count: 1000), "--hook", "all", "--out", out.path]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // Interrupt once the first file is complete (41 in all, the largest 16 MB each).
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline, process.isRunning,
+              ((try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []).filter({ $0.hasSuffix(".npy") && !$0.hasPrefix(".") }).isEmpty {
+            usleep(2000)
+        }
+        kill(process.processIdentifier, SIGINT)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationReason, .exit)
+        XCTAssertEqual(process.terminationStatus, 130, stderr)
+        XCTAssertTrue(stderr.contains("interrupted by SIGINT: wrote "), stderr)
+        let files = try FileManager.default.contentsOfDirectory(atPath: out.path)
+        XCTAssertTrue(files.allSatisfy { $0.hasSuffix(".npy") && !$0.hasPrefix(".") }, "\(files)")
+        XCTAssertGreaterThan(files.count, 0)
+        XCTAssertLessThan(files.count, 41, "the dump was stopped before the end: \(files.count) files")
+        XCTAssertTrue(stderr.contains("wrote \(files.count) of 41 arrays"), stderr)
+        for name in files {
+            let data = try Data(contentsOf: out.appendingPathComponent(name))
+            XCTAssertEqual(Array(data.prefix(6)), [0x93] + Array("NUMPY".utf8), name)
+            let headerLength = Int(data[8]) | Int(data[9]) << 8
+            let header = String(decoding: data[10..<(10 + headerLength)], as: UTF8.self)
+            let shape = header.components(separatedBy: "'shape': (")[1].components(separatedBy: ")")[0]
+                .split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            XCTAssertEqual(data.count, 10 + headerLength + 4 * shape.reduce(1, *), "\(name) is complete")
+        }
+    }
+}
