@@ -12,6 +12,12 @@ final class FileSystemTests: XCTestCase {
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
     }
 
+    /// The permission bits of a path.
+    private func stat_mode(_ path: String) -> mode_t {
+        var status = stat()
+        return stat(path, &status) == 0 ? status.st_mode : 0
+    }
+
     override func tearDownWithError() throws {
         _ = chmod(scratch.path, 0o755)
         try? FileManager.default.removeItem(at: scratch)
@@ -67,19 +73,49 @@ final class FileSystemTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), ["logits.npy"])
     }
 
-    /// Permission bits do not stop root, so these cases need an ordinary user.
+    /// Runs mechscope as the unprivileged user nobody (root ignores permission bits), via setpriv.
+    private func runAsNobody(_ args: [String]) throws -> MechscopeProcess.Outcome {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"),
+                          "setpriv (util-linux) is needed to drop to an unprivileged user")
+        let launcher = geteuid() == 0 ? ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : []
+        return try MechscopeProcess.run(Array(launcher.dropFirst()) + [MechscopeProcess.binary.path] + args,
+                                        executable: launcher.first ?? MechscopeProcess.binary.path)
+    }
+
+    private func assertOneLine(_ outcome: MechscopeProcess.Outcome, _ expected: String,
+                               file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertFalse(outcome.crashed, file: file, line: line)
+        XCTAssertEqual(outcome.status, 1, outcome.stderr, file: file, line: line)
+        XCTAssertEqual(outcome.stderr.split(separator: "\n").count, 1, outcome.stderr, file: file, line: line)
+        XCTAssertTrue(outcome.stderr.contains(expected), "'\(outcome.stderr)' lacks '\(expected)'", file: file, line: line)
+    }
+
+    /// A model folder nobody may enter, one whose config.json nobody may read, and an output
+    /// folder under a parent nobody may write to. As root the command runs as nobody (root ignores
+    /// permission bits); the scratch folder is opened to everyone for that.
     func testFoldersWithoutPermission() throws {
-        try XCTSkipIf(geteuid() == 0, "running as root, which ignores permission bits: an unreadable folder and "
-                      + "an unwritable parent cannot be made here (the other cases cover the same messages)")
-        let model = try ModelFolderCopy(of: tinyA, in: scratch)
-        XCTAssertEqual(chmod(model.path, 0o000), 0)
-        defer { _ = chmod(model.path, 0o755) }
-        try assertFailsInOneLine(["info", model.path], mentions: ["config.json", "permission denied"])
+        XCTAssertEqual(chmod(scratch.path, 0o777), 0)
+        let binaryFolders = sequence(first: MechscopeProcess.binary.deletingLastPathComponent()) {
+            $0.path == "/" ? nil : $0.deletingLastPathComponent()
+        }
+        try XCTSkipUnless(binaryFolders.allSatisfy { access($0.path, R_OK | X_OK) == 0 && (stat_mode($0.path) & 0o005) == 0o005 },
+                          "the build folder is not readable by other users, so nobody cannot run the binary")
+        let closed = try ModelFolderCopy(of: tinyA, in: scratch, name: "closed")
+        XCTAssertEqual(chmod(closed.path, 0o700), 0)
+        assertOneLine(try runAsNobody(["info", closed.path]), "cannot open \(closed.path): permission denied")
+
+        let unreadable = try ModelFolderCopy(of: tinyA, in: scratch, name: "unreadable")
+        XCTAssertEqual(chmod(unreadable.path, 0o755), 0)
+        XCTAssertEqual(chmod(unreadable.url.appendingPathComponent("config.json").path, 0o600), 0)
+        assertOneLine(try runAsNobody(["info", unreadable.path]), "cannot open \(unreadable.path)/config.json: permission denied")
+
         let locked = scratch.appendingPathComponent("locked")
         try FileManager.default.createDirectory(at: locked, withIntermediateDirectories: false)
         XCTAssertEqual(chmod(locked.path, 0o555), 0)
-        try assertFailsInOneLine(["dump", tinyA.path, "--prompt", "hi", "--hook", "logits", "--out", locked.path + "/x"],
-                                 mentions: ["cannot create \(locked.path)/x: permission denied"])
+        let readable = try ModelFolderCopy(of: tinyA, in: scratch, name: "readable")
+        _ = chmod(readable.path, 0o755)
+        assertOneLine(try runAsNobody(["dump", readable.path, "--prompt", "hi", "--hook", "logits", "--out", locked.path + "/x"]),
+                      "cannot create \(locked.path)/x: permission denied")
     }
 
     /// A path that is not UTF-8 would be decoded with U+FFFD into another path: refused in one line.
@@ -94,15 +130,22 @@ final class FileSystemTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: scratch.path), [], "nothing written anywhere")
     }
 
-    /// SIGINT in the middle of `dump --hook all` on 1000 tokens: the command stops between files with
-    /// status 130, and every .npy left behind is complete; no temporary file remains.
+    /// SIGINT (and SIGTERM) in the middle of `dump --hook all` on 1000 tokens: the command stops
+    /// between files with status 128 + signal, and every .npy left behind is complete; no temporary
+    /// file remains.
     func testInterruptedDumpLeavesOnlyCompleteFiles() throws {
         let model = try ModelFolderCopy(of: tinyA, in: scratch, name: "long-context")
         let positions = 1024, d = 64
         try model.replace("transformer.wpe.weight", shape: [positions, d],
                           values: (0..<(positions * d)).map { Float(sin(Double($0) * 0.001)) * 0.02 })
         try model.editConfig(["n_positions": positions])
-        let out = scratch.appendingPathComponent("dump")
+        for (signal, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
+            try assertInterruptedDump(model, signal: signal, name: name)
+        }
+    }
+
+    private func assertInterruptedDump(_ model: ModelFolderCopy, signal: Int32, name signalName: String) throws {
+        let out = scratch.appendingPathComponent("dump-\(signalName)")
         let process = Process()
         process.executableURL = MechscopeProcess.binary
         process.arguments = ["dump", model.path, "--prompt", String(repeating: " a", count: 1000), "--hook", "all", "--out", out.path]
@@ -116,12 +159,12 @@ final class FileSystemTests: XCTestCase {
               ((try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []).filter({ $0.hasSuffix(".npy") && !$0.hasPrefix(".") }).isEmpty {
             usleep(2000)
         }
-        kill(process.processIdentifier, SIGINT)
+        kill(process.processIdentifier, signal)
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         XCTAssertEqual(process.terminationReason, .exit)
-        XCTAssertEqual(process.terminationStatus, 130, stderr)
-        XCTAssertTrue(stderr.contains("interrupted by SIGINT: wrote "), stderr)
+        XCTAssertEqual(process.terminationStatus, 128 + signal, stderr)
+        XCTAssertTrue(stderr.contains("interrupted by \(signalName): wrote "), stderr)
         let files = try FileManager.default.contentsOfDirectory(atPath: out.path)
         XCTAssertTrue(files.allSatisfy { $0.hasSuffix(".npy") && !$0.hasPrefix(".") }, "\(files)")
         XCTAssertGreaterThan(files.count, 0)
