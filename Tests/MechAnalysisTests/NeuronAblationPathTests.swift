@@ -43,6 +43,27 @@ final class NeuronAblationPathTests: XCTestCase {
         XCTAssertEqual(compared, t.config.nLayers * 2 * 4)
     }
 
+    /// Without a final LayerNorm (modadd-1l, one block): the rank-one update needs no rescaling.
+    func testTheLastBlockOfAModelWithoutLayerNormMatchesAFullRun() throws {
+        let samples = PatchingGolden.root.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("samples")
+        let model = try LoadedModel(folder: samples.appendingPathComponent("modadd-1l"))
+        let t = model.transformer, tokens = [12, 45, 113]
+        XCTAssertFalse(t.config.hasLayerNorm)
+        let metric = LogitDiffMetric(answer: 57, wrong: 58)
+        let sweep = try AblationSweep(transformer: t, tokens: tokens, metric: metric)
+        let chosen = Array(stride(from: 0, to: t.config.dMLP, by: 37))
+        let result = try sweep.neurons(layer: 0, .zero, indices: chosen)
+        XCTAssertEqual(result.effects.count, chosen.count)
+        var moved = 0
+        for e in result.effects {
+            let full = try t.run(tokens, edits: [.setNeuron(layer: 0, neuron: e.index, to: 0)])
+            assertClose(e.logitDiff, metric.value(full.logits), "N\(e.index)")
+            assertClose(e.loss!, AblationLoss.meanNextTokenLoss(logits: full.logits, tokens: tokens)!, "N\(e.index) loss")
+            if abs(e.logitDiffChange) > 1e-3 { moved += 1 }
+        }
+        XCTAssertGreaterThan(moved, 0, "some neuron must matter, or the comparison proves nothing")
+    }
+
     /// The rank-one log-sum-exp against a direct evaluation, on sizes that leave tails in both the
     /// vector width and the tile.
     func testRankOneLogSumExpEqualsTheDirectSum() {
