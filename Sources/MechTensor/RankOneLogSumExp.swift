@@ -30,18 +30,24 @@ public enum RankOneLogSumExp {
                 for k in k0..<k1 {
                     let bRow = b + k * n + v0
                     for p in 0..<P {
-                        let i = k * P + p
-                        let (m, sum) = tileLogSumExp(a: a + p * n + v0, b: bRow, e: e + v0, count: len,
-                                                     c: c[i], s: s[i], scratch: scratch)
-                        let j = (k - k0) * P + p
+                        let i = k * P + p, j = (k - k0) * P + p
+                        let running = maxima[j]
+                        if running.isNaN || running == .infinity { continue }   // settled: NaN or +∞
+                        let (m, reference, sum) = tileLogSumExp(a: a + p * n + v0, b: bRow, e: e + v0, count: len,
+                                                                c: c[i], s: s[i], shift: Float(running), scratch: scratch)
                         if m.isNaN { maxima[j] = .nan; sums[j] = .nan; continue }
-                        if sum == 0 || maxima[j].isNaN { continue }
-                        if m > maxima[j] {
-                            sums[j] = sums[j] * Foundation.exp(maxima[j] - m) + sum
-                            maxima[j] = m
-                        } else {
-                            sums[j] += sum * Foundation.exp(m - maxima[j])
+                        if m == .infinity { maxima[j] = .infinity; sums[j] = 1; continue }
+                        if sum == 0 { continue }                                 // every value −∞
+                        // Bring the running sum and this tile's to a common reference, then move the
+                        // reference up to the largest value seen so later tiles can take one pass.
+                        var top = Swift.max(running, reference)
+                        sums[j] = (running == -.infinity ? 0 : sums[j] * Foundation.exp(running - top))
+                            + sum * Foundation.exp(reference - top)
+                        if m > top {
+                            sums[j] *= Foundation.exp(top - m)
+                            top = m
                         }
+                        maxima[j] = top
                     }
                 }
             }
@@ -54,14 +60,15 @@ public enum RankOneLogSumExp {
         }
     }
 
-    /// (max, Σ exp(x − max)) of x[v] = (a[v] − c·b[v])·s + e[v] over one tile (CMechKernels picks
-    /// AVX-512 or AVX2 code for the CPU; Swift's own SIMD types compile to SSE2 only).
+    /// (max x, reference, Σ exp(x − reference)) of x[v] = (a[v] − c·b[v])·s + e[v] over one tile, the
+    /// reference being `shift` when one pass can use it (CMechKernels picks AVX-512 or AVX2 code for
+    /// the CPU; Swift's own SIMD types compile to SSE2 only).
     @inline(__always)
     private static func tileLogSumExp(a: UnsafePointer<Float>, b: UnsafePointer<Float>, e: UnsafePointer<Float>,
-                                      count: Int, c: Float, s: Float,
-                                      scratch: UnsafeMutablePointer<Float>) -> (Double, Double) {
-        var m = 0.0, sum = 0.0
-        mech_rank_one_lse_tile(a, b, e, count, c, s, scratch, &m, &sum)
-        return (m, sum)
+                                      count: Int, c: Float, s: Float, shift: Float,
+                                      scratch: UnsafeMutablePointer<Float>) -> (Double, Double, Double) {
+        var m = 0.0, reference = 0.0, sum = 0.0
+        mech_rank_one_lse_tile(a, b, e, count, c, s, shift, scratch, &m, &reference, &sum)
+        return (m, reference, sum)
     }
 }
