@@ -125,6 +125,10 @@ final class HonestOutputTests: XCTestCase {
         XCTAssertFalse(help.contains("induction"), help)
         let rows = try JSONSerialization.jsonObject(with: Data(run(["features", "--json"]).stdout.utf8)) as! [[String: Any]]
         XCTAssertEqual(rows.count, 20)
+        // Ordinary values keep three decimals (scientific notation is only for values too wide).
+        let text = try run(["features"]).stdout.split(separator: "\n")
+        XCTAssertTrue(text[0].hasSuffix("Σ‖W_i‖² = 18.987"), String(text[0]))
+        XCTAssertTrue(text[2].hasPrefix("      0      1.0000   1.127         2.477           0.339  -0.237  "), String(text[2]))
     }
 
     /// `> /dev/full`: the write fails when standard output is flushed; before, the exit status was 0.
