@@ -51,7 +51,7 @@ struct CircuitCommand: ParsableCommand {
         let copying = eigenvalues.copyingScore
         let report = Report(
             model: model.folder.path, label: ov.weights.label, layer: spec.layer, head: spec.head,
-            token_id: t, token: text(t), ov_copying: copying.isFinite ? copying : nil,
+            token_id: t, token: text(t), ov_copying: copying,
             ov_eigenvalues: eigenvalues.map { [$0.real, $0.imaginary] },
             ov_promoted: entries(promoted), ov_suppressed: entries(suppressed), qk_preferred_keys: entries(keys),
             positional: .init(preferred_offset: positional.preferredOffset, share: positional.share),
@@ -101,7 +101,8 @@ struct CircuitCommand: ParsableCommand {
     struct Positional: Encodable { var preferred_offset: Int; var share: Double }
     struct Report: Encodable {
         var model: String, label: String, layer: Int, head: Int, token_id: Int, token: String
-        var ov_copying: Double?
+        /// Σλ/Σ|λ| (null when not finite: no eigenvalue mass).
+        var ov_copying: Double
         var ov_eigenvalues: [[Double]]
         var ov_promoted: [Entry], ov_suppressed: [Entry], qk_preferred_keys: [Entry]
         var positional: Positional
