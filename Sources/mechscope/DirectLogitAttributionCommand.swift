@@ -117,16 +117,17 @@ struct DirectLogitAttributionCommand: ParsableCommand {
             unembedding_bias: direction.bias, sum_of_entries: result.total(), total_entries: result.components.count,
             entries: entries)
         try NonFiniteGuard.print(report, json: json, model: model, prompts: [ids]) {
-            printText(report, entries: entries, result: result, direction: direction, wrongID: wrongID)
+            printText(report, entries: entries, result: result, direction: direction, wrongID: wrongID,
+                      hasLayerNorm: c.hasLayerNorm)
         }
     }
 
     private func printText(_ report: Report, entries: [Entry], result: DirectLogitAttributionResult,
-                           direction: LogitDirection, wrongID: Int?) {
+                           direction: LogitDirection, wrongID: Int?, hasLayerNorm: Bool) {
         let p = report.position, tokens = report.tokens, logit = report.logit
         let what = "'\(report.answer.token)'" + (report.wrong.map { " − '\($0.token)'" } ?? "")
         print("direct logit attribution to \(what) at position \(p) ('\(tokens[p])'), per \(per.rawValue); "
-              + (report.layer_norm.hasPrefix("none") ? "no final LayerNorm (the model has none)" : "cached final LayerNorm scale"))
+              + (hasLayerNorm ? "cached final LayerNorm scale" : "no final LayerNorm (the model has none)"))
         print(String(format: "%@ %.4f = residual stream %.4f + unembedding bias %.4f", wrongID == nil ? "logit (centred)" : "logit difference",
                      logit, report.residual_logit, direction.bias))
         let scale = entries.map { abs($0.attribution) }.max() ?? 1
