@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers, imports pointing one way only:
-// COpenBLAS → MechTensor → MechFormats → MechModels → MechAnalysis → MechTUI (+ CNcursesw) → mechscope
+// COpenBLAS (+ CMechKernels) → MechTensor → MechFormats → MechModels → MechAnalysis → MechTUI (+ CNcursesw) → mechscope
 let package = Package(
     name: "Mechscope",
     platforms: [.macOS(.v13)],
@@ -23,7 +23,9 @@ let package = Package(
             pkgConfig: "ncursesw",
             providers: [.apt(["libncurses-dev"])]
         ),
-        .target(name: "MechTensor", dependencies: ["COpenBLAS"],
+        .target(name: "CMechKernels",
+                cSettings: [.unsafeFlags(["-O3"], .when(configuration: .release))]),
+        .target(name: "MechTensor", dependencies: ["COpenBLAS", "CMechKernels"],
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(name: "MechFormats", dependencies: ["MechTensor"]),
         .target(name: "MechModels", dependencies: ["MechTensor", "MechFormats"]),

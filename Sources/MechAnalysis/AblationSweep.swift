@@ -15,7 +15,11 @@ import MechTensor
 ///   over the positions of a reference run: the prompt itself unless another one is given. The
 ///   mean is the same in raw and processed coordinates, since folding b_V shifts every z alike.
 /// - Neurons are `blocks.L.mlp.hook_post` entries; zero is zero in both coordinate systems.
-/// Each ablated run resumes at the ablated block from the unablated run's cache.
+/// Each ablated head's run resumes at the ablated block from the unablated run's cache. Neurons
+/// need no run of their own block: replacing neuron n's activation changes that block's output by
+/// −(activation − value)·W_out[n] at each position, so a neuron of block L resumes at block L + 1
+/// from the edited residual, and the last block's neurons need no pass at all
+/// (`LastLayerNeuronAblation`: one rank-one update of the logits per neuron, in batches).
 public struct AblationSweep: @unchecked Sendable {
     public let transformer: Transformer
     public let tokens: [Int]
@@ -32,7 +36,12 @@ public struct AblationSweep: @unchecked Sendable {
         if let bad = metric.outOfRange(vocabSize: c.vocabSize) {
             throw AblationError.tokenOutOfRange(role: bad.role, token: bad.token, vocabSize: c.vocabSize)
         }
-        let starts = Set((0..<c.nLayers).map { HookPoint.residPre($0) })
+        var starts = Set((0..<c.nLayers).map { HookPoint.residPre($0) })
+        if !c.attnOnly {
+            // The neuron paths start from each block's output and its activations.
+            starts.insert(.residPost(c.nLayers - 1))
+            starts.formUnion((0..<c.nLayers).map { HookPoint.mlpPost($0) })
+        }
         var means = Set((0..<c.nLayers).map { HookPoint.z($0) })
         if !c.attnOnly { means.formUnion((0..<c.nLayers).map { HookPoint.mlpPost($0) }) }
         if let reference {
@@ -78,28 +87,67 @@ public struct AblationSweep: @unchecked Sendable {
             throw AblationError.neuronOutOfRange(neuron: bad, dMLP: c.dMLP)
         }
         let means = mode == .mean ? meanOverPositions(try reference(.mlpPost(layer))) : []
+        let values = chosen.map { mode == .zero ? 0 : means[$0] }
+        let activations = try cached(.mlpPost(layer))
         var effects: [AblationEffect] = []
-        for neuron in chosen {
-            let value = mode == .zero ? 0 : means[neuron]
-            let edit = ActivationEdit.setNeuron(layer: layer, neuron: neuron, to: value,
-                                                label: "\(mode.rawValue)-ablate L\(layer)N\(neuron)")
-            effects.append(try effect(layer: layer, index: neuron, edit: edit, shouldContinue: shouldContinue))
-            progress(effects.count, chosen.count)
+        if layer == c.nLayers - 1 {
+            let fast = LastLayerNeuronAblation(transformer: transformer, tokens: tokens, metric: metric,
+                                               residual: try cached(.residPost(layer)), activations: activations)
+            let results = try fast.effects(neurons: chosen, values: values, shouldContinue: shouldContinue) {
+                progress($0, chosen.count)
+            }
+            for (neuron, r) in zip(chosen, results) {
+                effects.append(effect(layer: layer, index: neuron, logitDiff: r.logitDiff, loss: r.loss))
+            }
+        } else {
+            for (neuron, value) in zip(chosen, values) {
+                let edit = Self.removeNeuronOutput(layer: layer, neuron: neuron, activations: activations,
+                                                   value: value, weights: transformer.weights,
+                                                   label: "\(mode.rawValue)-ablate L\(layer)N\(neuron)")
+                effects.append(try effect(layer: layer + 1, index: neuron, edit: edit, shouldContinue: shouldContinue,
+                                          reportedLayer: layer))
+                progress(effects.count, chosen.count)
+            }
         }
         return AblationResult(unit: .neuron, mode: mode, baselineLogitDiff: baselineLogitDiff,
                               baselineLoss: baselineLoss, effects: effects)
     }
 
-    private func effect(layer: Int, index: Int, edit: ActivationEdit, shouldContinue: () -> Bool) throws -> AblationEffect {
+    /// The effect of a run resumed at block `layer` with `edit`, reported under `reportedLayer`.
+    private func effect(layer: Int, index: Int, edit: ActivationEdit, shouldContinue: () -> Bool,
+                        reportedLayer: Int? = nil) throws -> AblationEffect {
         guard shouldContinue() else { throw ModelError.cancelled }
         let run = try transformer.resume(from: baseRun, layer: layer, position: 0, edits: [edit],
                                          shouldContinue: shouldContinue)
-        let diff = metric.value(run.logits)
-        let loss = AblationLoss.meanNextTokenLoss(logits: run.logits, tokens: tokens)
+        return effect(layer: reportedLayer ?? layer, index: index, logitDiff: metric.value(run.logits),
+                      loss: AblationLoss.meanNextTokenLoss(logits: run.logits, tokens: tokens))
+    }
+
+    private func effect(layer: Int, index: Int, logitDiff diff: Float, loss: Float?) -> AblationEffect {
         var lossChange: Float?
         if let loss, let baselineLoss { lossChange = loss - baselineLoss }
         return AblationEffect(layer: layer, index: index, logitDiff: diff, logitDiffChange: diff - baselineLogitDiff,
                               loss: loss, lossChange: lossChange)
+    }
+
+    private func cached(_ hook: HookPoint) throws -> Tensor {
+        guard let t = baseRun.cache[hook] else { throw PrefixReuseError.missingActivation(hook: hook.name) }
+        return t
+    }
+
+    /// Block `layer + 1`'s input with neuron `neuron` of block `layer` replaced by `value`: the
+    /// block's output minus (activation − value)·W_out[neuron] at every position.
+    private static func removeNeuronOutput(layer: Int, neuron: Int, activations: Tensor, value: Float,
+                                           weights: TransformerWeights, label: String) -> ActivationEdit {
+        let wOut = weights.blocks[layer].mlpOut!
+        return ActivationEdit(hook: .residPre(layer + 1), label: label) { x in
+            let d = x.shape[1], dMLP = activations.shape[1], w = wOut.pointer + neuron * d
+            for p in 0..<x.shape[0] {
+                let c = activations.pointer[p * dMLP + neuron] - value
+                let r = x.pointer + p * d
+                for i in 0..<d { r[i] -= c * w[i] }
+            }
+        }
     }
 
     private func reference(_ hook: HookPoint) throws -> Tensor {

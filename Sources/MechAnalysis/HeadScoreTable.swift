@@ -8,7 +8,7 @@ public struct HeadScoreRow: Equatable, Sendable {
     public let previousToken: Double
     public let duplicateToken: Double
     public let induction: Double
-    /// The demo induction score on the repeated random sequence.
+    /// The demo induction score on the repeated random sequence (NaN when the context cannot hold one).
     public let repeatedInduction: Double
     /// Mean attention entropy on the prompt, in nats.
     public let entropy: Double
@@ -29,11 +29,12 @@ public struct HeadScoreTable: Sendable {
     }
 
     public let prompt: HeadPatternScores
-    public let repeated: RepeatedSequenceScores
+    /// Absent when the model's context is too short for a repeated sequence.
+    public let repeated: RepeatedSequenceScores?
     public let copying: OVCopyingScores
     public let rows: [HeadScoreRow]
 
-    public init(prompt: HeadPatternScores, repeated: RepeatedSequenceScores, copying: OVCopyingScores) {
+    public init(prompt: HeadPatternScores, repeated: RepeatedSequenceScores?, copying: OVCopyingScores) {
         self.prompt = prompt
         self.repeated = repeated
         self.copying = copying
@@ -41,7 +42,7 @@ public struct HeadScoreTable: Sendable {
         rows = (0..<(prompt.layers * prompt.heads)).map { i in
             HeadScoreRow(layer: i / prompt.heads, head: i % prompt.heads,
                          previousToken: prompt.previousToken[i], duplicateToken: prompt.duplicateToken[i],
-                         induction: prompt.induction[i], repeatedInduction: repeated.induction[i],
+                         induction: prompt.induction[i], repeatedInduction: repeated?.induction[i] ?? .nan,
                          entropy: prompt.entropy[i], ovCopying: copyingScores[i])
         }
     }

@@ -7,6 +7,7 @@ public enum FormatError: Error, Equatable, Sendable, CustomStringConvertible, Lo
     case cannotOpen(path: String, reason: String)
     case notARegularFile(path: String)
     case cannotWrite(path: String, reason: String)
+    case cannotCreate(path: String, reason: String)
 
     // Safetensors
     case truncatedFile(path: String, size: Int)
@@ -51,9 +52,11 @@ public enum FormatError: Error, Equatable, Sendable, CustomStringConvertible, Lo
         case let .cannotOpen(path, reason):
             return "cannot open \(path): \(reason)"
         case let .notARegularFile(path):
-            return "\(path) is not a regular file"
+            return "\(path) is \(FileKind.describe(path)), not a regular file"
         case let .cannotWrite(path, reason):
             return "cannot write \(path): \(reason)"
+        case let .cannotCreate(path, reason):
+            return "cannot create \(path): \(reason)"
 
         case let .truncatedFile(path, size):
             return "\(name(path)): file is only \(size) bytes, shorter than the 8-byte header length "

@@ -13,13 +13,7 @@ public struct JSONConfig: Sendable {
 
     /// Reads and strictly parses `url`, which must hold a JSON object.
     public init(url: URL) throws {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw FormatError.cannotOpen(path: url.path, reason: JSONConfig.reason(for: error, url: url))
-        }
-        try self.init(data: data, url: url)
+        try self.init(data: try FileBytes.read(url), url: url)
     }
 
     /// Parses `data` as the contents of `url` (which is only used to name the file in errors).
@@ -178,10 +172,5 @@ public struct JSONConfig: Sendable {
         case .array(let a): return "an array of \(a.count)"
         case .object: return "an object"
         }
-    }
-
-    private static func reason(for error: Error, url: URL) -> String {
-        if !FileManager.default.fileExists(atPath: url.path) { return "no such file" }
-        return (error as NSError).localizedDescription
     }
 }

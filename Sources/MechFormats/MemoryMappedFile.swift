@@ -18,7 +18,7 @@ final class MemoryMappedFile: @unchecked Sendable {
     init(url: URL) throws {
         self.url = url
         let path = url.path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)  // a FIFO would block without O_NONBLOCK
         guard fd >= 0 else { throw FormatError.cannotOpen(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
 

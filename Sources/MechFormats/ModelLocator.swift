@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A model folder found from what the user typed, and where it came from (shown in the UI).
 public struct LocatedModel: Equatable, Sendable {
@@ -56,6 +59,12 @@ public struct ModelLocator: Sendable {
 
         if fileManager.fileExists(atPath: url.path, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else { throw FormatError.modelPathNotFound(path: url.path) }
+            // A folder that cannot be searched hides its config.json: say so rather than "no config.json".
+            var status = stat()
+            let config = url.appendingPathComponent("config.json").path
+            if stat(config, &status) != 0 && errno != ENOENT {
+                throw FormatError.cannotOpen(path: url.path, reason: FileBytes.reason(errno))
+            }
             guard fileManager.fileExists(atPath: url.appendingPathComponent("config.json").path) else {
                 throw FormatError.modelFolderWithoutConfig(folder: url.path)
             }

@@ -26,11 +26,7 @@ public enum NpyFile {
 
     /// Writes `tensor` to `url` as `.npy` (atomically, replacing any existing file).
     public static func write(_ tensor: Tensor, to url: URL) throws {
-        do {
-            try encode(tensor).write(to: url, options: .atomic)
-        } catch {
-            throw FormatError.cannotWrite(path: url.path, reason: (error as NSError).localizedDescription)
-        }
+        try FileBytes.writeAtomically(encode(tensor), to: url)
     }
 
     /// Reads a C-order `.npy` array of `<f4` (or `<f8` / `<i8`, converted) as a float32 tensor.
@@ -82,13 +78,7 @@ public enum NpyFile {
     // MARK: Shared parsing
 
     private static func readBytes(_ url: URL) throws -> [UInt8] {
-        do {
-            return [UInt8](try Data(contentsOf: url))
-        } catch {
-            let reason = FileManager.default.fileExists(atPath: url.path)
-                ? (error as NSError).localizedDescription : "no such file"
-            throw FormatError.cannotOpen(path: url.path, reason: reason)
-        }
+        [UInt8](try FileBytes.read(url))
     }
 
     /// Validates header, dtype, order and data length; returns the header, data offset and element count.

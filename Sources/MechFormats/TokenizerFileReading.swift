@@ -9,10 +9,12 @@ enum TokenizerFileReading {
 
     static func contents(of url: URL) throws -> Data {
         do {
-            return try Data(contentsOf: url)
-        } catch {
-            let reason = (error as NSError).localizedFailureReason ?? error.localizedDescription
-            throw TokenizerError.unreadableFile(path: url.path, reason: reason)
+            return try FileBytes.read(url)
+        } catch let error as FormatError {
+            switch error {
+            case .cannotOpen(_, let reason): throw TokenizerError.unreadableFile(path: url.path, reason: reason)
+            default: throw TokenizerError.unreadableFile(path: url.path, reason: "it is \(FileKind.describe(url.path)), not a regular file")
+            }
         }
     }
 

@@ -10,6 +10,7 @@ public enum ModelError: Error, CustomStringConvertible, LocalizedError, Equatabl
     case promptTooLong(tokens: Int, context: Int)
     case tokenOutOfRange(token: Int, vocabSize: Int)
     case cancelled
+    case nonFiniteValues(hook: String, folder: String)
 
     public var description: String {
         switch self {
@@ -29,6 +30,9 @@ public enum ModelError: Error, CustomStringConvertible, LocalizedError, Equatabl
             return "token id \(token) is outside the vocabulary of \(vocab)"
         case .cancelled:
             return "the computation was cancelled"
+        case .nonFiniteValues(let hook, let folder):
+            return "non-finite values first appear at \(hook) (model \(folder)); the numbers that depend on them "
+                + "are printed as nan (null in JSON)"
         }
     }
 

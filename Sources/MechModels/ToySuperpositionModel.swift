@@ -53,6 +53,13 @@ public struct ToySuperpositionModel: @unchecked Sendable {
         bFinal = try load("b_final", [nFeatures])
     }
 
+    /// The first of the model's tensors (W, then b_final) holding a NaN or ±∞, if any.
+    public var firstNonFiniteTensor: String? {
+        if !NonFiniteValues.allFinite(W) { return "W" }
+        if !NonFiniteValues.allFinite(bFinal) { return "b_final" }
+        return nil
+    }
+
     /// Hidden activations and outputs for a batch of feature vectors: [batch, n_features] →
     /// (hidden [batch, n_hidden], output [batch, n_features]).
     public func run(_ x: Tensor) -> (hidden: Tensor, output: Tensor) {

@@ -18,20 +18,20 @@ struct AblationCommand: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var promptOptions: PromptOptions
-    @Option(help: "The answer token: text that is one token, or #ID.") var answer: String
-    @Option(help: "The wrong token: one token, or #ID.") var wrong: String
+    @Option(parsing: .unconditional, help: "The answer token: text that is one token, or #ID.") var answer: String
+    @Option(parsing: .unconditional, help: "The wrong token: one token, or #ID.") var wrong: String
     @Flag(help: "Ablate each attention head (the default).") var heads = false
-    @Option(help: "Ablate each MLP neuron of this layer instead of the heads.") var neurons: Int?
+    @Option(parsing: .unconditional, help: "Ablate each MLP neuron of this layer instead of the heads.") var neurons: Int?
     @Flag(help: "Mean-ablate (mean over the reference positions) instead of zero-ablating.") var mean = false
-    @Option(help: "Prompt whose positions the --mean values average over (default: the prompt itself).")
+    @Option(parsing: .unconditional, help: "Prompt whose positions the --mean values average over (default: the prompt itself).")
     var reference: String?
-    @Option(help: "Neurons to list, strongest change in logit difference first (JSON lists all).") var top = 20
+    @Option(parsing: .unconditional, help: "Neurons to list, strongest change in logit difference first (JSON lists all).") var top = 20
     @Flag(help: "Print JSON (every head or neuron).") var json = false
 
     func validate() throws {
         if heads && neurons != nil { throw ValidationError("choose --heads or --neurons LAYER, not both") }
         if reference != nil && !mean { throw ValidationError("--reference only applies with --mean") }
-        guard top >= 1 else { throw ValidationError("--top must be at least 1") }
+        guard top >= 1 else { throw InputError.mustBePositive(option: "--top", value: top) }
     }
 
     struct Effect: Encodable {
@@ -62,8 +62,8 @@ struct AblationCommand: ParsableCommand {
         let prompt = try promptOptions.text(for: model)
         let ids = try model.tokenize(prompt, prependBOS: promptOptions.prependBOS)
         let referenceIDs = try reference.map { try model.tokenize($0, prependBOS: promptOptions.prependBOS) }
-        let metric = LogitDiffMetric(answer: try TokenArgument.resolve(answer, option: "--answer", model: model),
-                                     wrong: try TokenArgument.resolve(wrong, option: "--wrong", model: model))
+        let pair = try TokenArgument.answerAndWrong(answer, wrong, model: model)
+        let metric = LogitDiffMetric(answer: pair.answer, wrong: pair.wrong)
         let mode: AblationMode = mean ? .mean : .zero
         let sweep = try AblationSweep(transformer: model.transformer, tokens: ids, metric: metric, reference: referenceIDs)
         let result = try PatchingProgress(label: "ablating").run { progress in
@@ -77,8 +77,9 @@ struct AblationCommand: ParsableCommand {
             unit: result.unit.rawValue, mode: mode.rawValue, reference: reference,
             baseline_logit_diff: result.baselineLogitDiff, baseline_loss: result.baselineLoss,
             effects: result.effects.map { Self.effect($0, unit: result.unit) })
-        if json { try JSONOutput.print(report); return }
-        printTable(report, result: result)
+        try NonFiniteGuard.print(report, json: json, model: model, prompts: [ids] + (referenceIDs.map { [$0] } ?? [])) {
+            printTable(report, result: result)
+        }
     }
 
     private static func effect(_ e: AblationEffect, unit: AblationUnit) -> Effect {
@@ -91,10 +92,14 @@ struct AblationCommand: ParsableCommand {
         print("prompt     \(report.token_ids.count) tokens: \(report.prompt)")
         print("metric     logit['\(report.answer.token)'] − logit['\(report.wrong.token)'] at the last position "
               + String(format: "%.4f", report.baseline_logit_diff) + "; mean next-token loss \(lossText)")
-        print("ablation   " + (mean
-            ? "mean over the positions of \(reference.map { "'\($0)'" } ?? "the prompt")"
-            : "zero (TransformerLens's processed z = 0, i.e. raw z = b_V + ln1.b·W_V)")
-            + (result.unit == .neuron ? ", each neuron of layer \(neurons ?? 0)" : ", each head"))
+        let over = "mean over the positions of \(reference.map { "'\($0)'" } ?? "the prompt")"
+        if result.unit == .neuron {
+            print("ablation   each neuron of layer \(neurons ?? 0): its activation (mlp.hook_post) set to "
+                  + (mean ? "its \(over)" : "0") + " at every position")
+        } else {
+            print("ablation   each head: " + (mean ? "its z set to its \(over)"
+                : "zero (TransformerLens's processed z = 0, i.e. raw z = b_V + ln1.b·W_V)"))
+        }
         let shown = result.unit == .head ? result.effects : result.strongest(top)
         if result.unit == .neuron {
             print("showing    the \(shown.count) neurons that move the logit difference most, of \(result.effects.count)")

@@ -12,18 +12,20 @@ struct BenchCommand: ParsableCommand {
         abstract: "Time model open, forward pass with full activation cache, and report GFLOP/s and memory.")
 
     @OptionGroup var modelOptions: ModelOptions
-    @Option(name: .customLong("tokens"), help: "Sequence lengths to time (repeatable; default 16, 128, 1024, capped at the context).")
+    @Option(name: .customLong("tokens"), parsing: .unconditionalSingleValue, help: "Sequence lengths to time (repeatable; default 16, 128, 1024, capped at the context).")
     var tokenCounts: [Int] = []
-    @Option(help: "Timed runs per length (the median is reported).") var runs = 5
+    @Option(parsing: .unconditional, help: "Timed runs per length (the median is reported).") var runs = 5
 
     func validate() throws {
-        guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
-        guard tokenCounts.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--tokens must be at least 1") }
+        guard runs >= 1 else { throw InputError.mustBePositive(option: "--runs", value: runs) }
+        if let bad = tokenCounts.first(where: { $0 < 1 }) { throw InputError.mustBePositive(option: "--tokens", value: bad) }
     }
 
     func run() throws {
         let spec = try modelOptions.resolvedSpec()
         let folder = try ModelLocator().locate(spec).folder
+        let modelType = try JSONConfig(url: folder.appendingPathComponent("config.json")).optionalString("model_type")
+        if modelType == ToySuperpositionModel.modelType { throw ModelKindError.benchNeedsTransformer(folder: folder.path) }
 
         // Open: config + memory map + binding every tensor (no weight bytes are read yet for F32).
         let t0 = Clock.now()

@@ -17,14 +17,14 @@ struct CircuitCommand: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var promptOptions: PromptOptions
-    @Option(help: "The head as LAYER.HEAD (e.g. 1.3) or L1H3.") var head: String
-    @Option(help: "A token's text (must be exactly one token, e.g. ' the').") var token: String?
-    @Option(name: .customLong("token-id"), help: "A token id.") var tokenID: Int?
-    @Option(help: "How many entries each list shows.") var top = 10
+    @Option(parsing: .unconditional, help: "The head as LAYER.HEAD (e.g. 1.3) or L1H3.") var head: String
+    @Option(parsing: .unconditional, help: "A token: its text (must be exactly one token, e.g. ' the') or #ID.") var token: String?
+    @Option(name: .customLong("token-id"), parsing: .unconditional, help: "A token id.") var tokenID: Int?
+    @Option(parsing: .unconditional, help: "How many entries each list shows.") var top = 10
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
-        guard top > 0 else { throw ValidationError("--top must be at least 1") }
+        guard top > 0 else { throw InputError.mustBePositive(option: "--top", value: top) }
         guard token == nil || tokenID == nil else { throw ValidationError("give --token or --token-id, not both") }
         _ = try HeadSpec(head)
     }
@@ -51,7 +51,7 @@ struct CircuitCommand: ParsableCommand {
         let copying = eigenvalues.copyingScore
         let report = Report(
             model: model.folder.path, label: ov.weights.label, layer: spec.layer, head: spec.head,
-            token_id: t, token: text(t), ov_copying: copying.isFinite ? copying : nil,
+            token_id: t, token: text(t), ov_copying: copying,
             ov_eigenvalues: eigenvalues.map { [$0.real, $0.imaginary] },
             ov_promoted: entries(promoted), ov_suppressed: entries(suppressed), qk_preferred_keys: entries(keys),
             positional: .init(preferred_offset: positional.preferredOffset, share: positional.share),
@@ -91,17 +91,7 @@ struct CircuitCommand: ParsableCommand {
             }
             return tokenID
         }
-        if let token {
-            guard let tokenizer = model.tokenizer else {
-                throw CLIError("--token needs the model's tokenizer, which did not load; use --token-id")
-            }
-            let ids = try tokenizer.encode(token)
-            guard ids.count == 1 else {
-                let pieces = ids.map { "'\(tokenizer.displayText(of: $0))'" }.joined(separator: " ")
-                throw CLIError("--token '\(token)' is \(ids.count) tokens (\(pieces)); give exactly one token or use --token-id")
-            }
-            return ids[0]
-        }
+        if let token { return try TokenArgument.resolve(token, option: "--token", model: model) }
         let ids = try promptOptions.tokens(for: model)
         return ids[ids.count - 1]
     }
@@ -111,7 +101,8 @@ struct CircuitCommand: ParsableCommand {
     struct Positional: Encodable { var preferred_offset: Int; var share: Double }
     struct Report: Encodable {
         var model: String, label: String, layer: Int, head: Int, token_id: Int, token: String
-        var ov_copying: Double?
+        /// Σλ/Σ|λ| (null when not finite: no eigenvalue mass).
+        var ov_copying: Double
         var ov_eigenvalues: [[Double]]
         var ov_promoted: [Entry], ov_suppressed: [Entry], qk_preferred_keys: [Entry]
         var positional: Positional
@@ -133,10 +124,24 @@ struct HeadSpec {
         } else {
             parts = trimmed.split(separator: ".", omittingEmptySubsequences: false)
         }
-        guard parts.count == 2, let l = Int(parts[0]), let h = Int(parts[1]), l >= 0, h >= 0 else {
-            throw ValidationError("--head '\(text)' is not LAYER.HEAD (e.g. 1.3) or L1H3")
+        guard parts.count == 2, let l = Int(parts[0]), let h = Int(parts[1]) else {
+            throw HeadSpecError.notAHead(text)
         }
+        guard l >= 0, h >= 0 else { throw HeadSpecError.negative(text) }
         layer = l
         head = h
+    }
+}
+
+/// Why `--head` cannot name a head, in one line.
+enum HeadSpecError: Error, CustomStringConvertible {
+    case notAHead(String)
+    case negative(String)
+
+    var description: String {
+        switch self {
+        case .notAHead(let text): return "--head '\(text)' is not LAYER.HEAD (e.g. 1.3) or L1H3"
+        case .negative(let text): return "--head '\(text)': layer and head count from 0, so neither can be negative (e.g. 1.3)"
+        }
     }
 }

@@ -37,8 +37,13 @@ struct CompositionMatrixReport {
             return
         }
         let H = scores.heads, L = scores.layers, names = labels
-        Swift.print("\(scores.kind.rawValue)-composition scores of \(model.folder.lastPathComponent): rows write (layers 0–\(L - 2)), columns read (layers 1–\(L - 1))")
-        guard L > 1 else { Swift.print("(one layer: no pairs)"); return }
+        guard L > 1 else {
+            Swift.print("\(scores.kind.rawValue)-composition scores of \(model.folder.lastPathComponent): "
+                        + "one layer, so no head reads an earlier head's output (no pairs)")
+            return
+        }
+        let writers = L == 2 ? "layer 0" : "layers 0–\(L - 2)", readers = L == 2 ? "layer 1" : "layers 1–\(L - 1)"
+        Swift.print("\(scores.kind.rawValue)-composition scores of \(model.folder.lastPathComponent): rows write (\(writers)), columns read (\(readers))")
         let columns = Array((H)..<(L * H)), rows = Array(0..<((L - 1) * H))
         Swift.print("        " + columns.map { names[$0].padding(toLength: 6, withPad: " ", startingAt: 0) }.joined())
         let m = matrix

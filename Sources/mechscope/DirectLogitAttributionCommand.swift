@@ -22,13 +22,13 @@ struct DirectLogitAttributionCommand: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var promptOptions: PromptOptions
-    @Option(help: "The token whose logit is attributed (text or #ID).") var answer: String
-    @Option(help: "A token to subtract: attribute the logit difference answer − wrong.") var wrong: String?
+    @Option(parsing: .unconditional, help: "The token whose logit is attributed (text or #ID).") var answer: String
+    @Option(parsing: .unconditional, help: "A token to subtract: attribute the logit difference answer − wrong.") var wrong: String?
     @Option(parsing: .unconditional, help: "Position to attribute at (default: the last; negative counts from the end).")
     var position: Int?
-    @Option(help: "Granularity: component (embeddings, attn_out, mlp_out), head (each head, attention biases, remainder) or neuron.")
+    @Option(parsing: .unconditional, help: "Granularity: component (embeddings, attn_out, mlp_out), head (each head, attention biases, remainder) or neuron.")
     var per: Unit = .component
-    @Option(help: "How many entries to list, largest |attribution| first.") var top = 20
+    @Option(parsing: .unconditional, help: "How many entries to list, largest |attribution| first.") var top = 20
     @Flag(help: "Print JSON.") var json = false
 
     struct Entry: Encodable {
@@ -63,7 +63,7 @@ struct DirectLogitAttributionCommand: ParsableCommand {
     }
 
     func validate() throws {
-        guard top > 0 else { throw ValidationError("--top must be at least 1") }
+        guard top > 0 else { throw InputError.mustBePositive(option: "--top", value: top) }
     }
 
     func run() throws {
@@ -71,8 +71,12 @@ struct DirectLogitAttributionCommand: ParsableCommand {
         let prompt = try promptOptions.text(for: model)
         let ids = try model.tokenize(prompt, prependBOS: promptOptions.prependBOS)
         let p = try TokenArgument.position(position, count: ids.count)
-        let answerID = try TokenArgument.resolve(answer, option: "--answer", model: model)
-        let wrongID = try wrong.map { try TokenArgument.resolve($0, option: "--wrong", model: model) }
+        let answerID: Int, wrongID: Int?
+        if let wrong {
+            (answerID, wrongID) = try TokenArgument.answerAndWrong(answer, wrong, model: model)
+        } else {
+            (answerID, wrongID) = (try TokenArgument.resolve(answer, option: "--answer", model: model), nil)
+        }
         let c = model.config
         if per == .neuron && c.attnOnly { throw CLIError("--per neuron: this model is attention-only, it has no MLP neurons") }
         let transformer = model.transformer
@@ -105,19 +109,30 @@ struct DirectLogitAttributionCommand: ParsableCommand {
         let report = Report(
             prompt: prompt, prepend_bos: promptOptions.prependBOS, token_ids: ids, tokens: tokens, position: p,
             position_token: tokens[p], answer: .init(answerID, model), wrong: wrongID.map { .init($0, model) },
-            per: per.rawValue, layer_norm: "cached final LayerNorm scale (apply_ln_to_stack recompute_ln=False)",
+            per: per.rawValue,
+            layer_norm: c.hasLayerNorm ? "cached final LayerNorm scale (apply_ln_to_stack recompute_ln=False)"
+                : "none (the model has no final LayerNorm)",
             logit: logit,
             residual_logit: try DirectLogitAttribution.residualLogit(transformer, run, positions: [p], direction: direction)[0],
             unembedding_bias: direction.bias, sum_of_entries: result.total(), total_entries: result.components.count,
             entries: entries)
-        if json { try JSONOutput.print(report); return }
+        try NonFiniteGuard.print(report, json: json, model: model, prompts: [ids]) {
+            printText(report, entries: entries, result: result, direction: direction, wrongID: wrongID,
+                      hasLayerNorm: c.hasLayerNorm)
+        }
+    }
+
+    private func printText(_ report: Report, entries: [Entry], result: DirectLogitAttributionResult,
+                           direction: LogitDirection, wrongID: Int?, hasLayerNorm: Bool) {
+        let p = report.position, tokens = report.tokens, logit = report.logit
         let what = "'\(report.answer.token)'" + (report.wrong.map { " − '\($0.token)'" } ?? "")
-        print("direct logit attribution to \(what) at position \(p) ('\(tokens[p])'), per \(per.rawValue); cached final LayerNorm scale")
+        print("direct logit attribution to \(what) at position \(p) ('\(tokens[p])'), per \(per.rawValue); "
+              + (hasLayerNorm ? "cached final LayerNorm scale" : "no final LayerNorm (the model has none)"))
         print(String(format: "%@ %.4f = residual stream %.4f + unembedding bias %.4f", wrongID == nil ? "logit (centred)" : "logit difference",
                      logit, report.residual_logit, direction.bias))
         let scale = entries.map { abs($0.attribution) }.max() ?? 1
         for (i, e) in entries.enumerated() {
-            let bar = String(repeating: e.attribution >= 0 ? "█" : "░", count: Int((abs(e.attribution) / scale * 30).rounded()))
+            let bar = Bar.of(abs(e.attribution), scale: scale, width: 30, cell: e.attribution >= 0 ? "█" : "░")
             let activation = e.activation.map { String(format: "  act %7.3f", $0) } ?? ""
             print(String(format: "%4d. ", i + 1) + e.label.padding(toLength: 14, withPad: " ", startingAt: 0)
                   + String(format: " %+9.4f", e.attribution) + activation + "  " + bar)

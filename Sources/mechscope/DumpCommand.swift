@@ -10,12 +10,14 @@ struct DumpCommand: ParsableCommand {
         commandName: "dump",
         abstract: "Write activations as NumPy .npy files named by TransformerLens hook (no batch axis).",
         discussion: "Hooks: e.g. blocks.0.attn.hook_pattern, hook_embed, ln_final.hook_normalized, "
-            + "blocks.1.attn.hook_result (computed on demand), logits, or 'all'.")
+            + "blocks.1.attn.hook_result (computed on demand), logits, or 'all'. Each file is written under a "
+            + "hidden temporary name and renamed when complete; SIGINT or SIGTERM stops between files "
+            + "(exit status 130 or 143), so only complete files are left.")
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var promptOptions: PromptOptions
-    @Option(name: .customLong("hook"), help: "A hook name (repeatable), 'logits', or 'all'.") var hooks: [String] = []
-    @Option(name: .customLong("out"), help: "Output folder (created if needed).") var out: String
+    @Option(name: .customLong("hook"), parsing: .unconditionalSingleValue, help: "A hook name (repeatable), 'logits', or 'all'.") var hooks: [String] = []
+    @Option(name: .customLong("out"), parsing: .unconditional, help: "Output folder (created if needed).") var out: String
 
     func validate() throws {
         guard !hooks.isEmpty else { throw ValidationError("name at least one --hook (or --hook all)") }
@@ -45,12 +47,27 @@ struct DumpCommand: ParsableCommand {
         let ids = try promptOptions.tokens(for: model)
         var needed = Set(wanted)
         for case .result(let l) in wanted { needed.insert(.z(l)) }
-        let result = try model.transformer.run(ids, caching: .only(needed), computeLogits: wantLogits)
-
         let folder = URL(fileURLWithPath: out)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try FileBytes.createFolder(folder)
+        InterruptFlag.install()
+        let result: ForwardResult
+        do {
+            result = try model.transformer.run(ids, caching: .only(needed), computeLogits: wantLogits,
+                                               shouldContinue: { InterruptFlag.signal == nil })
+        } catch ModelError.cancelled {
+            throw DumpInterrupted(signal: InterruptFlag.signal ?? SIGINT, written: 0, total: 0, folder: folder.path)
+        }
+
+        let hooksToWrite = Array(Set(wanted)).sorted(by: { $0.name < $1.name })
+        let total = hooksToWrite.count + (wantLogits ? 1 : 0)
         var written = 0
-        for hook in Array(Set(wanted)).sorted(by: { $0.name < $1.name }) {
+        func stopIfInterrupted() throws {
+            if let signal = InterruptFlag.signal {
+                throw DumpInterrupted(signal: signal, written: written, total: total, folder: folder.path)
+            }
+        }
+        for hook in hooksToWrite {
+            try stopIfInterrupted()
             let tensor: Tensor
             if case .result(let l) = hook {
                 tensor = model.transformer.headResults(layer: l, z: result.cache[.z(l)]!)
@@ -61,10 +78,25 @@ struct DumpCommand: ParsableCommand {
             written += 1
         }
         if wantLogits {
+            try stopIfInterrupted()
             try NpyFile.write(result.logits, to: folder.appendingPathComponent("logits.npy"))
             written += 1
         }
         print("wrote \(written) arrays for \(ids.count) tokens to \(folder.path)")
+    }
+}
+
+/// A dump stopped by SIGINT or SIGTERM between two files: what was written is complete.
+struct DumpInterrupted: Error, CustomStringConvertible {
+    let signal: Int32
+    let written: Int
+    let total: Int
+    let folder: String
+
+    var description: String {
+        let name = signal == SIGTERM ? "SIGTERM" : signal == SIGINT ? "SIGINT" : "signal \(signal)"
+        return "interrupted by \(name): wrote \(written) of \(total) arrays to \(folder), each complete; "
+            + "no partial files were left"
     }
 }
 

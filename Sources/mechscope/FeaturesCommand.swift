@@ -7,13 +7,12 @@ struct FeaturesCommand: ParsableCommand {
         commandName: "features",
         abstract: "Show a toy superposition model's feature norms, interference and dimensionality.")
 
-    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var toyOptions: ToyModelOptions
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-        guard case .toySuperposition(let toy) = try modelOptions.openAny() else {
-            throw CLIError("'features' reads toy superposition models (model_type toy_superposition); "
-                           + "for a transformer's neurons use 'mechscope dla --per neuron'")
+        guard case .toySuperposition(let toy) = try AnyModel.open(try toyOptions.resolvedSpec()) else {
+            throw ModelKindError.featuresNeedsToyModel
         }
         try ToyModelReport.features(toy, json: json)
     }

@@ -31,14 +31,14 @@ struct HeadsCommand: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var promptOptions: PromptOptions
-    @Option(help: "Order of the table, largest first: induction (on the prompt), repeated (induction on the repeated random sequence), prev, dup, copying, entropy.")
+    @Option(parsing: .unconditional, help: "Order of the table, largest first: induction (on the prompt), repeated (induction on the repeated random sequence), prev, dup, copying, entropy.")
     var sort: SortKey = .induction
-    @Option(help: "Seed of the repeated random sequence.") var seed: UInt64 = RepeatedTokenSequence.defaultSeed
+    @Option(parsing: .unconditional, help: "Seed of the repeated random sequence.") var seed: UInt64 = RepeatedTokenSequence.defaultSeed
     @Flag(name: .customLong("exclude-bos"), help: "Ignore attention to position 0 (detect_head's exclude_bos).")
     var excludeBOS = false
     @Flag(name: .customLong("exclude-current-token"), help: "Ignore attention to the query itself (detect_head's exclude_current_token).")
     var excludeCurrentToken = false
-    @Option(help: "Print the Q-, K- or V-composition score matrix instead of the table.") var composition: CompositionOption?
+    @Option(parsing: .unconditional, help: "Print the Q-, K- or V-composition score matrix instead of the table.") var composition: CompositionOption?
     @Flag(help: "Print JSON.") var json = false
     @Flag(help: "Print how long each step took (to standard error).") var timings = false
 
@@ -59,8 +59,16 @@ struct HeadsCommand: ParsableCommand {
         let options = HeadDetectionOptions(excludeBOS: excludeBOS, excludeCurrentToken: excludeCurrentToken)
         let promptScores = try HeadPatternScores.compute(model.transformer, tokens: ids, options: options)
         clock.lap("prompt forward + scores")
-        let sequence = try RepeatedTokenSequence(for: model, seed: seed)
-        let repeated = try RepeatedSequenceScores.compute(model.transformer, sequence: sequence, options: options)
+        var sequence: RepeatedTokenSequence?, repeated: RepeatedSequenceScores?, unavailable: String?
+        do {
+            sequence = try RepeatedTokenSequence(for: model, seed: seed)
+        } catch let error as HeadAnalysisError {
+            guard case .contextTooShortForRepeatedSequence = error else { throw error }
+            unavailable = "\(error)"
+        }
+        if let sequence {
+            repeated = try RepeatedSequenceScores.compute(model.transformer, sequence: sequence, options: options)
+        }
         clock.lap("repeated sequence forward + scores")
         let copying = try OVCopyingScores.compute(weights)
         clock.lap("OV copying scores")
@@ -73,32 +81,37 @@ struct HeadsCommand: ParsableCommand {
             try JSONOutput.print(Report(
                 model: model.folder.path, prompt: prompt, prepend_bos: promptOptions.prependBOS, token_ids: ids,
                 tokens: tokens, exclude_bos: excludeBOS, exclude_current_token: excludeCurrentToken, sort: sort.rawValue,
-                repeated_sequence: .init(seed: seed, half_length: sequence.halfLength, token_ids: sequence.tokens),
+                repeated_sequence: JSONNullable(sequence.map { .init(seed: seed, half_length: $0.halfLength, token_ids: $0.tokens) }),
+                repeated_sequence_unavailable: JSONNullable(unavailable),
                 heads: rows.map(Row.init)))
             return
         }
         let c = model.config
-        print("\(model.folder.lastPathComponent): \(c.nLayers) layers × \(c.nHeads) heads; prompt \(ids.count) tokens; "
-              + "repeated random sequence 2×\(sequence.halfLength) tokens (seed \(seed)); sorted by \(sort.rawValue)")
+        let sequenceText = sequence.map { "repeated random sequence 2×\($0.halfLength) tokens (seed \(seed))" }
+            ?? "ind-rand n/a: \(unavailable ?? "no repeated sequence")"
+        print("\(model.folder.lastPathComponent): \(Plural.count(c.nLayers, "layer")) × \(Plural.count(c.nHeads, "head")); "
+              + "prompt \(Plural.count(ids.count, "token")); \(sequenceText); sorted by \(sort.rawValue)")
         print("head      prev-tok   dup-tok   induct  ind-rand   entropy   ov-copy")
         for r in rows {
             let values = [r.previousToken, r.duplicateToken, r.induction, r.repeatedInduction, r.entropy, r.ovCopying]
-            print(r.label.padding(toLength: 8, withPad: " ", startingAt: 0)
-                  + values.map { $0.isNaN ? "       nan" : String(format: "%10.4f", $0) }.joined())
+            print(r.label.padding(toLength: 8, withPad: " ", startingAt: 0) + values.enumerated().map { column, value in
+                if column == 3 && repeated == nil { return "       n/a" }
+                return value.isNaN ? "       nan" : String(format: "%10.4f", value)
+            }.joined())
         }
     }
 
     struct Row: Encodable {
         var label: String, layer: Int, head: Int
-        var previous_token: Double?, duplicate_token: Double?, induction: Double?, repeated_induction: Double?
-        var entropy: Double?, ov_copying: Double?
+        /// Scores that are not finite (NaN: no attention to score, or no repeated sequence) print as null.
+        var previous_token: Double, duplicate_token: Double, induction: Double, repeated_induction: Double
+        var entropy: Double, ov_copying: Double
 
         init(_ r: HeadScoreRow) {
-            func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
             label = r.label; layer = r.layer; head = r.head
-            previous_token = finite(r.previousToken); duplicate_token = finite(r.duplicateToken)
-            induction = finite(r.induction); repeated_induction = finite(r.repeatedInduction)
-            entropy = finite(r.entropy); ov_copying = finite(r.ovCopying)
+            previous_token = r.previousToken; duplicate_token = r.duplicateToken
+            induction = r.induction; repeated_induction = r.repeatedInduction
+            entropy = r.entropy; ov_copying = r.ovCopying
         }
     }
 
@@ -107,7 +120,8 @@ struct HeadsCommand: ParsableCommand {
     struct Report: Encodable {
         var model: String, prompt: String, prepend_bos: Bool, token_ids: [Int], tokens: [String]
         var exclude_bos: Bool, exclude_current_token: Bool, sort: String
-        var repeated_sequence: Sequence
+        var repeated_sequence: JSONNullable<Sequence>
+        var repeated_sequence_unavailable: JSONNullable<String>
         var heads: [Row]
     }
 }

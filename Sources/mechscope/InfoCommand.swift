@@ -54,7 +54,7 @@ struct InfoCommand: ParsableCommand {
         print("""
         model      \(report.folder)
         type       \(c.modelType)\(c.attnOnly ? " (attention-only)" : "")
-        shape      \(c.nLayers) layers × \(c.nHeads) heads, d_model \(c.dModel), d_head \(c.dHead), d_mlp \(c.dMLP)
+        shape      \(Plural.count(c.nLayers, "layer")) × \(Plural.count(c.nHeads, "head")), d_model \(c.dModel), d_head \(c.dHead), d_mlp \(c.dMLP)
         context    \(c.nContext) positions, vocabulary \(c.vocabSize)
         blocks     \(report.normalization), \(c.activation.rawValue), unembedding \(c.tiedEmbeddings ? "tied to wte" : "separate")
         parameters \(ByteFormat.count(report.parameters))

@@ -13,14 +13,14 @@ struct LogitLensBenchCommand: ParsableCommand {
         abstract: "Time the logit lens and direct logit attribution on a cached forward pass of random tokens.")
 
     @OptionGroup var modelOptions: ModelOptions
-    @Option(help: "Prompt length in tokens (seeded random ids, as `bench`).") var tokens = 64
-    @Option(name: .customLong("top-k"), help: "Tokens the lens keeps per layer.") var topK = 10
-    @Option(help: "Timed runs per step (the median is reported).") var runs = 20
+    @Option(parsing: .unconditional, help: "Prompt length in tokens (seeded random ids, as `bench`).") var tokens = 64
+    @Option(name: .customLong("top-k"), parsing: .unconditional, help: "Tokens the lens keeps per layer.") var topK = 10
+    @Option(parsing: .unconditional, help: "Timed runs per step (the median is reported).") var runs = 20
 
     func validate() throws {
         guard tokens >= 1 else { throw ValidationError("--tokens must be at least 1") }
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
-        guard topK >= 1 else { throw ValidationError("--top-k must be at least 1") }
+        guard topK >= 1 else { throw InputError.mustBePositive(option: "--top-k", value: topK) }
     }
 
     func run() throws {

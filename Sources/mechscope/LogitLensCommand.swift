@@ -18,8 +18,8 @@ struct LogitLensCommand: ParsableCommand {
     @OptionGroup var promptOptions: PromptOptions
     @Option(parsing: .unconditional, help: "Position to read (default: the last; negative counts from the end).")
     var position: Int?
-    @Option(name: .customLong("top-k"), help: "Tokens to show per layer.") var topK = 5
-    @Option(help: "A token whose rank and probability to follow through the layers (text or #ID).") var target: String?
+    @Option(name: .customLong("top-k"), parsing: .unconditional, help: "Tokens to show per layer.") var topK = 5
+    @Option(parsing: .unconditional, help: "A token whose rank and probability to follow through the layers (text or #ID).") var target: String?
     @Flag(help: "Print JSON.") var json = false
 
     struct Candidate: Encodable {
@@ -28,6 +28,7 @@ struct LogitLensCommand: ParsableCommand {
         var prob: Float
         var log_prob: Float
         var logit: Float
+        /// Tokens scoring strictly higher: 0 = the top token (TransformerLens's target_ranks).
         var rank: Int
     }
     struct Layer: Encodable {
@@ -51,7 +52,7 @@ struct LogitLensCommand: ParsableCommand {
     }
 
     func validate() throws {
-        guard topK > 0 else { throw ValidationError("--top-k must be at least 1") }
+        guard topK > 0 else { throw InputError.mustBePositive(option: "--top-k", value: topK) }
     }
 
     func run() throws {
@@ -77,15 +78,22 @@ struct LogitLensCommand: ParsableCommand {
         let tokens = ids.map { model.tokenizer?.displayText(of: $0) ?? "#\($0)" }
         let report = Report(prompt: prompt, prepend_bos: promptOptions.prependBOS, token_ids: ids, tokens: tokens,
                             position: p, position_token: tokens[p],
-                            layer_norm: "final LayerNorm recomputed per layer (apply_ln_to_stack recompute_ln=True)",
+                            layer_norm: c.hasLayerNorm ? "final LayerNorm recomputed per layer (apply_ln_to_stack recompute_ln=True)"
+                                : "none (the model has no final LayerNorm)",
                             target: targetID.map { TokenArgument.Token($0, model) }, layers: layers)
-        if json { try JSONOutput.print(report); return }
-        print("logit lens at position \(p) ('\(tokens[p])') of \(ids.count) tokens; final LayerNorm recomputed per layer")
+        try NonFiniteGuard.print(report, json: json, model: model, prompts: [ids]) { printText(report, ids: ids, c: c) }
+    }
+
+    private func printText(_ report: Report, ids: [Int], c: TransformerConfig) {
+        let p = report.position, tokens = report.tokens, layers = report.layers
+        print("logit lens at position \(p) ('\(tokens[p])') of \(Plural.count(ids.count, "token")); "
+              + (c.hasLayerNorm ? "final LayerNorm recomputed per layer" : "no final LayerNorm (the model has none)")
+              + (report.target == nil ? "" : "; target ranks count from 1 (1 = the top token, as in 'run'; JSON 'rank' counts from 0)"))
         if let t = report.target { print("target '\(t.token)' (#\(t.token_id))") }
         for layer in layers {
             let label = layer.label.padding(toLength: 11, withPad: " ", startingAt: 0)
             let tops = layer.top_k.map { "'\($0.token)' " + String(format: "%.1f%%", $0.prob * 100) }.joined(separator: "  ")
-            let target = layer.target.map { String(format: "   target rank %d, %.3g%%", $0.rank, $0.prob * 100) } ?? ""
+            let target = layer.target.map { String(format: "   target rank %d, %.3g%%", $0.rank + 1, $0.prob * 100) } ?? ""
             print(label + tops + target)
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MechFormats
 import MechModels
 
 /// The MODEL argument every command shares; defaults to the bundled induction sample.
@@ -34,7 +35,7 @@ struct ModelOptions: ParsableArguments {
 
 /// The prompt options shared by commands that run the model.
 struct PromptOptions: ParsableArguments {
-    @Option(name: .shortAndLong, help: "Prompt text (default: the sample's first ready prompt).")
+    @Option(name: .shortAndLong, parsing: .unconditional, help: "Prompt text (default: the sample's first ready prompt).")
     var prompt: String?
 
     @Flag(name: .customLong("prepend-bos"),
@@ -51,8 +52,12 @@ struct PromptOptions: ParsableArguments {
 
     func text(forFolder folder: URL) throws -> String {
         if let prompt { return prompt }
-        if let ready = BundledSamples.readyPrompts(in: folder).first { return ready }
-        throw CLIError("give a prompt with --prompt TEXT (\(folder.lastPathComponent) has no prompts.txt)")
+        if let ready = try BundledSamples.readyPrompts(in: folder).first { return ready }
+        let file = folder.appendingPathComponent("prompts.txt")
+        if FileManager.default.fileExists(atPath: file.path) {
+            throw InputError.promptsFileHasOnlyBlankLines(file: file.path)
+        }
+        throw InputError.noPrompts(folder: folder.lastPathComponent, file: "prompts.txt")
     }
 }
 
@@ -84,11 +89,12 @@ enum BundledSamples {
         return nil
     }
 
-    /// Non-empty lines of a folder's prompts.txt.
-    static func readyPrompts(in folder: URL) -> [String] {
-        guard let text = try? String(contentsOf: folder.appendingPathComponent("prompts.txt"), encoding: .utf8) else {
-            return []
-        }
+    /// Non-empty lines of a folder's prompts.txt (none without the file; unreadable is an error).
+    static func readyPrompts(in folder: URL) throws -> [String] {
+        let file = folder.appendingPathComponent("prompts.txt")
+        var exists = stat()
+        guard lstat(file.path, &exists) == 0 else { return [] }
+        let text = String(decoding: try FileBytes.read(file), as: UTF8.self)
         return text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
             .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
     }

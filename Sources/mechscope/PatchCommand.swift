@@ -22,22 +22,24 @@ struct PatchCommand: ParsableCommand {
         """)
 
     @OptionGroup var modelOptions: ModelOptions
-    @Option(help: "The clean prompt (the model gets the answer right).") var clean: String?
-    @Option(help: "The corrupted prompt (same token count).") var corrupted: String?
-    @Option(name: .customLong("clean-ids"), help: "The clean prompt as comma-separated token ids, instead of --clean.")
+    @Option(parsing: .unconditional, help: "The clean prompt (the model gets the answer right).") var clean: String?
+    @Option(parsing: .unconditional, help: "The corrupted prompt (same token count).") var corrupted: String?
+    @Option(name: .customLong("clean-ids"), parsing: .unconditional, help: "The clean prompt as comma-separated token ids, instead of --clean.")
     var cleanIDs: String?
-    @Option(name: .customLong("corrupted-ids"), help: "The corrupted prompt as token ids, instead of --corrupted.")
+    @Option(name: .customLong("corrupted-ids"), parsing: .unconditional, help: "The corrupted prompt as token ids, instead of --corrupted.")
     var corruptedIDs: String?
-    @Option(help: "The answer token: text that is one token, or #ID.") var answer: String
-    @Option(help: "The wrong token the answer is compared with: one token, or #ID.") var wrong: String
-    @Option(help: "What to patch: resid_pre, attn_out, mlp_out, heads or all.") var what: String = "all"
-    @Option(help: "denoising (run corrupted, patch in clean) or noising (run clean, patch in corrupted).")
+    @Option(parsing: .unconditional, help: "The answer token: text that is one token, or #ID.") var answer: String
+    @Option(parsing: .unconditional, help: "The wrong token the answer is compared with: one token, or #ID.") var wrong: String
+    @Option(parsing: .unconditional, help: "What to patch: resid_pre, attn_out, mlp_out, heads or all.") var what: String = "all"
+    @Option(parsing: .unconditional, help: "denoising (run corrupted, patch in clean) or noising (run clean, patch in corrupted).")
     var direction: PatchingDirection = .denoising
     @Flag(name: .customLong("prepend-bos"), help: "Put the BOS token first in both prompts, as TransformerLens does by default.")
     var prependBOS = false
     @Flag(help: "Print JSON (grids as rows per layer).") var json = false
 
     func validate() throws {
+        if clean != nil && cleanIDs != nil { throw InputError.conflictingOptions("--clean", "--clean-ids") }
+        if corrupted != nil && corruptedIDs != nil { throw InputError.conflictingOptions("--corrupted", "--corrupted-ids") }
         guard (clean == nil) != (cleanIDs == nil) else { throw ValidationError("give the clean prompt as --clean TEXT or --clean-ids IDS") }
         guard (corrupted == nil) != (corruptedIDs == nil) else {
             throw ValidationError("give the corrupted prompt as --corrupted TEXT or --corrupted-ids IDS")
@@ -55,24 +57,38 @@ struct PatchCommand: ParsableCommand {
 
     func run() throws {
         let model = try modelOptions.open()
-        let cleanTokens = try tokens(text: clean, ids: cleanIDs, option: "--clean-ids", model: model)
-        let corruptedTokens = try tokens(text: corrupted, ids: corruptedIDs, option: "--corrupted-ids", model: model)
-        let metric = LogitDiffMetric(answer: try TokenArgument.resolve(answer, option: "--answer", model: model),
-                                     wrong: try TokenArgument.resolve(wrong, option: "--wrong", model: model))
+        let cleanTokens = try tokens(text: clean, ids: cleanIDs, prompt: "--clean", model: model)
+        let corruptedTokens = try tokens(text: corrupted, ids: corruptedIDs, prompt: "--corrupted", model: model)
+        let pair = try TokenArgument.answerAndWrong(answer, wrong, model: model)
+        let metric = LogitDiffMetric(answer: pair.answer, wrong: pair.wrong)
         var targets = try targets()
         if model.config.attnOnly && what == "all" { targets.removeAll { $0 == .mlpOut } }
         let sweep = try PatchingSweep(transformer: model.transformer, clean: cleanTokens, corrupted: corruptedTokens,
                                       metric: metric, direction: direction)
         let grids = try PatchingProgress(label: "patching").run { try sweep.run(targets, progress: $0) }
         let report = PatchReport(model: model, sweep: sweep, grids: grids, cleanText: clean, corruptedText: corrupted)
-        if json { try JSONOutput.print(report) } else { report.printTable(sweep: sweep, grids: grids, model: model) }
+        try NonFiniteGuard.print(report, json: json, model: model, prompts: [cleanTokens, corruptedTokens]) {
+            report.printTable(sweep: sweep, grids: grids, model: model)
+        }
     }
 
-    private func tokens(text: String?, ids: String?, option: String, model: LoadedModel) throws -> [Int] {
-        if let text { return try model.tokenize(text, prependBOS: prependBOS) }
+    /// The tokens of one prompt, given as text (`prompt`, e.g. --clean) or as ids (`prompt`-ids).
+    private func tokens(text: String?, ids: String?, prompt: String, model: LoadedModel) throws -> [Int] {
+        if let text {
+            do {
+                return try model.tokenize(text, prependBOS: prependBOS)
+            } catch ModelError.emptyPrompt {
+                throw InputError.emptyPrompt(option: prompt)
+            }
+        }
+        let option = prompt + "-ids", list = ids ?? ""
         var parsed: [Int] = []
-        for piece in (ids ?? "").split(separator: ",") {
+        for (field, piece) in list.split(separator: ",", omittingEmptySubsequences: false).enumerated() {
             let trimmed = piece.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty && !list.trimmingCharacters(in: .whitespaces).isEmpty {
+                throw InputError.emptyListField(option: option, value: list, field: field + 1)
+            }
+            if trimmed.isEmpty { continue }
             guard let id = Int(trimmed) else { throw CLIError("\(option): '\(trimmed)' is not a token id") }
             guard id >= 0 && id < model.config.vocabSize else {
                 throw CLIError("\(option): token id \(id) is outside the vocabulary of \(model.config.vocabSize)")

@@ -10,20 +10,27 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var promptOptions: PromptOptions
-    @Option(name: .customLong("top-k"), help: "How many next-token candidates to show.") var topK = 10
-    @Flag(help: "Print JSON (token_ids, tokens, top_k).") var json = false
+    @Option(name: .customLong("top-k"), parsing: .unconditional, help: "How many next-token candidates to show.") var topK = 10
+    @Flag(help: "Print JSON (token_ids, tokens as raw text, display_tokens as printed, top_k).") var json = false
 
-    struct Candidate: Encodable { var token_id: Int; var token: String; var prob: Float; var logit: Float }
+    /// `token` is the raw text (Hugging Face's decode of the one id); `display_token` the printed form.
+    struct Candidate: Encodable {
+        var token_id: Int; var token: String; var display_token: String; var prob: Float; var logit: Float
+    }
     struct Report: Encodable {
         var prompt: String
         var prepend_bos: Bool
         var token_ids: [Int]
+        /// Each token's raw text: decode([id]) (a byte that is only part of a UTF-8 character reads U+FFFD).
         var tokens: [String]
+        /// Each token as the text output shows it: newlines, tabs and control characters escaped
+        /// (`\n`), partial UTF-8 bytes as `\xE2`.
+        var display_tokens: [String]
         var top_k: [Candidate]
     }
 
     func validate() throws {
-        guard topK > 0 else { throw ValidationError("--top-k must be at least 1") }
+        guard topK > 0 else { throw InputError.mustBePositive(option: "--top-k", value: topK) }
     }
 
     func run() throws {
@@ -43,15 +50,19 @@ struct RunCommand: ParsableCommand {
         let tokenizer = model.tokenizer!
         let report = Report(
             prompt: prompt, prepend_bos: promptOptions.prependBOS, token_ids: ids,
-            tokens: ids.map { tokenizer.displayText(of: $0) },
-            top_k: top.map { Candidate(token_id: $0, token: tokenizer.displayText(of: $0), prob: probs[$0], logit: last[$0]) })
-        if json { try JSONOutput.print(report); return }
-        print("\(ids.count) tokens: " + zip(ids, report.tokens).map { "[\($1)]" }.joined())
+            tokens: ids.map { tokenizer.decode([$0]) }, display_tokens: ids.map { tokenizer.displayText(of: $0) },
+            top_k: top.map { Candidate(token_id: $0, token: tokenizer.decode([$0]), display_token: tokenizer.displayText(of: $0),
+                                       prob: probs[$0], logit: last[$0]) })
+        try NonFiniteGuard.print(report, json: json, model: model, prompts: [ids]) { printText(report, ids: ids) }
+    }
+
+    private func printText(_ report: Report, ids: [Int]) {
+        print("\(ids.count) tokens: " + report.display_tokens.map { "[\($0)]" }.joined())
         print("ids: \(ids.map(String.init).joined(separator: " "))")
-        print("next token (after '\(report.tokens.last!)'):")
+        print("next token (after '\(report.display_tokens.last!)'):")
         for (rank, c) in report.top_k.enumerated() {
-            let bar = String(repeating: "█", count: Int((c.prob * 30).rounded()))
-            let quoted = "'\(c.token)'"
+            let bar = Bar.of(c.prob, scale: 1, width: 30)
+            let quoted = "'\(c.display_token)'"
             let padded = quoted + String(repeating: " ", count: max(0, 20 - quoted.count))
             print(String(format: "%3d. ", rank + 1) + padded
                   + String(format: " %7.2f%%  logit %8.3f  ", c.prob * 100, c.logit) + bar)

@@ -30,6 +30,14 @@ enum TokenArgument {
         return ids[0]
     }
 
+    /// `--answer` and `--wrong` resolved; the same token twice is refused (its difference is always 0).
+    static func answerAndWrong(_ answer: String, _ wrong: String, model: LoadedModel) throws -> (answer: Int, wrong: Int) {
+        let a = try resolve(answer, option: "--answer", model: model)
+        let w = try resolve(wrong, option: "--wrong", model: model)
+        guard a != w else { throw InputError.sameToken(id: a, token: display(a, model: model)) }
+        return (a, w)
+    }
+
     /// How a token id reads in reports: its text, or `#id` without a tokenizer.
     static func display(_ id: Int, model: LoadedModel) -> String {
         model.tokenizer?.displayText(of: id) ?? "#\(id)"

@@ -19,12 +19,15 @@ enum ToyModelReport {
         let info = Info(folder: toy.folder.path, model_type: ToySuperpositionModel.modelType, n_features: toy.nFeatures,
                         n_hidden: toy.nHidden, feature_probability: toy.featureProbability,
                         represented_features: g.representedCount(), frobenius_norm_squared: g.frobeniusNormSquared)
-        if json { try JSONOutput.print(info); return }
+        try finish(info, toy, json: json) { printInfo(info, toy) }
+    }
+
+    private static func printInfo(_ info: Info, _ toy: ToySuperpositionModel) {
         print("""
         model      \(info.folder)
         type       toy superposition (ReLU output model): \(toy.nFeatures) features in \(toy.nHidden) dimensions
         sparsity   feature probability \(toy.featureProbability.map { String($0) } ?? "unknown")
-        geometry   \(info.represented_features) features with ‖W_i‖ > 0.5; Σ‖W_i‖² = \(String(format: "%.3f", g.frobeniusNormSquared)) \
+        geometry   \(info.represented_features) features with ‖W_i‖ > 0.5; Σ‖W_i‖² = \(number(info.frobenius_norm_squared)) \
         (> \(toy.nHidden) only in superposition)
         """)
     }
@@ -35,7 +38,10 @@ enum ToyModelReport {
         let x = try toy.parseInput(text)
         let (h, out) = toy.run(x)
         let report = RunReport(input: x.scalars, hidden: h.scalars, output: out.scalars)
-        if json { try JSONOutput.print(report); return }
+        try finish(report, toy, json: json) { printRun(report, toy) }
+    }
+
+    private static func printRun(_ report: RunReport, _ toy: ToySuperpositionModel) {
         print("hidden  " + report.hidden.map { String(format: "%+.3f", $0) }.joined(separator: " "))
         print("feature   input  output")
         for i in 0..<toy.nFeatures where report.input[i] != 0 || report.output[i] > 0.01 {
@@ -54,14 +60,49 @@ enum ToyModelReport {
             FeatureRow(feature: $0.index, importance: $0.importance, norm: $0.norm, interference: $0.interference,
                        dimensionality: $0.dimensionality, bias: $0.bias)
         }
-        if json { try JSONOutput.print(rows); return }
+        try finish(rows, toy, json: json) { printFeatures(rows, g, toy) }
+    }
+
+    /// The table, every cell in its column (scientific notation when a value is too wide) and each
+    /// bar (10 cells per unit of ‖W_i‖) capped to what the terminal width leaves.
+    private static func printFeatures(_ rows: [FeatureRow], _ g: SuperpositionGeometry, _ toy: ToySuperpositionModel) {
         print("\(g.representedCount()) of \(toy.nFeatures) features represented (‖W_i‖ > 0.5) in \(toy.nHidden) dimensions; "
-              + String(format: "Σ‖W_i‖² = %.3f", g.frobeniusNormSquared))
+              + "Σ‖W_i‖² = " + number(g.frobeniusNormSquared))
         print("feature  importance   ‖W_i‖   interference  dimensionality    bias")
+        let columns = TerminalWidth.columns
         for r in rows {
-            let bar = String(repeating: "█", count: Int((r.norm * 10).rounded()))
-            print(String(format: "%7d  %10.4f  %6.3f  %12.3f  %14.3f  %+6.3f  ", r.feature, r.importance ?? .nan,
-                         r.norm, r.interference, r.dimensionality, r.bias) + bar)
+            let line = String(format: "%7d  %10.4f  %@  %@  %@  %@  ", r.feature, r.importance ?? .nan,
+                              cell(r.norm, 6), cell(r.interference, 12), cell(r.dimensionality, 14), cell(r.bias, 6, sign: true))
+            print(line + Bar.proportional(r.norm, perUnit: 10, limit: max(0, columns - line.count - 1)))
         }
+    }
+
+    /// Prints `report` (JSON, or `text`), then fails naming the tensor with non-finite values (or the
+    /// metrics, when finite weights overflow float32) if any printed number is not finite.
+    private static func finish<T: Encodable>(_ report: T, _ toy: ToySuperpositionModel, json: Bool,
+                                             text: () -> Void) throws {
+        let nonFinite: Bool
+        if json {
+            nonFinite = try JSONOutput.print(report)
+        } else {
+            text()
+            nonFinite = try JSONOutput.encode(report).hadNonFinite
+        }
+        guard nonFinite else { return }
+        throw ModelError.nonFiniteValues(hook: toy.firstNonFiniteTensor ?? "the computed metrics (finite weights overflow float32)",
+                                         folder: toy.folder.path)
+    }
+
+    /// A table cell of `width` characters: three decimals, or scientific notation for values too
+    /// large for the column.
+    static func cell(_ x: Float, _ width: Int, sign: Bool = false) -> String {
+        let fixed = String(format: sign ? "%+\(width).3f" : "%\(width).3f", x)
+        if fixed.count <= width { return fixed }
+        return String(format: sign ? "%+\(width).2e" : "%\(width).2e", x)
+    }
+
+    /// A number in running text: three decimals, scientific notation from a million up.
+    static func number(_ x: Float) -> String {
+        abs(x) < 1e6 || !x.isFinite ? String(format: "%.3f", x) : String(format: "%.2e", x)
     }
 }

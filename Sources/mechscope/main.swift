@@ -1,2 +1,18 @@
+import Foundation
+
 OpenBLASKernelSelection.ensureFastKernel()
-MechscopeCommand.main()
+if let invalid = ArgumentBytes.firstInvalid() {
+    FileHandle.standardError.write(Data("Error: \(invalid)\n".utf8))
+    exit(64)  // EX_USAGE
+}
+do {
+    var command = try MechscopeCommand.parseAsRoot()
+    try command.run()
+} catch let interrupted as DumpInterrupted {
+    StandardOutput.finishOrFail()
+    FileHandle.standardError.write(Data("Error: \(interrupted)\n".utf8))
+    exit(128 + interrupted.signal)
+} catch {
+    MechscopeCommand.exit(withError: error)
+}
+StandardOutput.finishOrFail()

@@ -151,6 +151,31 @@ final class PatchCommandTests: XCTestCase {
                          [(neuronReference["logit_diff"] as! [NSNumber]).map(\.doubleValue)], "neuron mean-ablation")
     }
 
+    /// Every neuron of each model's last block, zero- and mean-ablated through the binary (the rank-one
+    /// path, no forward pass per neuron): logit differences and losses equal TransformerLens's.
+    func testNeuronAblationThroughTheBinaryGivesTransformerLensLossesForEveryNeuron() throws {
+        for name in ["gpt2-tiny-a", "gpt2-tiny-b"] {
+            let g = try golden(name)
+            let ablation = g["ablation"] as! [String: Any]
+            for (mode, key) in [("zero", "neurons_zero"), ("mean", "neurons_mean")] {
+                let reference = ablation[key] as! [String: Any]
+                let layer = reference["layer"] as! Int
+                let json = try runJSON(["ablate", MechscopeProcess.goldenModel(name).path, "--prompt", g["clean"] as! String,
+                                        "--answer", g["answer"] as! String, "--wrong", g["wrong"] as! String,
+                                        "--neurons", "\(layer)", "--json"] + (mode == "mean" ? ["--mean"] : [])
+                                       + (g["prepend_bos"] as? Bool == true ? ["--prepend-bos"] : []))
+                XCTAssertEqual(json["token_ids"] as? [Int], g["clean_tokens"] as? [Int])
+                let effects = json["effects"] as! [[String: Any]]
+                let diffs = (reference["logit_diff"] as! [NSNumber]).map(\.doubleValue)
+                let losses = (reference["loss"] as! [NSNumber]).map(\.doubleValue)
+                XCTAssertEqual(effects.count, diffs.count, "\(name) \(mode)")
+                XCTAssertEqual(effects.map { $0["neuron"] as! Int }, Array(0..<diffs.count))
+                assertGridsEqual([effects.map { ($0["logit_diff"] as! NSNumber).doubleValue }], [diffs], "\(name) \(mode) diffs")
+                assertGridsEqual([effects.map { ($0["loss"] as! NSNumber).doubleValue }], [losses], "\(name) \(mode) losses")
+            }
+        }
+    }
+
     func testAblateErrorsAreOneLine() throws {
         let model = MechscopeProcess.goldenModel("gpt2-tiny-a").path
         try assertFailsInOneLine(["ablate", model, "--prompt", "the model", "--answer", " model", "--wrong", " heads", "--neurons", "5"],

@@ -1,0 +1,20 @@
+#ifndef CMECHKERNELS_H
+#define CMECHKERNELS_H
+
+/// One tile of a rank-one log-sum-exp over x[v] = (a[v] - c*b[v])*s + e[v], v < n: *max_out = max x,
+/// *sum_out = sum exp(x - *reference_out). The reference is `shift` when it is finite and no x exceeds
+/// it by more than 80 (one pass), else max x (two passes through `scratch`, n floats). Any NaN makes
+/// all three NaN. Runs AVX-512 or AVX2+FMA code when the CPU has it (chosen once, at the first call).
+void mech_rank_one_lse_tile(const float *a, const float *b, const float *e, long n, float c, float s, float shift,
+                            float *scratch, double *max_out, double *reference_out, double *sum_out);
+
+/// The best instruction set this CPU runs: 0 = SSE2, 1 = AVX2+FMA, 2 = AVX-512.
+int mech_rank_one_lse_best_level(void);
+
+/// The tile at a given level (clamped to 0...2; never call a level above the best one), for tests
+/// that compare the instruction sets.
+void mech_rank_one_lse_tile_at_level(int level, const float *a, const float *b, const float *e, long n, float c,
+                                     float s, float shift, float *scratch, double *max_out, double *reference_out,
+                                     double *sum_out);
+
+#endif

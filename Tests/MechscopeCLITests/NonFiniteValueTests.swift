@@ -1,0 +1,91 @@
+import Foundation
+import XCTest
+
+/// A NaN in a weight, or weights so large that float32 overflows, never crashes a command: the
+/// report is printed (JSON with null), then one line names where non-finite values first appear.
+final class NonFiniteValueTests: XCTestCase {
+    private var scratch: URL!
+
+    override func setUpWithError() throws {
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("mechscope-nonfinite-\(UUID())")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: scratch) }
+
+    private func nanAt(_ index: Int) -> ([Float]) -> [Float] { { var v = $0; v[index] = .nan; return v } }
+
+    /// Runs a command that must print its report and then fail in one line naming `hook`.
+    private func assertReportsNonFinite(_ args: [String], at hook: String, json: Bool = false,
+                                        file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let outcome = try MechscopeProcess.run(args + (json ? ["--json"] : []))
+        XCTAssertFalse(outcome.crashed, outcome.stderr, file: file, line: line)
+        XCTAssertEqual(outcome.status, 1, file: file, line: line)
+        XCTAssertEqual(outcome.stderr.split(separator: "\n").count, 1, outcome.stderr, file: file, line: line)
+        XCTAssertTrue(outcome.stderr.contains("non-finite values first appear at \(hook) "), outcome.stderr, file: file, line: line)
+        XCTAssertFalse(outcome.stdout.isEmpty, "the report is still printed", file: file, line: line)
+        if json {
+            XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)), outcome.stdout, file: file, line: line)
+        }
+        return outcome.stdout
+    }
+
+    func testNaNInTheUnembeddingBiasIsReportedAtTheLogits() throws {
+        let model = try ModelFolderCopy(of: ModelFolderCopy.sample("induction-2l"), in: scratch)
+        try model.rewrite("lm_head.bias", nanAt(0))
+        let text = try assertReportsNonFinite(["run", model.path], at: "logits")
+        XCTAssertTrue(text.contains("nan"), text)
+        let json = try assertReportsNonFinite(["run", model.path], at: "logits", json: true)
+        let report = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
+        let top = report["top_k"] as! [[String: Any]]
+        XCTAssertEqual(top.count, 10)
+        XCTAssertTrue(top[0]["prob"] is NSNull, "\(top[0])")
+        XCTAssertTrue(top.contains { $0["token_id"] as? Int == 0 && $0["logit"] is NSNull })
+        for args in [["lens", model.path], ["dla", model.path, "--answer", "#3", "--wrong", "#4"],
+                     ["ablate", model.path, "--answer", "#3", "--wrong", "#4"],
+                     ["patch", model.path, "--clean-ids", "1,2,3", "--corrupted-ids", "1,5,3", "--answer", "#0", "--wrong", "#4"]] {
+            _ = try assertReportsNonFinite(args, at: "logits")
+            _ = try assertReportsNonFinite(args, at: "logits", json: true)
+        }
+    }
+
+    func testNaNInAnAttentionOutputBiasIsReportedAtThatHook() throws {
+        let model = try ModelFolderCopy(of: ModelFolderCopy.sample("induction-2l"), in: scratch)
+        try model.rewrite("h.0.attn.c_proj.bias", nanAt(5))
+        _ = try assertReportsNonFinite(["run", model.path], at: "blocks.0.hook_attn_out")
+        _ = try assertReportsNonFinite(["lens", model.path, "--json"], at: "blocks.0.hook_attn_out")
+    }
+
+    func testNaNInAToyModelsWeightsIsReportedAtW() throws {
+        let model = try ModelFolderCopy(of: ModelFolderCopy.sample("superposition-toy"), in: scratch)
+        try model.rewrite("W", nanAt(0))
+        let json = try assertReportsNonFinite(["features", model.path], at: "W", json: true)
+        let rows = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [[String: Any]]
+        XCTAssertEqual(rows.count, 20)
+        XCTAssertTrue(rows[0]["norm"] is NSNull, "\(rows[0])")
+        _ = try assertReportsNonFinite(["features", model.path], at: "W")
+        _ = try assertReportsNonFinite(["run", model.path], at: "W")
+        _ = try assertReportsNonFinite(["info", model.path], at: "W")
+    }
+
+    /// W × 1e17: norms of 1e17 and interference of 1e34 are finite; every bar stays inside the
+    /// terminal width and every number in its column.
+    func testHugeToyWeightsKeepBarsAndTablesBounded() throws {
+        let model = try ModelFolderCopy(of: ModelFolderCopy.sample("superposition-toy"), in: scratch)
+        try model.rewrite("W") { $0.map { $0 * 1e17 } }
+        for columns in [40, 80, 200] {
+            let outcome = try MechscopeProcess.run(["features", model.path], environment: ["COLUMNS": "\(columns)"])
+            XCTAssertEqual(outcome.status, 0, outcome.stderr)
+            let lines = outcome.stdout.split(separator: "\n")
+            XCTAssertEqual(lines.count, 22)
+            for line in lines.dropFirst() { XCTAssertLessThanOrEqual(line.count, max(columns, 72), String(line)) }
+            XCTAssertTrue(lines[2].contains("1.13e+17"), String(lines[2]))
+            // The bar takes what the table leaves of the width: nothing at 40 columns, a capped bar beyond.
+            XCTAssertEqual(lines[2].hasSuffix("▸"), columns >= 80, "bar at \(columns) columns: \(lines[2])")
+            if columns >= 80 { XCTAssertEqual(lines[2].count, columns - 1, String(lines[2])) }
+        }
+        let info = try MechscopeProcess.run(["info", model.path])
+        XCTAssertEqual(info.status, 0, info.stderr)
+        XCTAssertTrue(info.stdout.contains("Σ‖W_i‖² = 1.90e+35"), info.stdout)
+    }
+}
