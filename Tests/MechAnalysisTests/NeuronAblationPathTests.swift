@@ -1,6 +1,7 @@
 import Foundation
 import MechModels
 import MechTensor
+import MechTestSupport
 import XCTest
 @testable import MechAnalysis
 
@@ -45,8 +46,7 @@ final class NeuronAblationPathTests: XCTestCase {
 
     /// Without a final LayerNorm (modadd-1l, one block): the rank-one update needs no rescaling.
     func testTheLastBlockOfAModelWithoutLayerNormMatchesAFullRun() throws {
-        let samples = PatchingGolden.root.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("samples")
-        let model = try LoadedModel(folder: samples.appendingPathComponent("modadd-1l"))
+        let model = try LoadedModel(folder: GoldenFixtures.sampleFolder("modadd-1l"))
         let t = model.transformer, tokens = [12, 45, 113]
         XCTAssertFalse(t.config.hasLayerNorm)
         let metric = LogitDiffMetric(answer: 57, wrong: 58)
