@@ -71,7 +71,7 @@ struct BenchCommand: ParsableCommand {
             let gemmRate = GemmProfiler.flops / GemmProfiler.seconds / 1e9
             let flops = GemmProfiler.flops / 1e9
             let reference = Self.sgemmThroughput(m: t, k: config.dModel, n: 4 * config.dModel)
-            print(String(format: "%6d  %9.1f ms  %9.1f ms  %10.4g  %12.4g  %18.1f  %17.1f  %7.0f%%   %@",
+            print(String(format: "%6d  %9.1f ms  %9.1f ms  %10.4g  %12.4g  %18.1f  %17.1f  %7.3g%%   %@",
                          t, lastOnly * 1000, all * 1000, flops, flops / all, gemmRate, reference,
                          gemmRate / reference * 100, ByteFormat.bytes(cacheBytes)))
         }

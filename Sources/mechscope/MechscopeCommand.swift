@@ -13,7 +13,7 @@ struct MechscopeCommand: ParsableCommand {
         subcommands: [
             ExploreCommand.self, InfoCommand.self, RunCommand.self, DumpCommand.self, BenchCommand.self, FeaturesCommand.self,
             LogitLensCommand.self, DirectLogitAttributionCommand.self, HeadsCommand.self, CircuitCommand.self,
-            PatchCommand.self, AblationCommand.self, LogitLensBenchCommand.self, ExplorerBenchCommand.self,
+            PatchCommand.self, AblationCommand.self, LogitLensBenchCommand.self, ExplorerBenchCommand.self, SnapshotCommand.self, KeysCommand.self,
         ],
         defaultSubcommand: ExploreCommand.self
     )

@@ -293,8 +293,9 @@ final class AttentionViewTests: XCTestCase {
         XCTAssertLessThanOrEqual(layout.labelWidth + layout.keyColumns, 63)
     }
 
-    /// The OV/QK summary reads the token at the query's most-attended key until Enter pins the
-    /// cursor's key; what it prints is the computed circuit's.
+    /// The OV/QK summary reads the token at the query's most-attended key after BOS (the sample
+    /// runs with BOS, where heads park attention) until Enter pins the cursor's key; what it
+    /// prints is the computed circuit's.
     func testCircuitPanelFollowsTheTopKeyAndEnterPinsAKey() throws {
         let session = try session()
         let e = explorer(session, width: 200, height: 60)
@@ -303,12 +304,12 @@ final class AttentionViewTests: XCTestCase {
         let second = run.tokenTexts.indices.filter { run.tokenTexts[$0] == " F" }[1]
         e.press(.char("g"))
         e.type("\(second)j")
-        let top = try XCTUnwrap(try topKeys(e).keys.first)
+        let top = try XCTUnwrap(try topKeys(e).keys.first { $0.position != 0 })
         let token = run.tokens[top.position]
         guard case .headCircuit(let circuit)? = e.state.results[.headCircuit(layer: 1, head: 3, token: token)] else {
             return XCTFail("the circuit at the top key's token was not computed")
         }
-        XCTAssertTrue(e.screen.contains("OV/QK at '\(run.tokenTexts[top.position])' (top key of q\(second)"), e.screen)
+        XCTAssertTrue(e.screen.contains("OV/QK at '\(run.tokenTexts[top.position])' (top key after BOS of q\(second)"), e.screen)
         let promoted = try XCTUnwrap(circuit.promoted.first)
         let chip = "'\(e.state.vocabulary.display(promoted.token))' " + String(format: "%+.2f", Double(promoted.score))
         XCTAssertTrue(e.screen.contains("OV promotes: " + chip), e.screen)

@@ -345,6 +345,9 @@ public struct Explorer: Sendable {
             guard generation == state.generation else { return [] }
             switch result {
             case .success(let snapshot):
+                if state.run == nil {                        // first run: head cursors start at the prediction
+                    state.headPage.query = snapshot.count - 1
+                }
                 state.run = snapshot
                 state.results.dropPromptDependent()
                 clampCursors()

@@ -40,7 +40,7 @@ enum AttentionHeadPanel {
         out.wrap("scores: ", HeadScoreSummary.metrics.map(scores.chip))
         guard let token = AttentionHeadView.circuitToken(state) else { return out }
         let request = AnalysisRequest.headCircuit(layer: layer, head: head, token: token)
-        let why = state.headPage.circuitToken == nil ? "top key of q\(state.headPage.query)" : "pinned by Enter"
+        let why = state.headPage.circuitToken == nil ? (state.run?.prependBOS == true && state.headPage.query > 0 ? "top key after BOS of q" : "top key of q") + "\(state.headPage.query)" : "pinned by Enter"
         out.wrap("OV/QK at ", [TokenLabel.quoted(state.vocabulary.display(token), max: 20), "(\(why))"],
                  separator: " ", .heading)
         if let failure = state.results.failure(request) {

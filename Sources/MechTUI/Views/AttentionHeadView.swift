@@ -62,13 +62,16 @@ public enum AttentionHeadView: PageView {
     }
 
     /// The token the OV/QK summaries read: the pinned one, else the token at the cursor query's
-    /// most-attended key.
+    /// most-attended key — past the BOS token when the prompt starts with one, since heads park
+    /// attention there (an attention sink) and its OV reading says little about the head.
     public static func circuitToken(_ state: ExplorerState) -> Int? {
         if let pinned = state.headPage.circuitToken { return pinned }
         guard case .head(let layer, let head) = state.page, let run = state.run,
               let matrix = HeadMatrix(run: run, layer: layer, head: head, showScores: false),
               state.headPage.query < matrix.count else { return nil }
-        return run.tokens[matrix.argmaxKey(state.headPage.query)]
+        let q = state.headPage.query
+        let key = run.prependBOS && q > 0 ? (matrix.topKeys(q, count: 2).first { $0 != 0 } ?? 0) : matrix.argmaxKey(q)
+        return run.tokens[key]
     }
 
     static func layout(_ state: ExplorerState) -> AttentionHeadLayout {

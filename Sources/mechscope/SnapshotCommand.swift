@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import MechAnalysis
+import MechTUI
+
+/// `mechscope snapshot`: explorer views as plain text, for notes, papers and slides (what `:export`
+/// writes from inside the explorer), and `mechscope keys`: every key and command.
+struct SnapshotCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "snapshot",
+        abstract: "Print explorer views as plain text (as :export writes them), one per --view command.",
+        discussion: """
+        Each --view is an explorer command without its colon (atlas, "head L1H3", "neuron L0N5", "layer 1", \
+        lens, logits, dla, embed, "metric induction-rand", "answer ' Paris'", ...), run in order as if typed; \
+        after each, the main view is printed under a '== :COMMAND' line. --keys sends keys as typed first \
+        (e.g. "jjl" moves the cursor). Runs headless, compute inline.
+        """)
+
+    @OptionGroup var modelOptions: ModelOptions
+    @Option(name: .shortAndLong, parsing: .unconditional, help: "Prompt text (default: the model folder's first ready prompt).")
+    var prompt: String?
+    @Flag(name: .customLong("prepend-bos"), inversion: .prefixedNo, help: "Put the BOS token first (default: as trained).")
+    var prependBOS: Bool?
+    @Option(name: .customLong("view"), parsing: .unconditionalSingleValue, help: "An explorer command to run, then print the view (repeatable).")
+    var views: [String] = ["atlas"]
+    @Option(help: "Screen width.") var width = 100
+    @Option(help: "Screen height.") var height = 30
+    @Flag(help: "Print the whole screen (title, navigator, status line), not only the main view.") var full = false
+
+    func validate() throws {
+        guard width >= 50, height >= 12 else { throw ValidationError("--width and --height must be at least 50 and 12") }
+    }
+
+    func run() throws {
+        let model = try modelOptions.open()
+        let session = AnalysisSession(model: model)
+        let text = try PromptOptions(prompt: prompt).text(for: model)
+        let bos = prependBOS ?? session.defaultPrependBOS
+        _ = try session.tokenize(text, prependBOS: bos)
+        let explorer = HeadlessExplorer(session: session, prompt: text, prependBOS: bos, width: width, height: height,
+                                        depth: .monochrome)
+        for (i, view) in views.enumerated() {
+            explorer.command(view)
+            if let message = explorer.state.message, message.isError {
+                throw CLIError("--view '\(view)': \(message.text)")
+            }
+            if i > 0 { print("") }
+            print("== :\(view)")
+            print(full ? explorer.screen : explorer.mainText)
+        }
+    }
+}
+
+/// `mechscope keys`: the keymap and commands as Markdown, from the table that drives input.
+struct KeysCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keys", abstract: "Print every key and : command of the explorer as a Markdown table.")
+
+    func run() throws { print(KeymapTable.markdown()) }
+}
