@@ -4,30 +4,14 @@ import MechModels
 
 /// Tokens and positions as typed on the command line (`--answer`, `--wrong`, `--target`, `--position`).
 enum TokenArgument {
-    /// A token given as text that must tokenize to exactly one token (" Mary"), or as `#ID`.
+    /// A token given as text that must tokenize to exactly one token (" Mary"), or as `#ID`
+    /// (`TokenReference`, shared with the explorer's `:answer`), with the option named in errors.
     static func resolve(_ text: String, option: String, model: LoadedModel) throws -> Int {
-        let vocab = model.config.vocabSize
-        if text.hasPrefix("#"), text.count > 1 {
-            guard let id = Int(text.dropFirst()) else {
-                throw CLIError("\(option) '\(text)' is not a token id: write #ID with a number, e.g. #\(min(262, vocab - 1))")
-            }
-            guard id >= 0, id < vocab else {
-                throw CLIError("\(option) \(text) is outside the vocabulary of \(vocab) (use #0…#\(vocab - 1))")
-            }
-            return id
+        do {
+            return try TokenReference.resolve(text, in: model)
+        } catch let error as TokenReferenceError {
+            throw CLIError("\(option) \(error)")
         }
-        guard let tokenizer = model.tokenizer else {
-            throw CLIError("\(option) '\(text)' needs the model's tokenizer, which did not load "
-                           + "(\(model.tokenizerError.map { "\($0)" } ?? "not found")): give the token as #ID")
-        }
-        let ids = try tokenizer.encode(text)
-        guard ids.count == 1 else {
-            if ids.isEmpty { throw CLIError("\(option) '\(text)' is no token at all: give one token's text or #ID") }
-            let pieces = ids.map { "'\(tokenizer.displayText(of: $0))'" }.joined(separator: " ")
-            throw CLIError("\(option) '\(text)' is \(ids.count) tokens, not one: \(pieces) (ids "
-                           + "\(ids.map(String.init).joined(separator: " "))); give a single token, or #ID")
-        }
-        return ids[0]
     }
 
     /// `--answer` and `--wrong` resolved; the same token twice is refused (its difference is always 0).
@@ -39,9 +23,7 @@ enum TokenArgument {
     }
 
     /// How a token id reads in reports: its text, or `#id` without a tokenizer.
-    static func display(_ id: Int, model: LoadedModel) -> String {
-        model.tokenizer?.displayText(of: id) ?? "#\(id)"
-    }
+    static func display(_ id: Int, model: LoadedModel) -> String { TokenReference.display(id, in: model) }
 
     /// `--position` (negative counts from the end) as an absolute index into `count` tokens.
     static func position(_ position: Int?, count: Int) throws -> Int {
@@ -60,7 +42,7 @@ enum TokenArgument {
 
         init(_ id: Int, _ model: LoadedModel) {
             token_id = id
-            token = model.tokenizer?.displayText(of: id) ?? "#\(id)"
+            token = TokenReference.display(id, in: model)
         }
     }
 }

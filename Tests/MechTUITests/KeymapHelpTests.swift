@@ -56,4 +56,12 @@ final class KeymapHelpTests: XCTestCase {
         XCTAssertTrue(Keymap.standard.hints(for: .lineEditor).contains("Enter run it"))
         XCTAssertFalse(Keymap.standard.hints(for: .lineEditor).contains("?/F1 help"))
     }
+
+    /// The README's key table is `mechscope keys`'s output, so the documentation cannot drift.
+    func testReadmeKeyTableIsTheGeneratedOne() throws {
+        let readme = try String(contentsOf: SampleSessions.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let begin = try XCTUnwrap(readme.range(of: "<!-- keys:begin -->\n")), end = try XCTUnwrap(readme.range(of: "\n<!-- keys:end -->"))
+        XCTAssertEqual(String(readme[begin.upperBound..<end.lowerBound]), KeymapTable.markdown(),
+                       "README's key table is stale: paste the output of `mechscope keys` between the markers")
+    }
 }

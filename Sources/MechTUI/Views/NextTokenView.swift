@@ -28,7 +28,7 @@ public enum NextTokenView: PageView {
         canvas.put("Enter: answer · w: wrong token · W: clear wrong", x: 0, y: 1, style: p.dim)
         let answer = state.effectiveAnswer, wrong = state.wrong
         let barWidth = max(4, min(30, canvas.width - 48))
-        canvas.put("  #  token" + String(repeating: " ", count: 16) + "    prob     logit", x: 0, y: 3, style: p.dim)
+        canvas.put("   #  " + DisplayWidth.fit("token", 20) + "    prob     logit", x: 0, y: 3, style: p.dim)
         for (i, t) in run.topNext.enumerated() {
             let y = 4 + i
             guard y < canvas.height - 3 else { break }
