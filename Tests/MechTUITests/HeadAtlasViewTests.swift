@@ -71,3 +71,18 @@ final class HeadAtlasViewTests: XCTestCase {
         XCTAssertTrue(explorer.grid.cells.allSatisfy { $0.style.foreground == .terminalDefault && $0.style.background == .terminalDefault })
     }
 }
+
+/// `:export FILE` writes the current view as the plain text on screen.
+final class ExportTests: XCTestCase {
+    func testExportWritesTheMainViewAsShown() throws {
+        let explorer = HeadlessExplorer(session: try SampleSessions.session("induction-2l"),
+                                        prompt: SampleSessions.inductionPrompt, width: 100, height: 30)
+        explorer.command("head L1H3")
+        let shown = explorer.mainText
+        explorer.command("export /tmp/view.txt")
+        XCTAssertEqual(explorer.exports["/tmp/view.txt"], shown + "\n")
+        XCTAssertTrue(shown.hasPrefix("L1H3 pattern"), shown)
+        XCTAssertEqual(explorer.state.message?.text, "wrote Head L1H3 to /tmp/view.txt")
+        XCTAssertFalse(shown.contains("mechscope ·"), "the title line is not part of the view")
+    }
+}

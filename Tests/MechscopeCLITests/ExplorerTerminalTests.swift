@@ -43,7 +43,14 @@ final class ExplorerTerminalTests: XCTestCase {
         try tmux.waitFor("Head atlas")
         try tmux.type(":head L1H3")
         try tmux.send("Enter")
-        try tmux.waitFor("Head L1H3 · ")
+        // The cursor starts on the last query ('ate' of "…Call Zorblatt_frobnicate"); after the BOS sink,
+        // the induction head attends to ' t', the token that followed 'ate' the first time.
+        let head = try tmux.waitFor("top keys of query 39 'ate':")
+        let lines = head.split(separator: "\n").map(String.init)
+        let list = try XCTUnwrap(lines.firstIndex { $0.contains("top keys of query 39 'ate':") })
+        XCTAssertTrue(lines[list + 1].contains("0 '<|endoftext|>'"), lines[list + 1])
+        XCTAssertTrue(lines[list + 2].contains("16 ' t'"), lines[list + 2])
+        XCTAssertTrue(head.contains("16 ·t"), "query tokens label the rows (spaces as ·):\n\(head)")
         try tmux.send("a")
         try tmux.waitFor("Head atlas — ")
         try tmux.send("j", "l", "l", "l", "Enter")

@@ -19,6 +19,8 @@ public enum ExplorerBenchmark {
     public struct Report {
         /// Milliseconds: first frame (start, tokenize, forward with full cache, first metric, draw).
         public let firstFrame: Double
+        /// Of which: tokenizing and the forward pass with the full cache (first touch of the weights).
+        public let firstRun: Double
         public let tokens: Int
         public let metrics: [MetricTiming]
         public let pages: [PageTiming]
@@ -32,6 +34,7 @@ public enum ExplorerBenchmark {
         let t0 = DispatchTime.now().uptimeNanoseconds
         let explorer = HeadlessExplorer(session: session, prompt: prompt, prependBOS: prependBOS, width: width, height: height)
         let firstFrame = milliseconds(since: t0)
+        let firstRunMs = explorer.state.run?.milliseconds ?? 0
 
         var metrics: [MetricTiming] = []
         for metric in HeadMetric.allCases {
@@ -72,7 +75,7 @@ public enum ExplorerBenchmark {
             timings.append(PageTiming(page: name, keys: keys, p50: percentile(samples, 0.5), p99: percentile(samples, 0.99),
                                       max: samples.last ?? 0))
         }
-        return Report(firstFrame: firstFrame, tokens: explorer.state.run?.count ?? 0, metrics: metrics, pages: timings)
+        return Report(firstFrame: firstFrame, firstRun: firstRunMs, tokens: explorer.state.run?.count ?? 0, metrics: metrics, pages: timings)
     }
 
     static func milliseconds(since start: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6 }
