@@ -1,21 +1,10 @@
+import MechAnalysis
 import XCTest
 @testable import MechTUI
 
 /// A seeded storm of random keys and resizes through the real core, views and renderer: nothing
 /// may crash or hang, and every frame keeps the grid's shape.
 final class KeyStormTests: XCTestCase {
-    struct SplitMix64 {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
-
     func testHundredThousandRandomKeysNeverCrash() throws {
         for (sample, prompt) in [("induction-2l", SampleSessions.inductionPrompt), ("modadd-1l", "12 45 =")] {
             try storm(sample: sample, prompt: prompt, keys: 50_000, seed: sample == "modadd-1l" ? 7 : 1)
@@ -26,7 +15,7 @@ final class KeyStormTests: XCTestCase {
         let session = try SampleSessions.session(sample)
         var explorer = HeadlessExplorer(session: session, prompt: prompt, width: 80, height: 24)
         var quits = 0, generations = 0, skipped = 0
-        var random = SplitMix64(state: seed)
+        var random = SplitMix64(seed: seed)
         let bound = Array(Set(Keymap.standard.bindings.flatMap(\.keys)))
             .sorted { $0.label < $1.label }
         let extra: [Key] = [.char("x"), .char("7"), .char("0"), .char("日"), .char("🙂"), .char(" "), .function(5), .backTab]
