@@ -30,9 +30,10 @@ struct CircuitCommand: ParsableCommand {
     }
 
     func run() throws {
-        let model = try modelOptions.open()
+        let session = try modelOptions.openSession()
+        let model = session.model
         let spec = try HeadSpec(head)
-        let weights = ProcessedWeights(model.transformer)
+        let weights = session.processedWeights()
         let ov = try OVCircuit(weights, layer: spec.layer, head: spec.head)
         let qk = try QKCircuit(weights, layer: spec.layer, head: spec.head)
         let t = try chosenToken(model)

@@ -81,7 +81,7 @@ struct DirectLogitAttributionCommand: ParsableCommand {
         if per == .neuron && c.attnOnly { throw CLIError("--per neuron: this model is attention-only, it has no MLP neurons") }
         let transformer = model.transformer
         let run = try transformer.run(ids, caching: .only(ResidualDecomposition.requiredHooks(c)))
-        let weights = ProcessedWeights(transformer)
+        let weights = AnalysisSession(model: model).processedWeights()
         let direction = try DirectLogitAttribution.direction(weights, answer: answerID, wrong: wrongID)
         let result: DirectLogitAttributionResult
         switch per {

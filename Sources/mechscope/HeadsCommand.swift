@@ -44,12 +44,13 @@ struct HeadsCommand: ParsableCommand {
 
     func run() throws {
         var clock = StepClock(enabled: timings)
-        let model = try modelOptions.open()
+        let session = try modelOptions.openSession()
+        let model = session.model
         clock.lap("open model")
-        let weights = ProcessedWeights(model.transformer)
+        _ = session.processedWeights()
         clock.lap("process weights")
         if let composition {
-            let scores = try CompositionScores.compute(weights, kinds: [composition.kind])[0]
+            let scores = try session.compositionScores(composition.kind)
             clock.lap("\(composition.kind.rawValue)-composition scores")
             try CompositionMatrixReport(scores: scores, model: model).print(json: json)
             return
@@ -70,7 +71,7 @@ struct HeadsCommand: ParsableCommand {
             repeated = try RepeatedSequenceScores.compute(model.transformer, sequence: sequence, options: options)
         }
         clock.lap("repeated sequence forward + scores")
-        let copying = try OVCopyingScores.compute(weights)
+        let copying = try session.ovCopyingScores()
         clock.lap("OV copying scores")
         let table = HeadScoreTable(prompt: promptScores, repeated: repeated, copying: copying)
         let rows = table.sorted(by: sort.tableKey)

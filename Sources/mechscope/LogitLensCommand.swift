@@ -63,7 +63,7 @@ struct LogitLensCommand: ParsableCommand {
         let targetID = try target.map { try TokenArgument.resolve($0, option: "--target", model: model) }
         let c = model.config
         let run = try model.transformer.run(ids, caching: .only(ResidualDecomposition.requiredHooks(c)), computeLogits: false)
-        let weights = ProcessedWeights(model.transformer)
+        let weights = AnalysisSession(model: model).processedWeights()
         let lens = try LogitLens.read(model.transformer, weights, run, positions: [p],
                                       topK: min(topK, c.vocabSize), targets: targetID.map { [$0] } ?? [])
         func candidate(_ r: TokenReading) -> Candidate {

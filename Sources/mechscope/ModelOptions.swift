@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MechFormats
+import MechAnalysis
 import MechModels
 
 /// The MODEL argument every command shares; defaults to the bundled induction sample.
@@ -17,6 +18,10 @@ struct ModelOptions: ParsableArguments {
                            + "use 'mechscope info', 'mechscope run' or 'mechscope features' on it")
         }
     }
+
+    /// Opens the transformer as an `AnalysisSession`: the object the explorer's views also work
+    /// through, which derives processed weights and weight-only scores once.
+    func openSession() throws -> AnalysisSession { AnalysisSession(model: try open()) }
 
     /// Opens whatever kind of model the folder holds.
     func openAny() throws -> AnyModel {
