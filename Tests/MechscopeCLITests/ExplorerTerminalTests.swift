@@ -25,13 +25,13 @@ final class ExplorerTerminalTests: XCTestCase {
             XCTAssertTrue(words.contains(mode) && !words.contains("-" + mode), "terminal mode \(mode) not restored:\n\(after)",
                           file: file, line: line)
         }
-        XCTAssertFalse(after.contains("mechscope · "), "the explorer's screen was left behind", file: file, line: line)
+        XCTAssertFalse(after.contains(" tok, BOS │ "), "the explorer's screen was left behind", file: file, line: line)
     }
 
     func testOpensOnTheBundledSampleAt80x24AndQuits() throws {
         let tmux = try start()
         let screen = try tmux.waitFor("Head atlas — induction score")
-        XCTAssertTrue(screen.hasPrefix(" mechscope · induction-2l · 2L×4H d128 attn-only"), screen)
+        XCTAssertTrue(screen.hasPrefix(" induction-2l · Head atlas · 40 tok, BOS │ \"The function Zorblatt"), screen)
         XCTAssertTrue(screen.contains("BOS"), "the sample runs with its training BOS convention")
         XCTAssertTrue(try tmux.alternateScreenOn())
         try tmux.send("q")
