@@ -104,14 +104,14 @@ struct CompositionFactors {
 
     /// Left (earlier head) factors E with EᵀE = (W_V·W_O)ᵀ(W_V·W_O) for every head in the first `layersBefore` layers.
     static func left(_ weights: ProcessedWeights, layersBefore: Int? = nil) throws -> CompositionFactors {
-        try build(weights, layerCount: layersBefore ?? weights.layers.count) { head in
+        try build(weights, layerCount: layersBefore ?? weights.layerCount) { head in
             try squareRootFactor(gram: head.wV.gramOfColumns(), times: head.wO, transposeOperand: false)
         }
     }
 
     /// Right (later head) factors Fᵀ with F·Fᵀ = R·Rᵀ for every head.
     static func right(_ weights: ProcessedWeights, kind: CompositionKind) throws -> CompositionFactors {
-        try build(weights, layerCount: weights.layers.count) { head in try rightFactor(of: head, kind: kind) }
+        try build(weights, layerCount: weights.layerCount) { head in try rightFactor(of: head, kind: kind) }
     }
 
     /// One later head's Fᵀ [d_head, d_model]: R = A2·B2 with A2 [d_model, d_head]; F = A2·P·Σ^½ where B2·B2ᵀ = PΣPᵀ.
@@ -125,18 +125,18 @@ struct CompositionFactors {
 
     private static func build(_ weights: ProcessedWeights, layerCount: Int,
                               factor: (HeadCircuitWeights) throws -> (factor: Tensor, norm: Double)) throws -> CompositionFactors {
-        let H = weights.layers.first?.wQ.shape[0] ?? 0
-        let d = weights.wE.shape[1], dh = weights.layers.first?.wQ.shape[2] ?? 0
+        let H = weights.headCount, d = weights.dModel, dh = weights.dHead
         let all = Tensor(uninitialized: [layerCount * H, dh, d])
         var norms: [Double] = []
         for l in 0..<layerCount {
+            let attention = weights.attention(l)                     // one layer's W_Q', W_K', W_V', W_O' at a time
             for h in 0..<H {
-                let f = try factor(HeadCircuitWeights(weights, layer: l, head: h))
+                let f = try factor(HeadCircuitWeights(attention, layer: l, head: h))
                 (all.pointer + (l * H + h) * dh * d).update(from: f.factor.pointer, count: dh * d)
                 norms.append(f.norm)
             }
         }
-        return CompositionFactors(layers: weights.layers.count, heads: H, dHead: dh, dModel: d, factors: all, norms: norms)
+        return CompositionFactors(layers: weights.layerCount, heads: H, dHead: dh, dModel: d, factors: all, norms: norms)
     }
 
     /// Given a symmetric PSD Gram G = QΛQᵀ [d_head, d_head] and an operand X, returns

@@ -6,7 +6,8 @@ import MechTensor
 ///
 /// The full circuit W_E·W_V·W_O·W_U is d_vocab × d_vocab; its nonzero eigenvalues are those of the
 /// d_head × d_head matrix W_O·(W_U·W_E)·W_V (cyclic property). W_U·W_E [d_model, d_model] is
-/// formed once for the whole model, so no vocabulary-sized per-head product is ever made.
+/// formed once for the whole model (and kept by `ProcessedWeights`), so no vocabulary-sized
+/// per-head product is ever made; each layer's W_V', W_O' are derived in turn.
 public struct OVCopyingScores: @unchecked Sendable {
     public let layers: Int
     public let heads: Int
@@ -21,13 +22,13 @@ public struct OVCopyingScores: @unchecked Sendable {
 
     /// All heads' eigenvalues on processed weights.
     public static func compute(_ weights: ProcessedWeights) throws -> OVCopyingScores {
-        let unembedEmbed = unembedTimesEmbed(weights)
-        let H = weights.layers.first?.wQ.shape[0] ?? 0
-        let d = weights.wE.shape[1], dh = weights.layers.first?.wQ.shape[2] ?? 0
+        let unembedEmbed = unembedTimesEmbed(weights)               // [d_model, d_model]
+        let H = weights.headCount, d = weights.dModel, dh = weights.dHead
         var all: [[Eigenvalue]] = []
         let projected = Tensor(uninitialized: [H * dh, d])
         let small = Tensor(uninitialized: [dh, dh])
-        for layer in weights.layers {
+        for l in 0..<weights.layerCount {
+            let layer = weights.attention(l)
             // (W_O·W_U·W_E) for the layer's heads at once: [head·d_head, d_model]
             BLAS.gemm(m: H * dh, n: d, k: d, a: layer.wO.pointer, lda: d, b: unembedEmbed.pointer, ldb: d,
                       c: projected.pointer, ldc: d)
@@ -37,7 +38,7 @@ public struct OVCopyingScores: @unchecked Sendable {
                 all.append(try LAPACK.eigenvalues(ofSquare: small.scalars.map(Double.init), order: dh))
             }
         }
-        return OVCopyingScores(layers: weights.layers.count, heads: H, eigenvalues: all)
+        return OVCopyingScores(layers: weights.layerCount, heads: H, eigenvalues: all)
     }
 
     /// One head's full-OV-circuit eigenvalues (cheap: three d_model-sized products after W_U·W_E).
@@ -49,8 +50,9 @@ public struct OVCopyingScores: @unchecked Sendable {
         return try LAPACK.eigenvalues(ofSquare: m.scalars.map(Double.init), order: m.shape[0])
     }
 
-    /// W_U·W_E [d_model, d_model]: the vocabulary-sized part of every full OV circuit, formed once.
+    /// W_U·W_E [d_model, d_model]: the vocabulary-sized part of every full OV circuit, formed once
+    /// per model.
     public static func unembedTimesEmbed(_ weights: ProcessedWeights) -> Tensor {
-        weights.wU.matmul(weights.wE)
+        weights.unembedTimesEmbed()
     }
 }
