@@ -42,20 +42,32 @@ public struct CompositionScores: Sendable {
     /// The scores of every head before `layer` composing into head (layer, head), largest first.
     public static func earlierHeads(composingInto layer: Int, head: Int, kind: CompositionKind,
                                     weights: ProcessedWeights) throws -> [(layer: Int, head: Int, score: Float)] {
+        try earlierHeads(composingInto: layer, head: head, kinds: [kind], weights: weights)[0]
+    }
+
+    /// The same for several kinds at once (one list per kind, in `kinds` order): each earlier head's
+    /// factor E [d_head, d_model] is derived once, from its W_V' and W_O' alone, and multiplied
+    /// against every kind's factor of the later head; only one head's matrices exist at a time.
+    public static func earlierHeads(composingInto layer: Int, head: Int, kinds: [CompositionKind],
+                                    weights: ProcessedWeights) throws -> [[(layer: Int, head: Int, score: Float)]] {
         let target = try HeadCircuitWeights(weights, layer: layer, head: head)
-        guard layer > 0 else { return [] }
-        let left = try CompositionFactors.left(weights, layersBefore: layer)
-        let right = try CompositionFactors.rightFactor(of: target, kind: kind)
-        let dh = left.dHead, d = left.dModel, rows = layer * left.heads * dh
-        let product = Tensor(uninitialized: [rows, dh])
-        BLAS.gemm(transposeB: true, m: rows, n: dh, k: d, a: left.factors.pointer, lda: d,
-                  b: right.factor.pointer, ldb: d, c: product.pointer, ldc: dh)
-        var out: [(layer: Int, head: Int, score: Float)] = []
-        for i in 0..<(layer * left.heads) {
-            let norm = blockNorm(product.pointer + i * dh * dh, rows: dh, columns: dh, stride: dh)
-            out.append((i / left.heads, i % left.heads, Float(norm / (left.norms[i] * right.norm))))
+        let rights = try kinds.map { try CompositionFactors.rightFactor(of: target, kind: $0) }   // Fᵀ [d_head, d_model]
+        let dh = weights.dHead, d = weights.dModel
+        var out = [[(layer: Int, head: Int, score: Float)]](repeating: [], count: kinds.count)
+        let product = Tensor(uninitialized: [dh, dh])                                          // E·F
+        for l in 0..<layer {
+            for h in 0..<weights.headCount {
+                let (wV, wO) = weights.headValueOutput(layer: l, head: h)
+                let left = try CompositionFactors.leftFactor(wV: wV, wO: wO)
+                for (k, right) in rights.enumerated() {
+                    BLAS.gemm(transposeB: true, m: dh, n: dh, k: d, a: left.factor.pointer, lda: d,
+                              b: right.factor.pointer, ldb: d, c: product.pointer, ldc: dh)
+                    let norm = blockNorm(product.pointer, rows: dh, columns: dh, stride: dh)
+                    out[k].append((l, h, Float(norm / (left.norm * right.norm))))
+                }
+            }
         }
-        return out.sorted { $0.score > $1.score }
+        return out.map { $0.sorted { $0.score > $1.score } }
     }
 
     private static func pairScores(left: CompositionFactors, right: CompositionFactors) -> [Float] {
@@ -102,11 +114,14 @@ struct CompositionFactors {
     let factors: Tensor
     let norms: [Double]
 
-    /// Left (earlier head) factors E with EᵀE = (W_V·W_O)ᵀ(W_V·W_O) for every head in the first `layersBefore` layers.
-    static func left(_ weights: ProcessedWeights, layersBefore: Int? = nil) throws -> CompositionFactors {
-        try build(weights, layerCount: layersBefore ?? weights.layerCount) { head in
-            try squareRootFactor(gram: head.wV.gramOfColumns(), times: head.wO, transposeOperand: false)
-        }
+    /// Left (earlier head) factors E with EᵀE = (W_V·W_O)ᵀ(W_V·W_O) for every head.
+    static func left(_ weights: ProcessedWeights) throws -> CompositionFactors {
+        try build(weights, layerCount: weights.layerCount) { head in try leftFactor(wV: head.wV, wO: head.wO) }
+    }
+
+    /// One earlier head's E [d_head, d_model] from W_V' [d_model, d_head] and W_O' [d_head, d_model].
+    static func leftFactor(wV: Tensor, wO: Tensor) throws -> (factor: Tensor, norm: Double) {
+        try squareRootFactor(gram: wV.gramOfColumns(), times: wO, transposeOperand: false)
     }
 
     /// Right (later head) factors Fᵀ with F·Fᵀ = R·Rᵀ for every head.

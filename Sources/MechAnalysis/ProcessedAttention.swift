@@ -30,14 +30,23 @@ extension ProcessedWeights {
 
     /// One head's W_Q', W_K', W_V' [d_model, d_head] and W_O' [d_head, d_model], derived alone.
     func headMatrices(layer l: Int, head h: Int) -> (wQ: Tensor, wK: Tensor, wV: Tensor, wO: Tensor) {
+        let (wV, wO) = headValueOutput(layer: l, head: h)
+        return (headInput(.query, layer: l, head: h), headInput(.key, layer: l, head: h), wV, wO)
+    }
+
+    /// One head's W_V' [d_model, d_head] and W_O' [d_head, d_model] (its OV circuit), derived alone.
+    func headValueOutput(layer l: Int, head h: Int) -> (wV: Tensor, wO: Tensor) {
+        let dh = config.dHead
+        return (headInput(.value, layer: l, head: h), attentionOutput(l).rows((h * dh)..<((h + 1) * dh)))
+    }
+
+    /// One head's W_Q', W_K' or W_V' [d_model, d_head]: its c_attn block with ln_1 folded in.
+    func headInput(_ p: QKVPart, layer l: Int, head h: Int) -> Tensor {
         let block = raw.blocks[l], d = config.dModel, dh = config.dHead
-        func part(_ p: QKVPart) -> Tensor {
-            let W = Tensor(uninitialized: [d, dh])
-            Self.gatherHead(block, p, head: h, d: d, dh: dh, into: W.pointer)
-            if let ln = block.ln1 { WeightFolding.foldLayerNorm(into: W, bias: nil, ln: ln, blocks: 1, rows: d, cols: dh) }
-            return W
-        }
-        return (part(.query), part(.key), part(.value), attentionOutput(l).rows((h * dh)..<((h + 1) * dh)))
+        let W = Tensor(uninitialized: [d, dh])
+        Self.gatherHead(block, p, head: h, d: d, dh: dh, into: W.pointer)
+        if let ln = block.ln1 { WeightFolding.foldLayerNorm(into: W, bias: nil, ln: ln, blocks: 1, rows: d, cols: dh) }
+        return W
     }
 
     /// The query, key and value thirds of GPT-2's c_attn [d_model, 3·d_model] (columns q | k | v).
