@@ -13,10 +13,7 @@ public struct HeadCircuitWeights: @unchecked Sendable {
     /// Head `head` of layer `layer`, derived alone from the raw weights (4·d_model·d_head floats);
     /// throws for a head the model does not have.
     public init(_ weights: ProcessedWeights, layer: Int, head: Int) throws {
-        let layers = weights.layerCount, heads = weights.headCount
-        guard layer >= 0, layer < layers, head >= 0, head < heads else {
-            throw HeadAnalysisError.headOutOfRange(layer: layer, head: head, layers: layers, heads: heads)
-        }
+        try weights.checkHead(layer: layer, head: head)
         self.layer = layer
         self.head = head
         (wQ, wK, wV, wO) = weights.headMatrices(layer: layer, head: head)

@@ -28,6 +28,13 @@ extension ProcessedWeights {
         return Attention(wQ: wQ, wK: wK, wV: wV, bQ: bQ, bK: bK, wO: wO, bO: attentionBias[l])
     }
 
+    /// Throws `HeadAnalysisError.headOutOfRange` for a head the model does not have.
+    public func checkHead(layer: Int, head: Int) throws {
+        guard layer >= 0, layer < layerCount, head >= 0, head < headCount else {
+            throw HeadAnalysisError.headOutOfRange(layer: layer, head: head, layers: layerCount, heads: headCount)
+        }
+    }
+
     /// One head's W_Q', W_K', W_V' [d_model, d_head] and W_O' [d_head, d_model], derived alone.
     func headMatrices(layer l: Int, head h: Int) -> (wQ: Tensor, wK: Tensor, wV: Tensor, wO: Tensor) {
         let (wV, wO) = headValueOutput(layer: l, head: h)
