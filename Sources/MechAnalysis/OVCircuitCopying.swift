@@ -20,16 +20,21 @@ public struct OVCopyingScores: @unchecked Sendable {
     public func eigenvalues(layer: Int, head: Int) -> [Eigenvalue] { eigenvalues[layer * heads + head] }
     public func score(layer: Int, head: Int) -> Double { eigenvalues(layer: layer, head: head).copyingScore }
 
-    /// All heads' eigenvalues on processed weights, one head's W_V', W_O' at a time.
+    /// All heads' eigenvalues on processed weights: per layer, W_O'·(W_U'·W_E') for all its heads in
+    /// one product on the raw c_proj (`CentredRows`), then each head's W_V' derived alone.
     public static func compute(_ weights: ProcessedWeights) throws -> OVCopyingScores {
         let unembedEmbed = unembedTimesEmbed(weights)               // [d_model, d_model]
+        let H = weights.headCount, dh = weights.dHead
         var all: [[Eigenvalue]] = []
         for l in 0..<weights.layerCount {
-            for h in 0..<weights.headCount {
-                all.append(try eigenvalues(weights, layer: l, head: h, unembedEmbed: unembedEmbed))
+            let projected = weights.attentionOutput(l).times(unembedEmbed)   // [head·d_head, d_model]
+            for h in 0..<H {
+                let wV = weights.headInput(.value, layer: l, head: h)         // [d_model, d_head]
+                let block = Tensor(shape: [dh, projected.shape[1]], buffer: projected.buffer, offset: h * dh * projected.shape[1])
+                all.append(try spectrum(block.matmul(wV)))
             }
         }
-        return OVCopyingScores(layers: weights.layerCount, heads: weights.headCount, eigenvalues: all)
+        return OVCopyingScores(layers: weights.layerCount, heads: H, eigenvalues: all)
     }
 
     /// One head's full-OV-circuit eigenvalues: those of W_O'·(W_U'·W_E')·W_V' [d_head, d_head]
@@ -39,8 +44,12 @@ public struct OVCopyingScores: @unchecked Sendable {
         try weights.checkHead(layer: layer, head: head)
         let (wV, wO) = weights.headValueOutput(layer: layer, head: head)   // [d_model, d_head], [d_head, d_model]
         let k = unembedEmbed ?? unembedTimesEmbed(weights)
-        let m = wO.matmul(k).matmul(wV)                                    // [d_head, d_head]
-        return try LAPACK.eigenvalues(ofSquare: m.scalars.map(Double.init), order: m.shape[0])
+        return try spectrum(wO.matmul(k).matmul(wV))                       // [d_head, d_head]
+    }
+
+    /// Eigenvalues of a small square matrix, solved in double precision.
+    private static func spectrum(_ m: Tensor) throws -> [Eigenvalue] {
+        try LAPACK.eigenvalues(ofSquare: m.scalars.map(Double.init), order: m.shape[0])
     }
 
     /// W_U·W_E [d_model, d_model]: the vocabulary-sized part of every full OV circuit, formed once

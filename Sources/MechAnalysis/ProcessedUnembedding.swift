@@ -86,14 +86,15 @@ public struct ProcessedUnembedding: @unchecked Sendable {
     public func columns(_ tokens: Range<Int>) -> Tensor {
         let d = dModel
         let out = raw.rows(tokens).copy()
+        let s = scale?.pointer, c = columnMean.pointer
         for k in 0..<tokens.count {
             let row = out.pointer + k * d
-            if let scale {                                           // s∘U[v] − mean(s∘U[v])
-                for i in 0..<d { row[i] *= scale.pointer[i] }
-                let mean = Reduce.sum(row, count: d) / Float(d)
-                for i in 0..<d { row[i] -= mean }
+            var mean: Float = 0
+            if let s {                                               // s∘U[v] − mean(s∘U[v])
+                for i in 0..<d { row[i] *= s[i] }
+                mean = Reduce.sum(row, count: d) / Float(d)
             }
-            for i in 0..<d { row[i] -= columnMean.pointer[i] }       // − c
+            for i in 0..<d { row[i] = row[i] - mean - c[i] }         // − c
         }
         return out
     }
