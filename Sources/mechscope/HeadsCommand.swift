@@ -62,6 +62,8 @@ struct HeadsCommand: ParsableCommand {
         let sequence = try RepeatedTokenSequence(for: model, seed: seed)
         let repeated = try RepeatedSequenceScores.compute(model.transformer, sequence: sequence, options: options)
         clock.lap("repeated sequence forward + scores")
+        _ = weights.unembedTimesEmbed()
+        clock.lap("W_U'·W_E' (once per model)")
         let copying = try OVCopyingScores.compute(weights)
         clock.lap("OV copying scores")
         let table = HeadScoreTable(prompt: promptScores, repeated: repeated, copying: copying)
