@@ -42,20 +42,32 @@ public struct CompositionScores: Sendable {
     /// The scores of every head before `layer` composing into head (layer, head), largest first.
     public static func earlierHeads(composingInto layer: Int, head: Int, kind: CompositionKind,
                                     weights: ProcessedWeights) throws -> [(layer: Int, head: Int, score: Float)] {
+        try earlierHeads(composingInto: layer, head: head, kinds: [kind], weights: weights)[0]
+    }
+
+    /// The same for several kinds at once (one list per kind, in `kinds` order): each earlier head's
+    /// factor E [d_head, d_model] is derived once, from its W_V' and W_O' alone, and multiplied
+    /// against every kind's factor of the later head; only one head's matrices exist at a time.
+    public static func earlierHeads(composingInto layer: Int, head: Int, kinds: [CompositionKind],
+                                    weights: ProcessedWeights) throws -> [[(layer: Int, head: Int, score: Float)]] {
         let target = try HeadCircuitWeights(weights, layer: layer, head: head)
-        guard layer > 0 else { return [] }
-        let left = try CompositionFactors.left(weights, layersBefore: layer)
-        let right = try CompositionFactors.rightFactor(of: target, kind: kind)
-        let dh = left.dHead, d = left.dModel, rows = layer * left.heads * dh
-        let product = Tensor(uninitialized: [rows, dh])
-        BLAS.gemm(transposeB: true, m: rows, n: dh, k: d, a: left.factors.pointer, lda: d,
-                  b: right.factor.pointer, ldb: d, c: product.pointer, ldc: dh)
-        var out: [(layer: Int, head: Int, score: Float)] = []
-        for i in 0..<(layer * left.heads) {
-            let norm = blockNorm(product.pointer + i * dh * dh, rows: dh, columns: dh, stride: dh)
-            out.append((i / left.heads, i % left.heads, Float(norm / (left.norms[i] * right.norm))))
+        let rights = try kinds.map { try CompositionFactors.rightFactor(of: target, kind: $0) }   // Fᵀ [d_head, d_model]
+        let dh = weights.dHead, d = weights.dModel
+        var out = [[(layer: Int, head: Int, score: Float)]](repeating: [], count: kinds.count)
+        let product = Tensor(uninitialized: [dh, dh])                                          // E·F
+        for l in 0..<layer {
+            for h in 0..<weights.headCount {
+                let (wV, wO) = weights.headValueOutput(layer: l, head: h)
+                let left = try CompositionFactors.leftFactor(wV: wV, wO: wO)
+                for (k, right) in rights.enumerated() {
+                    BLAS.gemm(transposeB: true, m: dh, n: dh, k: d, a: left.factor.pointer, lda: d,
+                              b: right.factor.pointer, ldb: d, c: product.pointer, ldc: dh)
+                    let norm = blockNorm(product.pointer, rows: dh, columns: dh, stride: dh)
+                    out[k].append((l, h, Float(norm / (left.norm * right.norm))))
+                }
+            }
         }
-        return out.sorted { $0.score > $1.score }
+        return out.map { $0.sorted { $0.score > $1.score } }
     }
 
     private static func pairScores(left: CompositionFactors, right: CompositionFactors) -> [Float] {
@@ -102,16 +114,19 @@ struct CompositionFactors {
     let factors: Tensor
     let norms: [Double]
 
-    /// Left (earlier head) factors E with EᵀE = (W_V·W_O)ᵀ(W_V·W_O) for every head in the first `layersBefore` layers.
-    static func left(_ weights: ProcessedWeights, layersBefore: Int? = nil) throws -> CompositionFactors {
-        try build(weights, layerCount: layersBefore ?? weights.layers.count) { head in
-            try squareRootFactor(gram: head.wV.gramOfColumns(), times: head.wO, transposeOperand: false)
-        }
+    /// Left (earlier head) factors E with EᵀE = (W_V·W_O)ᵀ(W_V·W_O) for every head.
+    static func left(_ weights: ProcessedWeights) throws -> CompositionFactors {
+        try build(weights, layerCount: weights.layerCount) { head in try leftFactor(wV: head.wV, wO: head.wO) }
+    }
+
+    /// One earlier head's E [d_head, d_model] from W_V' [d_model, d_head] and W_O' [d_head, d_model].
+    static func leftFactor(wV: Tensor, wO: Tensor) throws -> (factor: Tensor, norm: Double) {
+        try squareRootFactor(gram: wV.gramOfColumns(), times: wO, transposeOperand: false)
     }
 
     /// Right (later head) factors Fᵀ with F·Fᵀ = R·Rᵀ for every head.
     static func right(_ weights: ProcessedWeights, kind: CompositionKind) throws -> CompositionFactors {
-        try build(weights, layerCount: weights.layers.count) { head in try rightFactor(of: head, kind: kind) }
+        try build(weights, layerCount: weights.layerCount) { head in try rightFactor(of: head, kind: kind) }
     }
 
     /// One later head's Fᵀ [d_head, d_model]: R = A2·B2 with A2 [d_model, d_head]; F = A2·P·Σ^½ where B2·B2ᵀ = PΣPᵀ.
@@ -125,18 +140,18 @@ struct CompositionFactors {
 
     private static func build(_ weights: ProcessedWeights, layerCount: Int,
                               factor: (HeadCircuitWeights) throws -> (factor: Tensor, norm: Double)) throws -> CompositionFactors {
-        let H = weights.layers.first?.wQ.shape[0] ?? 0
-        let d = weights.wE.shape[1], dh = weights.layers.first?.wQ.shape[2] ?? 0
+        let H = weights.headCount, d = weights.dModel, dh = weights.dHead
         let all = Tensor(uninitialized: [layerCount * H, dh, d])
         var norms: [Double] = []
         for l in 0..<layerCount {
+            let attention = weights.attention(l)                     // one layer's W_Q', W_K', W_V', W_O' at a time
             for h in 0..<H {
-                let f = try factor(HeadCircuitWeights(weights, layer: l, head: h))
+                let f = try factor(HeadCircuitWeights(attention, layer: l, head: h))
                 (all.pointer + (l * H + h) * dh * d).update(from: f.factor.pointer, count: dh * d)
                 norms.append(f.norm)
             }
         }
-        return CompositionFactors(layers: weights.layers.count, heads: H, dHead: dh, dModel: d, factors: all, norms: norms)
+        return CompositionFactors(layers: weights.layerCount, heads: H, dHead: dh, dModel: d, factors: all, norms: norms)
     }
 
     /// Given a symmetric PSD Gram G = QΛQᵀ [d_head, d_head] and an operand X, returns

@@ -15,13 +15,14 @@ import MechTensor
 public enum DirectLogitAttribution {
     /// The direction W_U'[:, answer] (− W_U'[:, wrong]).
     public static func direction(_ weights: ProcessedWeights, answer: Int, wrong: Int? = nil) throws -> LogitDirection {
-        let d = weights.wU.shape[0], vocab = weights.wU.shape[1]
+        let d = weights.dModel, vocab = weights.vocabularySize
         for t in [answer] + (wrong.map { [$0] } ?? []) where t < 0 || t >= vocab {
             throw ResidualAnalysisError.tokenOutOfRange(token: t, vocabSize: vocab)
         }
-        let v = Tensor(uninitialized: [d])
-        for i in 0..<d {
-            v.pointer[i] = weights.wU.pointer[i * vocab + answer] - (wrong.map { weights.wU.pointer[i * vocab + $0] } ?? 0)
+        let v = weights.unembedding.column(answer)                   // [d_model]
+        if let wrong {
+            let other = weights.unembedding.column(wrong)
+            for i in 0..<d { v.pointer[i] -= other.pointer[i] }
         }
         let bias = weights.bU.pointer[answer] - (wrong.map { weights.bU.pointer[$0] } ?? 0)
         return LogitDirection(answer: answer, wrong: wrong, vector: v, bias: bias)
@@ -55,8 +56,8 @@ public enum DirectLogitAttribution {
         let values = Tensor(zeros: [components.count, nPos])
         let readout = Tensor(uninitialized: [heads * dh])            // W_O'[h]·u_c for every head
         for l in 0..<c.nLayers {
-            let layer = weights.layers[l], z = try run.cache.required(.z(l)), bV = weights.foldedValueBias[l]
-            BLAS.gemv(rows: heads * dh, cols: d, a: layer.wO.pointer, lda: d, x: u.pointer, y: readout.pointer)
+            let z = try run.cache.required(.z(l)), bV = weights.foldedValueBias[l], bO = weights.attentionBias[l]
+            weights.attentionOutput(l).times(u.pointer, into: readout.pointer)
             for h in 0..<heads {
                 let r = readout.pointer + h * dh, b = bV.pointer + h * dh
                 var s: Float = 0                                     // b_V'[h]·readout, taken off z·readout
@@ -71,7 +72,7 @@ public enum DirectLogitAttribution {
             }
             if includeAttentionBias {
                 var dot: Float = 0
-                for j in 0..<d { dot += layer.bO.pointer[j] * u.pointer[j] }
+                for j in 0..<d { dot += bO.pointer[j] * u.pointer[j] }
                 let row = values.pointer + (c.nLayers * heads + l) * nPos
                 for i in 0..<nPos { row[i] = dot * inverseScale[i] }
             }
@@ -106,14 +107,14 @@ public enum DirectLogitAttribution {
         let c = model.config
         guard !c.attnOnly, c.dMLP > 0 else { throw ResidualAnalysisError.noMLP }
         try ResidualPositions.validate(positions, count: run.tokens.count)
-        let d = c.dModel, dMLP = c.dMLP, nPos = positions.count
+        let dMLP = c.dMLP, nPos = positions.count
         let (u, inverseScale) = try centredDirection(model, run, positions: positions, direction: direction)
         let values = Tensor(uninitialized: [c.nLayers * dMLP, nPos])
         let perNeuron = Tensor(uninitialized: [dMLP])
         for l in 0..<c.nLayers {
-            guard let wOut = weights.layers[l].wOut else { throw ResidualAnalysisError.noMLP }
+            guard let wOut = weights.mlpOutput(l) else { throw ResidualAnalysisError.noMLP }
             let post = try run.cache.required(.mlpPost(l))
-            BLAS.gemv(rows: dMLP, cols: d, a: wOut.pointer, lda: d, x: u.pointer, y: perNeuron.pointer)
+            wOut.times(u.pointer, into: perNeuron.pointer)                // W_out'·u_c  [d_mlp]
             for n in 0..<dMLP {
                 let row = values.pointer + (l * dMLP + n) * nPos
                 for (i, p) in positions.enumerated() {

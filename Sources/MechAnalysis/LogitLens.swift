@@ -13,7 +13,8 @@ import MechTensor
 /// vocabulary), so probabilities equal the raw model's and the last entry reproduces its output.
 ///
 /// Only the positions asked for are computed: all their (layer, position) rows go through the
-/// unembedding together, one [rows, d_model]·[d_model, vocab] product per chunk of 64 rows.
+/// unembedding together, one [rows, d_model]·[d_model, vocab] product per chunk of 64 rows, on the
+/// raw unembedding (see `ProcessedUnembedding` for how W_U' is applied without being formed).
 public enum LogitLens {
     /// Rows of the unembedding product computed at once (bounds memory at 64 × vocab floats).
     static let chunkRows = 64
@@ -51,16 +52,14 @@ public enum LogitLens {
 
     /// Rows already through the final LayerNorm's normalisation ([n, d_model]) → readings.
     static func readNormalized(_ x: Tensor, _ weights: ProcessedWeights, topK: Int, targets: [Int]) -> [LogitLensReading] {
-        let n = x.shape[0], d = x.shape[1], vocab = weights.bU.count
+        let n = x.shape[0], d = x.shape[1], vocab = weights.vocabularySize
         var out: [LogitLensReading] = []
         out.reserveCapacity(n)
         let chunk = Tensor(uninitialized: [min(n, chunkRows), vocab])
         var start = 0
         while start < n {
             let m = min(chunkRows, n - start)
-            for r in 0..<m { (chunk.pointer + r * vocab).update(from: weights.bU.pointer, count: vocab) }
-            BLAS.gemm(m: m, n: vocab, k: d, a: x.pointer + start * d, lda: d, b: weights.wU.pointer, ldb: vocab,
-                      beta: 1, c: chunk.pointer, ldc: vocab)
+            weights.unembedding.logits(x.pointer + start * d, rows: m, into: chunk.pointer, addBias: true)
             for r in 0..<m {
                 let readout = LogitLensVocabularyReadout(logits: chunk.pointer + r * vocab, count: vocab)
                 out.append(LogitLensReading(top: readout.top(topK), targets: targets.map(readout.reading),

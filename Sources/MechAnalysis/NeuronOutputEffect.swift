@@ -16,20 +16,17 @@ public struct NeuronOutputEffect: Sendable {
 
     /// The effect of neuron `neuron` of layer `layer`, with the `count` most promoted and suppressed tokens.
     public init(layer: Int, neuron: Int, weights: ProcessedWeights, count: Int = 10) throws {
-        guard layer >= 0, layer < weights.layers.count else {
-            throw ResidualAnalysisError.neuronOutOfRange(layer: layer, neuron: neuron, layers: weights.layers.count,
-                                                         dMLP: weights.layers.first?.wOut?.shape[0] ?? 0)
+        let layers = weights.layerCount
+        guard layer >= 0, layer < layers else {
+            throw ResidualAnalysisError.neuronOutOfRange(layer: layer, neuron: neuron, layers: layers,
+                                                         dMLP: layers > 0 ? weights.mlpOutput(0)?.rowCount ?? 0 : 0)
         }
-        guard let wOut = weights.layers[layer].wOut else { throw ResidualAnalysisError.noMLP }
-        let dMLP = wOut.shape[0], d = wOut.shape[1], vocab = weights.wU.shape[1]
+        guard let wOut = weights.mlpOutput(layer) else { throw ResidualAnalysisError.noMLP }
+        let dMLP = wOut.rowCount, vocab = weights.vocabularySize
         guard neuron >= 0, neuron < dMLP else {
-            throw ResidualAnalysisError.neuronOutOfRange(layer: layer, neuron: neuron, layers: weights.layers.count,
-                                                         dMLP: dMLP)
+            throw ResidualAnalysisError.neuronOutOfRange(layer: layer, neuron: neuron, layers: layers, dMLP: dMLP)
         }
-        let out = Tensor(uninitialized: [vocab])
-        BLAS.gemv(transposeA: true, rows: d, cols: vocab, a: weights.wU.pointer, lda: vocab,
-                  x: wOut.pointer + neuron * d, y: out.pointer)
-        let values = out.scalars
+        let values = weights.unembedding.logits(wOut.row(neuron), addBias: false).scalars   // W_out'[n]·W_U' [vocab]
         self.layer = layer
         self.neuron = neuron
         effect = values

@@ -6,7 +6,8 @@ import MechTensor
 ///
 /// The full circuit W_E·W_V·W_O·W_U is d_vocab × d_vocab; its nonzero eigenvalues are those of the
 /// d_head × d_head matrix W_O·(W_U·W_E)·W_V (cyclic property). W_U·W_E [d_model, d_model] is
-/// formed once for the whole model, so no vocabulary-sized per-head product is ever made.
+/// formed once for the whole model (and kept by `ProcessedWeights`), so no vocabulary-sized
+/// per-head product is ever made; each head's W_V', W_O' are derived in turn.
 public struct OVCopyingScores: @unchecked Sendable {
     public let layers: Int
     public let heads: Int
@@ -19,38 +20,41 @@ public struct OVCopyingScores: @unchecked Sendable {
     public func eigenvalues(layer: Int, head: Int) -> [Eigenvalue] { eigenvalues[layer * heads + head] }
     public func score(layer: Int, head: Int) -> Double { eigenvalues(layer: layer, head: head).copyingScore }
 
-    /// All heads' eigenvalues on processed weights.
+    /// All heads' eigenvalues on processed weights: per layer, W_O'·(W_U'·W_E') for all its heads in
+    /// one product on the raw c_proj (`CentredRows`), then each head's W_V' derived alone.
     public static func compute(_ weights: ProcessedWeights) throws -> OVCopyingScores {
-        let unembedEmbed = unembedTimesEmbed(weights)
-        let H = weights.layers.first?.wQ.shape[0] ?? 0
-        let d = weights.wE.shape[1], dh = weights.layers.first?.wQ.shape[2] ?? 0
+        let unembedEmbed = unembedTimesEmbed(weights)               // [d_model, d_model]
+        let H = weights.headCount, dh = weights.dHead
         var all: [[Eigenvalue]] = []
-        let projected = Tensor(uninitialized: [H * dh, d])
-        let small = Tensor(uninitialized: [dh, dh])
-        for layer in weights.layers {
-            // (W_O·W_U·W_E) for the layer's heads at once: [head·d_head, d_model]
-            BLAS.gemm(m: H * dh, n: d, k: d, a: layer.wO.pointer, lda: d, b: unembedEmbed.pointer, ldb: d,
-                      c: projected.pointer, ldc: d)
+        for l in 0..<weights.layerCount {
+            let projected = weights.attentionOutput(l).times(unembedEmbed)   // [head·d_head, d_model]
             for h in 0..<H {
-                BLAS.gemm(m: dh, n: dh, k: d, a: projected.pointer + h * dh * d, lda: d,
-                          b: layer.wV.pointer + h * d * dh, ldb: dh, c: small.pointer, ldc: dh)
-                all.append(try LAPACK.eigenvalues(ofSquare: small.scalars.map(Double.init), order: dh))
+                let wV = weights.headInput(.value, layer: l, head: h)         // [d_model, d_head]
+                let block = Tensor(shape: [dh, projected.shape[1]], buffer: projected.buffer, offset: h * dh * projected.shape[1])
+                all.append(try spectrum(block.matmul(wV)))
             }
         }
-        return OVCopyingScores(layers: weights.layers.count, heads: H, eigenvalues: all)
+        return OVCopyingScores(layers: weights.layerCount, heads: H, eigenvalues: all)
     }
 
-    /// One head's full-OV-circuit eigenvalues (cheap: three d_model-sized products after W_U·W_E).
+    /// One head's full-OV-circuit eigenvalues: those of W_O'·(W_U'·W_E')·W_V' [d_head, d_head]
+    /// (two d_model-sized products once W_U'·W_E' exists).
     public static func eigenvalues(_ weights: ProcessedWeights, layer: Int, head: Int,
                                    unembedEmbed: Tensor? = nil) throws -> [Eigenvalue] {
-        let w = try HeadCircuitWeights(weights, layer: layer, head: head)
+        try weights.checkHead(layer: layer, head: head)
+        let (wV, wO) = weights.headValueOutput(layer: layer, head: head)   // [d_model, d_head], [d_head, d_model]
         let k = unembedEmbed ?? unembedTimesEmbed(weights)
-        let m = w.wO.matmul(k).matmul(w.wV)
-        return try LAPACK.eigenvalues(ofSquare: m.scalars.map(Double.init), order: m.shape[0])
+        return try spectrum(wO.matmul(k).matmul(wV))                       // [d_head, d_head]
     }
 
-    /// W_U·W_E [d_model, d_model]: the vocabulary-sized part of every full OV circuit, formed once.
+    /// Eigenvalues of a small square matrix, solved in double precision.
+    private static func spectrum(_ m: Tensor) throws -> [Eigenvalue] {
+        try LAPACK.eigenvalues(ofSquare: m.scalars.map(Double.init), order: m.shape[0])
+    }
+
+    /// W_U·W_E [d_model, d_model]: the vocabulary-sized part of every full OV circuit, formed once
+    /// per model.
     public static func unembedTimesEmbed(_ weights: ProcessedWeights) -> Tensor {
-        weights.wU.matmul(weights.wE)
+        weights.unembedTimesEmbed()
     }
 }

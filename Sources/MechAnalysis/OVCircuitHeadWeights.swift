@@ -1,7 +1,7 @@
 import MechTensor
 
-/// One attention head's processed weight matrices as views into `ProcessedWeights` (no copies):
-/// W_Q, W_K, W_V [d_model, d_head] and W_O [d_head, d_model], plus its two circuits.
+/// One attention head's processed weight matrices: W_Q', W_K', W_V' [d_model, d_head] and
+/// W_O' [d_head, d_model], plus its two circuits.
 public struct HeadCircuitWeights: @unchecked Sendable {
     public let layer: Int
     public let head: Int
@@ -10,20 +10,25 @@ public struct HeadCircuitWeights: @unchecked Sendable {
     public let wV: Tensor
     public let wO: Tensor
 
-    /// The views for head `head` of layer `layer`; throws for a head the model does not have.
+    /// Head `head` of layer `layer`, derived alone from the raw weights (4·d_model·d_head floats);
+    /// throws for a head the model does not have.
     public init(_ weights: ProcessedWeights, layer: Int, head: Int) throws {
-        let layers = weights.layers.count, heads = weights.layers.first?.wQ.shape[0] ?? 0
-        guard layer >= 0, layer < layers, head >= 0, head < heads else {
-            throw HeadAnalysisError.headOutOfRange(layer: layer, head: head, layers: layers, heads: heads)
-        }
-        let w = weights.layers[layer]
-        let d = w.wQ.shape[1], dh = w.wQ.shape[2]
+        try weights.checkHead(layer: layer, head: head)
         self.layer = layer
         self.head = head
-        wQ = Tensor(shape: [d, dh], buffer: w.wQ.buffer, offset: w.wQ.offset + head * d * dh)
-        wK = Tensor(shape: [d, dh], buffer: w.wK.buffer, offset: w.wK.offset + head * d * dh)
-        wV = Tensor(shape: [d, dh], buffer: w.wV.buffer, offset: w.wV.offset + head * d * dh)
-        wO = Tensor(shape: [dh, d], buffer: w.wO.buffer, offset: w.wO.offset + head * dh * d)
+        (wQ, wK, wV, wO) = weights.headMatrices(layer: layer, head: head)
+    }
+
+    /// Head `head` as views into a layer already derived with `ProcessedWeights.attention(layer)` (no copies).
+    public init(_ attention: ProcessedWeights.Attention, layer: Int, head: Int) {
+        let d = attention.wQ.shape[1], dh = attention.wQ.shape[2]
+        self.layer = layer
+        self.head = head
+        func block(_ t: Tensor, _ shape: [Int]) -> Tensor { Tensor(shape: shape, buffer: t.buffer, offset: t.offset + head * d * dh) }
+        wQ = block(attention.wQ, [d, dh])
+        wK = block(attention.wK, [d, dh])
+        wV = block(attention.wV, [d, dh])
+        wO = block(attention.wO, [dh, d])
     }
 
     /// The OV circuit W_V·W_O [d_model, d_model] (TransformerLens `model.OV[layer, head]`).

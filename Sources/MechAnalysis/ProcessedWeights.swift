@@ -1,136 +1,115 @@
+import Foundation
 import MechModels
 import MechTensor
 
 /// The weights as TransformerLens presents them after its default processing (`fold_ln`,
-/// `center_writing_weights`, `center_unembed`, `fold_value_biases`), derived once from the raw
-/// checkpoint, so weight-based analyses (QK/OV circuits, composition, copying scores, direct logit
-/// attribution) give the numbers researchers see in TransformerLens. The forward pass itself keeps
-/// the raw weights, so cached activations stay identical to Hugging Face's.
+/// `center_writing_weights`, `center_unembed`, `fold_value_biases`), so weight-based analyses
+/// (QK/OV circuits, composition, copying scores, direct logit attribution, the logit lens) give the
+/// numbers researchers see in TransformerLens. The forward pass itself keeps the raw weights, so
+/// cached activations stay identical to Hugging Face's.
+///
+/// A view over the raw (memory-mapped) weights, never a second copy of the model: construction keeps
+/// only small vectors (biases after folding, row means, O(d_model·layers + vocab)); big matrices are
+/// read through the raw ones (`embedding`, `positionEmbedding`, `unembedding`, `attentionOutput`,
+/// `mlpOutput`) or derived per layer (`attention`, `mlp`) or per head (`HeadCircuitWeights`) when asked.
 ///
 /// Layouts follow TransformerLens: W_Q/W_K/W_V [head, d_model, d_head], W_O [head, d_head, d_model],
 /// W_in [d_model, d_mlp], W_out [d_mlp, d_model], W_U [d_model, d_vocab].
 public struct ProcessedWeights: @unchecked Sendable {
-    public struct Layer {
-        public let wQ, wK, wV: Tensor      // [head, d_model, d_head]
-        public let bQ, bK: Tensor          // [head, d_head]   (b_V is folded into b_O, so it is zero)
-        public let wO: Tensor              // [head, d_head, d_model]
-        public let bO: Tensor              // [d_model]
-        public let wIn: Tensor?            // [d_model, d_mlp]
-        public let bIn: Tensor?            // [d_mlp]
-        public let wOut: Tensor?           // [d_mlp, d_model]
-        public let bOut: Tensor?           // [d_model]
-    }
-
-    public let wE: Tensor                  // [d_vocab, d_model]
-    public let wPos: Tensor                // [n_ctx, d_model]
-    public let layers: [Layer]
-    public let wU: Tensor                  // [d_model, d_vocab]
-    public let bU: Tensor                  // [d_vocab]
+    public let config: TransformerConfig
+    let raw: TransformerWeights
+    /// W_E' [vocab, d_model]: rows centred over d_model (with LayerNorm).
+    public let embedding: CentredRows
+    /// W_pos' [n_ctx, d_model]: rows centred over d_model (with LayerNorm).
+    public let positionEmbedding: CentredRows
+    /// W_U' [d_model, vocab] and b_U' [vocab].
+    public let unembedding: ProcessedUnembedding
     /// The value biases after ln_1 folding, per layer [head, d_head]: what fold_value_biases moved
     /// into b_O, and what turns a cached raw hook_z into the processed model's z (z − b_V).
     public let foldedValueBias: [Tensor]
+    /// b_O' per layer [d_model]: centred b_O + Σ_h b_V'[h]·W_O'[h].
+    public let attentionBias: [Tensor]
+    private let attentionOutputs: [CentredRows]
+    private let mlpOutputs: [CentredRows?]
+    private let unembedEmbed = Memo<Tensor>()
 
     public init(_ model: Transformer) {
         let c = model.config, w = model.weights
-        let d = c.dModel, heads = c.nHeads, dh = c.dHead, vocab = c.vocabSize
+        let d = c.dModel, heads = c.nHeads, dh = c.dHead
         let centerWriting = c.hasLayerNorm
+        config = c
+        raw = w
+        embedding = CentredRows(w.tokenEmbedding, centred: centerWriting)
+        positionEmbedding = CentredRows(w.positionEmbedding, centred: centerWriting)
+        unembedding = ProcessedUnembedding(w)
 
-        // Embeddings: centred over d_model when the model has LayerNorm.
-        wE = w.tokenEmbedding.copy()
-        wPos = w.positionEmbedding.copy()
-        if centerWriting { Self.centerRows(wE); Self.centerRows(wPos) }
-
-        var layers: [Layer] = []
-        var rawVB: [Tensor] = []
-        for l in 0..<c.nLayers {
-            let b = w.blocks[l]
-            // Split c_attn [d, 3d] into per-head [head, d, d_head] blocks, folding ln_1 in.
-            func split(_ part: Int) -> (Tensor, Tensor) {
-                let W = Tensor(uninitialized: [heads, d, dh]), bias = Tensor(uninitialized: [heads, dh])
-                let src = b.qkv.pointer, dst = W.pointer
-                for h in 0..<heads {
-                    (bias.pointer + h * dh).update(from: b.qkvBias.pointer + part * d + h * dh, count: dh)
-                    for i in 0..<d {
-                        (dst + (h * d + i) * dh).update(from: src + i * 3 * d + part * d + h * dh, count: dh)
-                    }
-                }
-                if let ln = b.ln1 { Self.foldLayerNorm(into: W, bias: bias, ln: ln, blocks: heads, rows: d, cols: dh) }
-                return (W, bias)
-            }
-            let (wQ, bQ) = split(0), (wK, bK) = split(1), (wV, bV) = split(2)
-            rawVB.append(bV)
-
-            // W_O [head, d_head, d]; centred over d_model; b_O gets Σ_h b_V[h]·W_O[h].
-            let wO = w.blocks[l].attnOut.copy().reshaped([heads, dh, d])
-            let bO = b.attnOutBias.copy()
-            if centerWriting { Self.centerRows(wO.reshaped([heads * dh, d])); Self.centerRows(bO.reshaped([1, d])) }
+        var valueBiases: [Tensor] = [], outputBiases: [Tensor] = []
+        var outputs: [CentredRows] = [], mlpOuts: [CentredRows?] = []
+        for block in w.blocks {
+            // b_V' = b_V + ln1_b·W_V per head [head, d_head] (fold_ln's bias part, on the raw W_V).
+            let bV = Tensor(uninitialized: [heads, dh])
+            let V = Tensor(uninitialized: [d, dh])
             for h in 0..<heads {
-                BLAS.gemv(transposeA: true, rows: dh, cols: d, a: wO.pointer + h * dh * d, lda: d,
-                          x: bV.pointer + h * dh, beta: 1, y: bO.pointer)
-            }
-            if centerWriting { Self.centerRows(bO.reshaped([1, d])) }
-
-            var wIn: Tensor?, bIn: Tensor?, wOut: Tensor?, bOut: Tensor?
-            if let rawIn = b.mlpIn, let rawInBias = b.mlpInBias, let rawOut = b.mlpOut, let rawOutBias = b.mlpOutBias {
-                let dMLP = c.dMLP
-                let W = rawIn.copy(), bias = rawInBias.copy()
-                if let ln = b.ln2 { Self.foldLayerNorm(into: W.reshaped([1, d, dMLP]), bias: bias, ln: ln, blocks: 1, rows: d, cols: dMLP) }
-                wIn = W
-                bIn = bias
-                wOut = rawOut.copy()
-                bOut = rawOutBias.copy()
-                if centerWriting { Self.centerRows(wOut!); Self.centerRows(bOut!.reshaped([1, d])) }
-            }
-            layers.append(Layer(wQ: wQ, wK: wK, wV: wV, bQ: bQ, bK: bK, wO: wO, bO: bO,
-                                wIn: wIn, bIn: bIn, wOut: wOut, bOut: bOut))
-        }
-        self.layers = layers
-        foldedValueBias = rawVB
-
-        // W_U [d, vocab] from the [vocab, d] unembedding; fold ln_final; centre over the vocabulary.
-        let U = Tensor(uninitialized: [d, vocab])
-        let raw = w.unembedding.pointer, dst = U.pointer
-        // Transpose in tiles so both sides stay in cache.
-        let tile = 64
-        for v0 in stride(from: 0, to: vocab, by: tile) {
-            for i0 in stride(from: 0, to: d, by: tile) {
-                for v in v0..<min(v0 + tile, vocab) {
-                    for i in i0..<min(i0 + tile, d) { dst[i * vocab + v] = raw[v * d + i] }
+                (bV.pointer + h * dh).update(from: block.qkvBias.pointer + 2 * d + h * dh, count: dh)
+                if let ln = block.ln1 {
+                    Self.gatherHead(block, .value, head: h, d: d, dh: dh, into: V.pointer)
+                    BLAS.gemv(transposeA: true, rows: d, cols: dh, a: V.pointer, lda: dh, x: ln.bias.pointer,
+                              beta: 1, y: bV.pointer + h * dh)
                 }
             }
+            valueBiases.append(bV)
+            // b_O' = centre(centre(b_O) + W_Oᵀ·b_V'): with W_O' = W_O − μ·1ᵀ, W_O'ᵀ·b_V' differs from
+            // W_Oᵀ·b_V' by a constant, which the centring removes.
+            let wO = CentredRows(block.attnOut, centred: centerWriting)      // [head·d_head, d_model]
+            let bO = block.attnOutBias.copy()
+            if centerWriting { WeightFolding.centerRows(bO.reshaped([1, d])) }
+            BLAS.gemv(transposeA: true, rows: heads * dh, cols: d, a: block.attnOut.pointer, lda: d,
+                      x: bV.pointer, beta: 1, y: bO.pointer)
+            if centerWriting { WeightFolding.centerRows(bO.reshaped([1, d])) }
+            outputBiases.append(bO)
+            outputs.append(wO)
+            mlpOuts.append(block.mlpOut.map { CentredRows($0, centred: centerWriting) })
         }
-        let bias = w.unembeddingBias?.copy() ?? Tensor(zeros: [vocab])
-        if let ln = w.lnFinal { Self.foldLayerNorm(into: U.reshaped([1, d, vocab]), bias: bias, ln: ln, blocks: 1, rows: d, cols: vocab) }
-        Self.centerRows(U)  // center_unembed: each d_model row of W_U centred over the vocabulary
-        Self.centerRows(bias.reshaped([1, vocab]))
-        wU = U
-        bU = bias
+        foldedValueBias = valueBiases
+        attentionBias = outputBiases
+        attentionOutputs = outputs
+        mlpOutputs = mlpOuts
     }
 
-    /// fold_ln with fold_biases and center_weights: b += ln_b·W, W = diag(ln_w)·W, then W is centred
-    /// over its input (d_model) axis. `W` is [blocks, rows = d_model, cols], `bias` [blocks, cols].
-    private static func foldLayerNorm(into W: Tensor, bias: Tensor, ln: LayerNormWeights, blocks: Int, rows: Int, cols: Int) {
-        for blk in 0..<blocks {
-            let base = W.pointer + blk * rows * cols
-            BLAS.gemv(transposeA: true, rows: rows, cols: cols, a: base, lda: cols, x: ln.bias.pointer,
-                      beta: 1, y: bias.pointer + blk * cols)
-            var mean = [Float](repeating: 0, count: cols)
-            for i in 0..<rows {
-                let s = ln.weight.pointer[i]
-                for j in 0..<cols { base[i * cols + j] *= s; mean[j] += base[i * cols + j] }
-            }
-            for j in 0..<cols { mean[j] /= Float(rows) }
-            for i in 0..<rows { for j in 0..<cols { base[i * cols + j] -= mean[j] } }
-        }
-    }
+    public var layerCount: Int { config.nLayers }
+    public var headCount: Int { config.nHeads }
+    public var dHead: Int { config.dHead }
+    public var dModel: Int { config.dModel }
+    public var vocabularySize: Int { config.vocabSize }
 
-    /// Subtracts each row's mean from it (centring a [n, d] matrix over its last axis).
-    private static func centerRows(_ x: Tensor) {
-        let d = x.shape.last!
-        for r in 0..<(x.count / d) {
-            let p = x.pointer + r * d
-            let mean = Reduce.sum(p, count: d) / Float(d)
-            for i in 0..<d { p[i] -= mean }
-        }
+    /// b_U' [vocab].
+    public var bU: Tensor { unembedding.bias }
+
+    /// W_O' of layer `l` read through the raw c_proj: [head·d_head, d_model], rows centred.
+    public func attentionOutput(_ l: Int) -> CentredRows { attentionOutputs[l] }
+
+    /// W_out' of layer `l` read through the raw mlp.c_proj: [d_mlp, d_model], rows centred; nil
+    /// for attention-only models.
+    public func mlpOutput(_ l: Int) -> CentredRows? { mlpOutputs[l] }
+
+    /// W_U'·W_E' [d_model, d_model], the vocabulary-sized part of every full OV circuit: formed once
+    /// per model (in vocabulary chunks, see `UnembedEmbedProduct`) and kept (d_model² floats).
+    public func unembedTimesEmbed() -> Tensor {
+        unembedEmbed.value { UnembedEmbedProduct.compute(unembedding, embedding) }
+    }
+}
+
+/// A value computed on first use and kept, safe to ask for from several threads.
+final class Memo<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Value?
+
+    func value(_ make: () -> Value) -> Value {
+        lock.lock()
+        defer { lock.unlock() }
+        if let stored { return stored }
+        let made = make()
+        stored = made
+        return made
     }
 }

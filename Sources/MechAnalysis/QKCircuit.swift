@@ -6,27 +6,28 @@ import MechTensor
 /// scale, so they rank keys but are not attention probabilities.
 public struct QKCircuit: @unchecked Sendable {
     public let weights: HeadCircuitWeights
-    private let wE: Tensor     // [d_vocab, d_model]
-    private let wPos: Tensor   // [n_ctx, d_model]
+    private let embedding: CentredRows   // W_E' [d_vocab, d_model]
+    private let positions: CentredRows   // W_pos' [n_ctx, d_model]
 
     public init(_ processed: ProcessedWeights, layer: Int, head: Int) throws {
         weights = try HeadCircuitWeights(processed, layer: layer, head: head)
-        wE = processed.wE
-        wPos = processed.wPos
+        embedding = processed.embedding
+        positions = processed.positionEmbedding
     }
 
-    public var vocabularySize: Int { wE.shape[0] }
+    public var vocabularySize: Int { embedding.rowCount }
 
     /// W_E[q]·W_Q·W_Kᵀ·W_Eᵀ [d_vocab]: every key token's score for query token q
     /// (TransformerLens `W_E[q] @ model.QK[l, h] @ W_E.T`).
     public func keyScores(forQueryToken q: Int) throws -> [Float] {
         guard q >= 0, q < vocabularySize else { throw HeadAnalysisError.tokenOutOfRange(token: q, vocabularySize: vocabularySize) }
-        let d = wE.shape[1], dh = weights.wQ.shape[1]
+        let d = embedding.columnCount, dh = weights.wQ.shape[1]
+        let token = embedding.row(q).scalars                                               // W_E'[q]
         var query = [Float](repeating: 0, count: dh), key = [Float](repeating: 0, count: d)
-        BLAS.gemv(transposeA: true, rows: d, cols: dh, a: weights.wQ.pointer, lda: dh, x: wE.pointer + q * d, y: &query)
+        BLAS.gemv(transposeA: true, rows: d, cols: dh, a: weights.wQ.pointer, lda: dh, x: token, y: &query)
         BLAS.gemv(rows: d, cols: dh, a: weights.wK.pointer, lda: dh, x: query, y: &key)     // (q·W_Q)·W_Kᵀ
         var scores = [Float](repeating: 0, count: vocabularySize)
-        BLAS.gemv(rows: vocabularySize, cols: d, a: wE.pointer, lda: d, x: key, y: &scores)
+        embedding.times(key, into: &scores)                                                // W_E'·key
         return scores
     }
 
@@ -37,7 +38,7 @@ public struct QKCircuit: @unchecked Sendable {
 
     /// W_pos·W_Q·W_Kᵀ·W_posᵀ [n_ctx (query), n_ctx (key)]: the positional part of the QK circuit.
     public func positionalScores() -> Tensor {
-        let queries = wPos.matmul(weights.wQ), keys = wPos.matmul(weights.wK)   // [n_ctx, d_head]
+        let queries = positions.times(weights.wQ), keys = positions.times(weights.wK)   // [n_ctx, d_head]
         return queries.matmul(keys, transposeOther: true)
     }
 

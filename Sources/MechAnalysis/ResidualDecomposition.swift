@@ -70,15 +70,14 @@ public enum ResidualDecomposition {
                 let src = rawZ.pointer + p * heads * dh, dst = z.pointer + i * heads * dh
                 for j in 0..<(heads * dh) { dst[j] = src[j] - bias.pointer[j] }
             }
-            let wO = weights.layers[l].wO
-            for h in 0..<heads {
-                BLAS.gemm(m: nPos, n: d, k: dh, a: z.pointer + h * dh, lda: heads * dh,
-                          b: wO.pointer + h * dh * d, ldb: d,
-                          c: values.pointer + (l * heads + h) * nPos * d, ldc: d)
+            let wO = weights.attentionOutput(l)                       // W_O' [head·d_head, d_model]
+            for h in 0..<heads {                                      // z'[h]·W_O'[h]  [pos, d_model]
+                wO.slice((h * dh)..<((h + 1) * dh)).premultiply(z.pointer + h * dh, rows: nPos, ldx: heads * dh,
+                                                                into: values.pointer + (l * heads + h) * nPos * d)
             }
             if includeAttentionBias {
                 let base = values.pointer + (c.nLayers * heads + l) * nPos * d
-                for i in 0..<nPos { (base + i * d).update(from: weights.layers[l].bO.pointer, count: d) }
+                for i in 0..<nPos { (base + i * d).update(from: weights.attentionBias[l].pointer, count: d) }
             }
         }
         if includeRemainder {

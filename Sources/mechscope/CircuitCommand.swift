@@ -42,10 +42,11 @@ struct CircuitCommand: ParsableCommand {
         let positional = qk.positionalPreference()
         let eigenvalues = try OVCopyingScores.eigenvalues(weights, layer: spec.layer, head: spec.head)
         var composition: [String: [Earlier]] = [:]
-        for kind in CompositionKind.allCases {
-            composition[kind.rawValue] = try CompositionScores.earlierHeads(composingInto: spec.layer, head: spec.head,
-                                                                            kind: kind, weights: weights)
-                .prefix(top).map { Earlier(label: "L\($0.layer)H\($0.head)", layer: $0.layer, head: $0.head, score: $0.score) }
+        let kinds = CompositionKind.allCases
+        let earlier = try CompositionScores.earlierHeads(composingInto: spec.layer, head: spec.head, kinds: kinds, weights: weights)
+        for (kind, list) in zip(kinds, earlier) {
+            composition[kind.rawValue] = list.prefix(top)
+                .map { Earlier(label: "L\($0.layer)H\($0.head)", layer: $0.layer, head: $0.head, score: $0.score) }
         }
         func text(_ id: Int) -> String { model.tokenizer?.displayText(of: id) ?? "#\(id)" }
         func entries(_ list: [CircuitTokenScore]) -> [Entry] { list.map { Entry(token_id: $0.token, token: text($0.token), score: $0.score) } }

@@ -71,6 +71,8 @@ struct HeadsCommand: ParsableCommand {
             repeated = try RepeatedSequenceScores.compute(model.transformer, sequence: sequence, options: options)
         }
         clock.lap("repeated sequence forward + scores")
+        _ = session.processedWeights().unembedTimesEmbed()
+        clock.lap("W_U'·W_E' (once per model)")
         let copying = try session.ovCopyingScores()
         clock.lap("OV copying scores")
         let table = HeadScoreTable(prompt: promptScores, repeated: repeated, copying: copying)

@@ -17,8 +17,7 @@ final class ProcessedWeightsTests: XCTestCase {
         let processed = ProcessedWeights(model.transformer)
         // logits' = normalized · W_U' + b_U'  ([pos, d_model] · [d_model, vocab])
         let normalized = run.cache[.lnFinalNormalized]!
-        let logits = normalized.matmul(processed.wU)
-        logits.addToEachRow(processed.bU)
+        let logits = processed.unembedding.logits(normalized)
         for p in 0..<ids.count {
             let raw = run.logits.row(p).scalars
             let mean = raw.reduce(0, +) / Float(raw.count)
@@ -37,9 +36,10 @@ final class ProcessedWeightsTests: XCTestCase {
         let l = 1, h = 2, d = model.config.dModel, dh = model.config.dHead
         // With fold_ln, q = normalized · W_Q'[h] + b_Q'[h] equals the raw model's hook_q.
         let x = run.cache[.ln1Normalized(l)]!                       // [pos, d_model]
-        let wQ = Tensor(shape: [d, dh], buffer: w.layers[l].wQ.buffer, offset: h * d * dh)
+        let attention = w.attention(l)
+        let wQ = Tensor(shape: [d, dh], buffer: attention.wQ.buffer, offset: h * d * dh)
         let q = x.matmul(wQ)
-        q.addToEachRow(Tensor(shape: [dh], buffer: w.layers[l].bQ.buffer, offset: h * dh))
+        q.addToEachRow(Tensor(shape: [dh], buffer: attention.bQ.buffer, offset: h * dh))
         let rawQ = run.cache[.q(l)]!
         for p in 0..<ids.count {
             for j in 0..<dh { XCTAssertEqual(q[p, j], rawQ[p, h, j], accuracy: 1e-4) }

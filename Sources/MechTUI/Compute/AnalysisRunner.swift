@@ -49,11 +49,11 @@ public struct AnalysisRunner: Sendable {
             let keys = try qk.preferredKeys(forQueryToken: token, top: 8)
             let copying = try OVCopyingScores.eigenvalues(weights, layer: layer, head: head).copyingScore
             var compositions: [(kind: String, layer: Int, head: Int, score: Float)] = []
-            for kind in CompositionKind.allCases {
-                guard shouldContinue() else { throw ModelError.cancelled }
-                for e in try CompositionScores.earlierHeads(composingInto: layer, head: head, kind: kind, weights: weights).prefix(3) {
-                    compositions.append((kind.rawValue, e.layer, e.head, e.score))
-                }
+            guard shouldContinue() else { throw ModelError.cancelled }
+            let kinds = CompositionKind.allCases
+            let earlier = try CompositionScores.earlierHeads(composingInto: layer, head: head, kinds: kinds, weights: weights)
+            for (kind, list) in zip(kinds, earlier) {
+                for e in list.prefix(3) { compositions.append((kind.rawValue, e.layer, e.head, e.score)) }
             }
             return .headCircuit(HeadCircuitSummary(layer: layer, head: head, token: token, promoted: promoted,
                                                    suppressed: suppressed, preferredKeys: keys, copyingScore: copying,
