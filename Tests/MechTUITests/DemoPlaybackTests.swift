@@ -1,0 +1,36 @@
+import Foundation
+import XCTest
+@testable import MechTUI
+
+/// The shipped demos played headless through `DemoPlayer`: each reaches its story's last page.
+final class DemoPlaybackTests: XCTestCase {
+    private func script(_ name: String) throws -> DemoScript {
+        try DemoScript.load(path: SampleSessions.repositoryRoot.appendingPathComponent("samples/demos/\(name).keys").path)
+    }
+
+    func testInductionDemoEndsOnTheNextTokenOfTheRepeatedName() throws {
+        let explorer = HeadlessExplorer(session: try SampleSessions.session("induction-2l"), prompt: "hello there")
+        explorer.play(try script("induction-2l"))
+        XCTAssertEqual(explorer.state.page, .logits)
+        XCTAssertEqual(explorer.state.prompt, SampleSessions.inductionPrompt)
+        XCTAssertEqual(explorer.state.metric, .repeatedInduction)
+        XCTAssertTrue(explorer.screen.contains("Next token after"), explorer.screen)
+        XCTAssertTrue(explorer.screen.contains("Next token: the model continues the name"), explorer.screen)
+        XCTAssertFalse(explorer.runtime.isComputing)
+    }
+
+    func testPlaybackStopsAtAHeadPageWithCaptions() throws {
+        let explorer = HeadlessExplorer(session: try SampleSessions.session("induction-2l"), prompt: "hello there")
+        explorer.play(try DemoScript.parse(":head L1H3\nj", file: "t.keys"), captions: true)
+        XCTAssertEqual(explorer.state.page, .head(layer: 1, head: 3))
+        XCTAssertTrue(explorer.screen.split(separator: "\n")[0].contains("Head L1H3"), explorer.screen)
+        XCTAssertTrue(explorer.screen.contains("▶ key j"), explorer.screen)
+    }
+
+    func testModAddDemoEndsOnFiftySeven() throws {
+        let explorer = HeadlessExplorer(session: try SampleSessions.session("modadd-1l"), prompt: "12 45 =")
+        explorer.play(try script("modadd-1l"))
+        XCTAssertEqual(explorer.state.page, .logits)
+        XCTAssertTrue(explorer.screen.contains("'57'"), explorer.screen)
+    }
+}
