@@ -1,0 +1,54 @@
+import Foundation
+import XCTest
+
+/// `--play` and `--record` in a real terminal: the shipped induction demo plays to its end
+/// unattended, exits 0, and leaves an asciinema recording that reads back event by event.
+final class DemoPlaybackTerminalTests: XCTestCase {
+    override func setUpWithError() throws {
+        guard TmuxSession.isAvailable else { throw XCTSkip("tmux is not installed (scripts/install-system-deps installs it)") }
+    }
+
+    private let script = MechscopeProcess.repositoryRoot.appendingPathComponent("samples/demos/induction-2l.keys").path
+
+    func testInductionDemoPlaysAndRecordsAt80x24() throws { try playInductionDemo(width: 80, height: 24) }
+
+    func testInductionDemoPlaysAndRecordsAt120x40() throws { try playInductionDemo(width: 120, height: 40) }
+
+    /// A malformed script fails before the screen opens (no terminal needed), in one line naming file and line.
+    func testAMalformedScriptFailsInOneLine() throws {
+        let bad = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(getpid()).keys")
+        try "# demo\nj\nEntr\n".write(to: bad, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: bad) }
+        try assertFailsInOneLine(["explore", "--play", bad.path], mentions: ["bad-\(getpid()).keys:3: unknown key 'Entr' (did you mean Enter?)"])
+    }
+
+    private func playInductionDemo(width: Int, height: Int, file: StaticString = #filePath, line: UInt = #line) throws {
+        let cast = FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(getpid())-\(width).cast")
+        defer { try? FileManager.default.removeItem(at: cast) }
+        let tmux = try TmuxSession(width: width, height: height, shellCommand: TmuxSession.command(
+            ["explore", "--play", script, "--exit-at-end", "--pace", "0", "--record", cast.path],
+            environment: ["TERM": "tmux-256color"]))
+        let screen = try tmux.waitFor("EXIT=", timeout: 60, file: file, line: line)
+        XCTAssertTrue(screen.contains("EXIT=0"), screen, file: file, line: line)
+
+        let lines = try String(contentsOf: cast, encoding: .utf8).split(separator: "\n").map(String.init)
+        let header = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+        XCTAssertEqual(header["version"] as? Int, 2, file: file, line: line)
+        XCTAssertEqual(header["width"] as? Int, width, file: file, line: line)
+        XCTAssertEqual(header["height"] as? Int, height, file: file, line: line)
+        XCTAssertEqual((header["env"] as? [String: String])?["TERM"], "tmux-256color", file: file, line: line)
+        let events = try lines.dropFirst().map { try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [Any]) }
+        let times = events.compactMap { $0[0] as? Double }
+        XCTAssertEqual(times.count, events.count, file: file, line: line)
+        XCTAssertEqual(times, times.sorted(), "times never decrease", file: file, line: line)
+        // Every key the script pressed is an input event: ":metric induction-rand" and the rest, then "t".
+        let inputs = events.filter { $0[1] as? String == "i" }.compactMap { $0[2] as? String }.joined()
+        XCTAssertTrue(inputs.contains(":metric induction-rand\r"), inputs, file: file, line: line)
+        XCTAssertTrue(inputs.contains(":head L1H3\r:lens\rt"), inputs, file: file, line: line)
+        let output = events.filter { $0[1] as? String == "o" }.compactMap { $0[2] as? String }.joined()
+        XCTAssertTrue(output.hasPrefix("\u{1B}[?25l\u{1B}[0m\u{1B}[H\u{1B}[2J"), file: file, line: line)
+        for shown in ["Head atlas", "Head L1H3", "Next token after"] {
+            XCTAssertTrue(output.contains(shown), "the recording shows \(shown)", file: file, line: line)
+        }
+    }
+}
