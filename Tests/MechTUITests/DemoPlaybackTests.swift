@@ -15,7 +15,8 @@ final class DemoPlaybackTests: XCTestCase {
         XCTAssertEqual(explorer.state.prompt, SampleSessions.inductionPrompt)
         XCTAssertEqual(explorer.state.metric, .repeatedInduction)
         XCTAssertTrue(explorer.screen.contains("Next token after"), explorer.screen)
-        XCTAssertTrue(explorer.screen.contains("Next token: the model continues the name"), explorer.screen)
+        XCTAssertTrue(explorer.screen.contains("Next token: ' l', as in ' lives'"), explorer.screen)
+        XCTAssertTrue(explorer.screen.contains("A  1  ' l' "), "induction copies what followed the name:\n\(explorer.screen)")
         XCTAssertFalse(explorer.runtime.isComputing)
     }
 
@@ -30,7 +31,8 @@ final class DemoPlaybackTests: XCTestCase {
     func testModAddDemoEndsOnFiftySeven() throws {
         let explorer = HeadlessExplorer(session: try SampleSessions.session("modadd-1l"), prompt: "12 45 =")
         explorer.play(try script("modadd-1l"))
+        XCTAssertTrue(explorer.screen.contains("A  1  '57' "), explorer.screen)
         XCTAssertEqual(explorer.state.page, .logits)
-        XCTAssertTrue(explorer.screen.contains("'57'"), explorer.screen)
+        XCTAssertTrue(explorer.screen.contains("Next token: 12 + 45 = 57"), explorer.screen)
     }
 }

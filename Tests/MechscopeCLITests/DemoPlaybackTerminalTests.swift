@@ -22,6 +22,31 @@ final class DemoPlaybackTerminalTests: XCTestCase {
         try assertFailsInOneLine(["explore", "--play", bad.path], mentions: ["bad-\(getpid()).keys:3: unknown key 'Entr' (did you mean Enter?)"])
     }
 
+    /// An unwritable recording path fails in one line before anything is shown.
+    func testAnUnwritableRecordingFailsInOneLine() throws {
+        let tmux = try TmuxSession(width: 160, height: 24, shellCommand: TmuxSession.command(
+            ["explore", "--record", "/nonexistent-dir/x.cast"], environment: ["TERM": "tmux-256color"]))
+        let screen = try tmux.waitFor("EXIT=")
+        XCTAssertTrue(screen.contains("cannot write the recording /nonexistent-dir/x.cast: No such file or directory"), screen)
+        XCTAssertFalse(screen.contains("EXIT=0"), screen)
+    }
+
+    /// While a demo plays, a key pauses it (and another resumes it); q quits with status 0.
+    func testAnyKeyPausesAndQQuits() throws {
+        let tmux = try TmuxSession(width: 100, height: 30, shellCommand: TmuxSession.command(
+            ["explore", "--play", script, "--pace", "0.3"], environment: ["TERM": "tmux-256color"]))
+        try tmux.waitFor("L1H3 stands out", timeout: 30)
+        try tmux.send("x")
+        try tmux.waitFor("demo paused: any key resumes, q quits")
+        Thread.sleep(forTimeInterval: 1.5)
+        XCTAssertTrue(try tmux.capture().contains("demo paused"), "nothing plays while paused")
+        try tmux.send("x")
+        try tmux.waitFor("Head L1H3 · ", timeout: 30)
+        try tmux.send("q")
+        let screen = try tmux.waitFor("EXIT=")
+        XCTAssertTrue(screen.contains("EXIT=0"), screen)
+    }
+
     private func playInductionDemo(width: Int, height: Int, file: StaticString = #filePath, line: UInt = #line) throws {
         let cast = FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(getpid())-\(width).cast")
         defer { try? FileManager.default.removeItem(at: cast) }

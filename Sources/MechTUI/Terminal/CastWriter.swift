@@ -49,13 +49,13 @@ public final class CastWriter {
 }
 
 extension CastWriter {
-    /// A writer appending to a new file at `path` (fails with the reason if it cannot be created).
-    public static func file(path: String, width: Int, height: Int, term: String) throws -> CastWriter {
+    /// Creates (or empties) the recording file, so a path that cannot be written fails before the
+    /// screen opens.
+    public static func createFile(path: String) throws -> FileHandle {
         guard FileManager.default.createFile(atPath: path, contents: nil) else {
             throw CastFileError(path: path, reason: String(cString: strerror(errno)))
         }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        return CastWriter(width: width, height: height, term: term) { handle.write(Data($0.utf8)) }
+        return try FileHandle(forWritingTo: URL(fileURLWithPath: path))
     }
 }
 

@@ -56,6 +56,7 @@ public enum TerminalExplorer {
     /// Runs the explorer until the user quits or a stop signal arrives; the terminal is restored
     /// on every way out. Returns the exit status (0, or 128 + the signal).
     public static func run(session: AnalysisSession, options: Options, startupMessages: [String] = []) throws -> Int32 {
+        let castFile = try options.recordPath.map { try CastWriter.createFile(path: $0) }
         let screen = try NcursesScreen(environment: options.environment)
         TerminalRestore.installHandlers()
         let log = LogRedirect(path: options.logPath)
@@ -66,9 +67,10 @@ public enum TerminalExplorer {
         for line in startupMessages { log.write(line) }
 
         let size = screen.size
-        let recorder = try options.recordPath.map {
-            CastRecorder(writer: try CastWriter.file(path: $0, width: size.width, height: size.height,
-                                                     term: options.environment["TERM"] ?? ""))
+        let recorder = castFile.map { file in
+            CastRecorder(writer: CastWriter(width: size.width, height: size.height, term: options.environment["TERM"] ?? "") {
+                file.write(Data($0.utf8))
+            })
         }
         let depth = ColorDepth.detect(environment: options.environment, terminalColors: screen.colors)
         let state = ExplorerState(width: size.width, height: size.height,
