@@ -47,6 +47,31 @@ final class DemoPlaybackTerminalTests: XCTestCase {
         XCTAssertTrue(screen.contains("EXIT=0"), screen)
     }
 
+    /// The recording's output, replayed into a fresh terminal of the same size, draws the screen
+    /// the explorer showed at the end.
+    func testTheRecordingReplaysToTheLastScreen() throws {
+        let cast = FileManager.default.temporaryDirectory.appendingPathComponent("replay-\(getpid()).cast")
+        let frames = FileManager.default.temporaryDirectory.appendingPathComponent("replay-\(getpid()).out")
+        defer { for url in [cast, frames] { try? FileManager.default.removeItem(at: url) } }
+        let tmux = try TmuxSession(width: 100, height: 30, shellCommand: TmuxSession.command(
+            ["explore", "--play", script, "--pace", "0", "--record", cast.path], environment: ["TERM": "tmux-256color"]))
+        let last = "what followed the name the first time"
+        let shown = try tmux.waitFor(last, timeout: 60)
+        try tmux.send("q")
+        try tmux.waitFor("EXIT=0")
+
+        let lines = try String(contentsOf: cast, encoding: .utf8).split(separator: "\n").dropFirst()
+        let output = try lines.map { try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [Any]) }
+            .filter { $0[1] as? String == "o" }.compactMap { $0[2] as? String }.joined()
+        try Data(output.utf8).write(to: frames)
+        let replay = try TmuxSession(width: 100, height: 30, shellCommand: "cat \(TmuxSession.shellQuoted(frames.path)); sleep 600")
+        // The last frame is the one after q: the same screen, the caption gone from the status line.
+        let replayed = try replay.waitFor("Enter make the token the answer")
+        func rows(_ screen: String) -> [Substring] { Array(screen.split(separator: "\n", omittingEmptySubsequences: false).prefix(29)) }
+        XCTAssertEqual(rows(replayed), rows(shown))
+        XCTAssertTrue(rows(shown).joined(separator: "\n").contains("A  1  ' l'"), shown)
+    }
+
     private func playInductionDemo(width: Int, height: Int, file: StaticString = #filePath, line: UInt = #line) throws {
         let cast = FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(getpid())-\(width).cast")
         defer { try? FileManager.default.removeItem(at: cast) }
