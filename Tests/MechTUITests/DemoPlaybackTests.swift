@@ -36,3 +36,24 @@ final class DemoPlaybackTests: XCTestCase {
         XCTAssertTrue(explorer.screen.contains("Next token: 12 + 45 = 57"), explorer.screen)
     }
 }
+
+/// The player's clock: keys at `pace`, typed text at a tenth of it, waits, and pausing.
+final class DemoPlayerTimingTests: XCTestCase {
+    func testPaceWaitsAndPause() throws {
+        let explorer = HeadlessExplorer(session: try SampleSessions.session("induction-2l"), prompt: "hello there")
+        let script = try DemoScript.parse("j\ntype \"ab\"\nwait 2\nk", file: "t.keys")
+        let player = DemoPlayer(script: script, pace: 0.5, captions: false)
+        XCTAssertTrue(player.advance(explorer.runtime, now: 10))           // j
+        XCTAssertFalse(player.advance(explorer.runtime, now: 10.4), "the next key waits for the pace")
+        XCTAssertTrue(player.advance(explorer.runtime, now: 10.5))         // typed a
+        XCTAssertTrue(player.advance(explorer.runtime, now: 10.55))        // typed b, a tenth of the pace later
+        XCTAssertTrue(player.advance(explorer.runtime, now: 10.61))        // wait 2
+        XCTAssertFalse(player.advance(explorer.runtime, now: 12.5))
+        player.togglePause(now: 12.5)
+        XCTAssertFalse(player.advance(explorer.runtime, now: 13), "paused")
+        player.togglePause(now: 13)
+        XCTAssertTrue(player.advance(explorer.runtime, now: 13))           // k
+        XCTAssertTrue(player.finished)
+        XCTAssertEqual(player.index, 5)
+    }
+}

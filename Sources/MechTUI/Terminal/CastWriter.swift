@@ -16,7 +16,7 @@ public final class CastWriter {
         self.clock = clock
         start = clock()
         sink("{\"version\": 2, \"width\": \(width), \"height\": \(height), \"timestamp\": \(timestamp), "
-             + "\"env\": {\"TERM\": \(Self.json(term)), \"SHELL\": \"/bin/sh\"}}\n")
+             + "\"env\": {\"TERM\": \(Self.json(term))}}\n")
     }
 
     public func output(_ data: String) { event("o", data) }
