@@ -31,13 +31,17 @@ final class DemoPlaybackTerminalTests: XCTestCase {
         XCTAssertFalse(screen.contains("EXIT=0"), screen)
     }
 
-    /// While a demo plays, a key pauses it (and another resumes it); q quits with status 0.
+    /// While a demo plays, a key pauses it (and another resumes it); q quits with status 0. A resize
+    /// on the way is recorded as an "r" event.
     func testAnyKeyPausesAndQQuits() throws {
+        let cast = FileManager.default.temporaryDirectory.appendingPathComponent("pause-\(getpid()).cast")
+        defer { try? FileManager.default.removeItem(at: cast) }
         let tmux = try TmuxSession(width: 100, height: 30, shellCommand: TmuxSession.command(
-            ["explore", "--play", script, "--pace", "0.3"], environment: ["TERM": "tmux-256color"]))
+            ["explore", "--play", script, "--pace", "0.3", "--record", cast.path], environment: ["TERM": "tmux-256color"]))
         try tmux.waitFor("L1H3 stands out", timeout: 30)
         try tmux.send("x")
         try tmux.waitFor("demo paused: any key resumes, q quits")
+        try tmux.resize(width: 120, height: 40)
         Thread.sleep(forTimeInterval: 1.5)
         XCTAssertTrue(try tmux.capture().contains("demo paused"), "nothing plays while paused")
         try tmux.send("x")
@@ -45,6 +49,10 @@ final class DemoPlaybackTerminalTests: XCTestCase {
         try tmux.send("q")
         let screen = try tmux.waitFor("EXIT=")
         XCTAssertTrue(screen.contains("EXIT=0"), screen)
+        let events = try String(contentsOf: cast, encoding: .utf8).split(separator: "\n").dropFirst()
+            .map { try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [Any]) }
+        XCTAssertTrue(events.contains { $0[1] as? String == "r" && $0[2] as? String == "120x40" })
+        XCTAssertEqual(events.filter { $0[1] as? String == "i" && $0[2] as? String == "x" }.count, 2, "the pause keys are inputs too")
     }
 
     /// The recording's output, replayed into a fresh terminal of the same size, draws the screen
