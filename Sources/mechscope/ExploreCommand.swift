@@ -28,8 +28,32 @@ struct ExploreCommand: ParsableCommand {
     var theme: String = "default"
     @Option(help: "Where diagnostics go while the explorer runs (default: $MECHSCOPE_LOG or $TMPDIR/mechscope-explorer.log).")
     var log: String?
+    @Option(help: "Play a keystroke script (see samples/demos/ and the README's script format).")
+    var play: String?
+    @Option(help: "Seconds between the script's steps when playing.")
+    var pace: Double = 0.6
+    @Flag(help: "Show each key the script presses in the status line.")
+    var captions = false
+    @Flag(help: "Quit when the script has played, instead of staying open.")
+    var exitAtEnd = false
+
+    @Option(help: "Record the session as an asciinema v2 recording (FILE.cast): every frame and every key.")
+    var record: String?
+
+    func validate() throws {
+        guard pace.isFinite, pace >= 0 else { throw ValidationError("--pace must be a number of seconds ≥ 0") }
+        if play == nil, captions || exitAtEnd { throw ValidationError("--captions and --exit-at-end go with --play FILE") }
+    }
 
     func run() throws {
+        // A malformed script fails here, in one line, before the model loads or the screen opens.
+        let demo = try play.map { path -> TerminalExplorer.Options.Demo in
+            do {
+                return .init(script: try DemoScript.load(path: path), pace: pace, captions: captions, exitAtEnd: exitAtEnd)
+            } catch let error as DemoScriptError {
+                throw CLIError(error.description)
+            }
+        }
         let model = try modelOptions.open()
         let session = AnalysisSession(model: model)
         let text = try PromptOptions(prompt: prompt).text(for: model)
@@ -37,7 +61,7 @@ struct ExploreCommand: ParsableCommand {
         _ = try session.tokenize(text, prependBOS: bos)     // a prompt that cannot run fails here, in one line
         let (loaded, warnings) = try ThemeLocator.load(theme)
         let options = TerminalExplorer.Options(prompt: text, prependBOS: bos, theme: loaded,
-                                               logPath: log ?? TerminalExplorer.defaultLogPath())
+                                               logPath: log ?? TerminalExplorer.defaultLogPath(), demo: demo, recordPath: record)
         let status = try TerminalExplorer.run(session: session, options: options, startupMessages: warnings)
         if status != 0 { throw ExitCode(status) }
     }

@@ -30,7 +30,7 @@ public enum ExplorerCommand: Equatable, Sendable {
         ("answer", "TOKEN | #ID", "the answer token (one token of the tokenizer)"),
         ("wrong", "TOKEN | #ID | none", "the wrong token of a logit difference"),
         ("metric", HeadMetric.allCases.map(\.rawValue).joined(separator: "|"), "the atlas metric"),
-        ("export", "FILE", "write the current view as plain text"),
+        ("export", "FILE", "write the current view: FILE.txt text, .ans ANSI colours, .svg picture"),
         ("bos", "on | off", "put the BOS token first, or not"),
         ("help", "", "every key and command"),
         ("q", "", "quit"),

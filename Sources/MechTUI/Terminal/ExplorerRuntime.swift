@@ -25,9 +25,23 @@ public final class ExplorerRuntime {
 
     public var state: ExplorerState { explorer.state }
 
+    /// Whether compute is still on its way (a prompt run or an analysis the view waits for).
+    public var isComputing: Bool {
+        worker.isBusy || explorer.state.runPending || !explorer.state.results.pending.isEmpty
+    }
+
     public func start() { apply(explorer.start()) }
 
-    public func send(_ event: InputEvent) { apply(explorer.handle(event)) }
+    /// Ends the session as `q` would, from outside the keymap (a demo's viewer pressing q).
+    public func requestQuit() { quitRequested = true }
+
+    /// Sees every key the core receives, typed or played (`--record` writes them as input events).
+    public var keyObserver: ((Key) -> Void)?
+
+    public func send(_ event: InputEvent) {
+        if case .key(let key) = event { keyObserver?(key) }
+        apply(explorer.handle(event))
+    }
 
     /// Takes in whatever the worker finished; returns whether anything arrived.
     @discardableResult
@@ -67,13 +81,24 @@ public final class ExplorerRuntime {
             case .export(let path):
                 renderer.render(explorer.state, regions: [.main])
                 do {
-                    try writeFile(path, renderer.mainText(explorer.state) + "\n")
+                    try writeFile(path, exportText(path: path) + "\n")
                     apply(explorer.notify(StatusMessage("wrote \(explorer.state.page.title) to \(path)")))
                 } catch {
                     apply(explorer.notify(StatusMessage("cannot write \(path): \(Self.reason(error))", isError: true)))
                 }
             case .quit: quitRequested = true
             }
+        }
+    }
+
+    /// The main view as `:export` writes it, by the file's extension: `.ans` ANSI-coloured text,
+    /// `.svg` a picture in the theme's colours, anything else plain text.
+    public func exportText(path: String) -> String {
+        let main = explorer.state.layout.main
+        switch (path as NSString).pathExtension.lowercased() {
+        case "ans": return AnsiText.text(renderer.grid, in: main)
+        case "svg": return SvgText.document(renderer.grid, in: main, theme: renderer.palette.theme)
+        default: return renderer.mainText(explorer.state)
         }
     }
 

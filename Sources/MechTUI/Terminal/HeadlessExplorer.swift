@@ -60,6 +60,15 @@ public final class HeadlessExplorer {
         exports = exportBox.files
     }
 
+    /// Plays a demo script to its end through a `DemoPlayer` (pauses take no time here).
+    public func play(_ script: DemoScript, captions: Bool = false) {
+        let player = DemoPlayer(script: script, pace: 0, captions: captions)
+        while !player.finished && !runtime.quitRequested {
+            player.advance(runtime, now: .infinity)
+            settle()
+        }
+    }
+
     /// The text of `:export` for the current view.
     public var mainText: String { runtime.renderer.mainText(state) }
 }

@@ -14,9 +14,30 @@ public enum TerminalExplorer {
         /// Where diagnostics go while the screen is in use (standard error is redirected there).
         public var logPath: String
         public var environment: [String: String]
+        /// A demo to play, and how.
+        public var demo: Demo?
+        /// Where `--record` writes an asciinema v2 recording.
+        public var recordPath: String?
+
+        public struct Demo {
+            public var script: DemoScript
+            public var pace: Double
+            public var captions: Bool
+            /// Quit when the script has played (and its compute arrived), instead of staying open.
+            public var exitAtEnd: Bool
+
+            public init(script: DemoScript, pace: Double = 0.6, captions: Bool = false, exitAtEnd: Bool = false) {
+                self.script = script
+                self.pace = pace
+                self.captions = captions
+                self.exitAtEnd = exitAtEnd
+            }
+        }
 
         public init(prompt: String, prependBOS: Bool, theme: Theme = .default, logPath: String,
-                    environment: [String: String] = ProcessInfo.processInfo.environment) {
+                    environment: [String: String] = ProcessInfo.processInfo.environment, demo: Demo? = nil, recordPath: String? = nil) {
+            self.demo = demo
+            self.recordPath = recordPath
             self.prompt = prompt
             self.prependBOS = prependBOS
             self.theme = theme
@@ -35,6 +56,7 @@ public enum TerminalExplorer {
     /// Runs the explorer until the user quits or a stop signal arrives; the terminal is restored
     /// on every way out. Returns the exit status (0, or 128 + the signal).
     public static func run(session: AnalysisSession, options: Options, startupMessages: [String] = []) throws -> Int32 {
+        let castFile = try options.recordPath.map { try CastWriter.createFile(path: $0) }
         let screen = try NcursesScreen(environment: options.environment)
         TerminalRestore.installHandlers()
         let log = LogRedirect(path: options.logPath)
@@ -45,6 +67,11 @@ public enum TerminalExplorer {
         for line in startupMessages { log.write(line) }
 
         let size = screen.size
+        let recorder = castFile.map { file in
+            CastRecorder(writer: CastWriter(width: size.width, height: size.height, term: options.environment["TERM"] ?? "") {
+                file.write(Data($0.utf8))
+            })
+        }
         let depth = ColorDepth.detect(environment: options.environment, terminalColors: screen.colors)
         let state = ExplorerState(width: size.width, height: size.height,
                                   model: ModelSummary(name: session.model.folder.lastPathComponent, config: session.config),
@@ -53,17 +80,45 @@ public enum TerminalExplorer {
         let worker = ThreadedComputeWorker(runner: AnalysisRunner(session: session))
         let runtime = ExplorerRuntime(explorer: Explorer(state: state), palette: Palette(theme: options.theme, depth: depth),
                                       worker: worker)
+        runtime.keyObserver = recorder.map { r in { r.key($0) } }
         runtime.start()
         if !startupMessages.isEmpty {
             runtime.notify(StatusMessage(startupMessages[0] + " (see \(options.logPath))", isError: true))
         }
+        func present() {
+            let cursor = runtime.renderer.cursorPosition(runtime.state)
+            screen.present(runtime.renderer.grid, cursor: cursor)
+            recorder?.present(runtime.renderer.grid, cursor: cursor)
+        }
         var lastMemoryCheck = 0.0
+        let player = options.demo.map { DemoPlayer(script: $0.script, pace: $0.pace, captions: $0.captions) }
         while !runtime.quitRequested, TerminalRestore.stopSignal == 0 {
-            let busy = worker.isBusy || runtime.state.runPending || !runtime.state.results.pending.isEmpty
-            let events = screen.read(timeout: busy ? 80 : 400)
+            let busy = runtime.isComputing
+            let playing = player.map { !$0.finished && !$0.paused } ?? false
+            let events = screen.read(timeout: playing ? 15 : busy ? 80 : 400)
             for event in events {
-                if case .resize = event { screen.invalidate() }
+                if case .resize(let w, let h) = event {
+                    screen.invalidate()
+                    recorder?.resize(width: w, height: h)
+                }
+                if let player, !player.finished, case .key(let key) = event {
+                    recorder?.key(key)
+                    // While a demo plays, q quits and any other key pauses or resumes it.
+                    if key == .char("q") || key == .ctrl("c") { runtime.requestQuit(); break }
+                    player.togglePause(now: Date().timeIntervalSince1970)
+                    runtime.notify(StatusMessage(player.paused ? "demo paused: any key resumes, q quits" : "demo resumed"))
+                    continue
+                }
                 runtime.send(event)
+            }
+            if let player {
+                runtime.collect()
+                player.advance(runtime, now: Date().timeIntervalSince1970)
+                if player.finished, options.demo?.exitAtEnd == true, !runtime.isComputing {
+                    runtime.collect()
+                    if runtime.renderIfNeeded() { present() }
+                    runtime.requestQuit()
+                }
             }
             if busy && events.isEmpty { runtime.send(.tick) }
             runtime.collect()
@@ -72,9 +127,7 @@ public enum TerminalExplorer {
                 runtime.observe(residentBytes: ResidentMemory.bytes())
                 lastMemoryCheck = now
             }
-            if runtime.renderIfNeeded() {
-                screen.present(runtime.renderer.grid, cursor: runtime.renderer.cursorPosition(runtime.state))
-            }
+            if runtime.renderIfNeeded() { present() }
         }
         let signal = TerminalRestore.stopSignal
         return signal == 0 ? 0 : 128 + signal
