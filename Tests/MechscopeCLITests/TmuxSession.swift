@@ -81,7 +81,7 @@ final class TmuxSession {
 
     /// Polls the screen until `predicate` holds (or `timeout` passes); returns the last capture.
     @discardableResult
-    func waitFor(timeout: TimeInterval = 15, _ description: String, file: StaticString = #filePath, line: UInt = #line,
+    func waitFor(timeout: TimeInterval = 40, _ description: String, file: StaticString = #filePath, line: UInt = #line,
                  _ predicate: (String) -> Bool) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var screen = ""
@@ -95,7 +95,7 @@ final class TmuxSession {
     }
 
     @discardableResult
-    func waitFor(_ text: String, timeout: TimeInterval = 15, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+    func waitFor(_ text: String, timeout: TimeInterval = 40, file: StaticString = #filePath, line: UInt = #line) throws -> String {
         try waitFor(timeout: timeout, "'\(text)'", file: file, line: line) { $0.contains(text) }
     }
 

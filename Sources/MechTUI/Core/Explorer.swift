@@ -345,7 +345,8 @@ public struct Explorer: Sendable {
             guard generation == state.generation else { return [] }
             switch result {
             case .success(let snapshot):
-                if state.run == nil {                        // first run: head cursors start at the prediction
+                // Head cursors start at the prediction, and stay there when the prompt changes.
+                if state.run.map({ state.headPage.query == $0.count - 1 }) ?? true {
                     state.headPage.query = snapshot.count - 1
                 }
                 state.run = snapshot
