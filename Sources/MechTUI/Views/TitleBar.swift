@@ -5,7 +5,8 @@ enum TitleBar {
         canvas.clear(style: style)
         let tokens = state.run.map { "\($0.count) tok" } ?? "…"
         let bos = state.prependBOS ? "BOS" : "no BOS"
-        let left = " mechscope · \(state.model.name) · \(state.model.shapeText) · \(state.page.title) · \(tokens), \(bos) │ "
+        let marker = AblationReadout.marker(state).map { " · " + $0 } ?? ""
+        let left = " mechscope · \(state.model.name) · \(state.model.shapeText) · \(state.page.title) · \(tokens), \(bos)\(marker) │ "
         let used = canvas.put(left, x: 0, y: 0, style: style)
         canvas.put("\"" + state.prompt.replacingOccurrences(of: "\n", with: "\\n") + "\"", x: used, y: 0, style: style)
     }
