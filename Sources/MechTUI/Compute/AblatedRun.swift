@@ -9,13 +9,16 @@ struct AblatedRun {
     let loss: Float?
     let baseline: RunSnapshot.Baseline
 
-    /// `clean` is the prompt's unablated run with every hook cached.
-    init(session: AnalysisSession, tokens: [Int], ablations: [Ablation], clean: ForwardResult,
-         shouldContinue: () -> Bool) throws {
+    /// Two passes: the clean one (every position's logits, for the loss, and the activations the
+    /// means average), then the ablated one with every hook cached for the views.
+    init(session: AnalysisSession, tokens: [Int], ablations: [Ablation], shouldContinue: () -> Bool) throws {
         let transformer = session.model.transformer
+        let c = transformer.config
+        var means = Set((0..<c.nLayers).map { HookPoint.z($0) })
+        if !c.attnOnly { means.formUnion((0..<c.nLayers).map { HookPoint.mlpPost($0) }) }
+        let clean = try transformer.run(tokens, caching: .only(means), logits: .all, shouldContinue: shouldContinue)
         let interventions = try ablations.map { try Self.intervention($0, transformer: transformer, clean: clean) }
-        // Loss needs every position's logits, which the session's run (last position only) lacks.
-        let cleanLogits = try transformer.run(tokens, caching: .none, logits: .all, shouldContinue: shouldContinue).logits
+        let cleanLogits = clean.logits
         result = try transformer.run(tokens, interventions: interventions, caching: .all, computeLogits: true,
                                      shouldContinue: shouldContinue)
         loss = AblationLoss.meanNextTokenLoss(logits: result.logits, tokens: tokens)

@@ -17,11 +17,13 @@ public struct AnalysisRunner: Sendable {
                     shouldContinue: () -> Bool) throws -> RunSnapshot {
         let start = DispatchTime.now().uptimeNanoseconds
         let tokens = try session.tokenize(prompt, prependBOS: prependBOS)
-        var result = try session.run(tokens, shouldContinue: shouldContinue)
+        let result: ForwardResult
         var clean: RunSnapshot.Baseline?
         var loss: Float?
-        if !ablations.isEmpty {
-            let ablated = try AblatedRun(session: session, tokens: tokens, ablations: ablations, clean: result,
+        if ablations.isEmpty {
+            result = try session.run(tokens, shouldContinue: shouldContinue)
+        } else {
+            let ablated = try AblatedRun(session: session, tokens: tokens, ablations: ablations,
                                          shouldContinue: shouldContinue)
             clean = ablated.baseline
             loss = ablated.loss
