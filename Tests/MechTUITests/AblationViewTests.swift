@@ -102,7 +102,7 @@ final class AblationViewTests: XCTestCase {
 
     func testAblationKeysAreInTheKeymapAndStaleRunsAreDropped() throws {
         let keymap = Keymap.standard
-        for context in [KeyContext.atlas, .layer, .head, .neuron] {
+        for context in [KeyContext.atlas, .layer, .head, .neurons, .neuron] {
             XCTAssertEqual(keymap.action(for: .char("x"), in: context), .zeroAblate, "\(context)")
             XCTAssertEqual(keymap.action(for: .char("X"), in: context), .meanAblate, "\(context)")
         }
@@ -122,5 +122,21 @@ final class AblationViewTests: XCTestCase {
                                                  ablations: [])), "\(second)")
         XCTAssertEqual(core.receive(.ran(generation: 2, .failure(ComputeFailure("late", cancelled: false)))), [])
         XCTAssertNil(core.state.runError)
+        // Pages with no head or neuron under the cursor say so and run nothing.
+        _ = core.go(to: .lens)
+        let none = core.perform(.zeroAblate)
+        XCTAssertFalse(none.contains { if case .runPrompt = $0 { return true } else { return false } }, "\(none)")
+        XCTAssertEqual(core.state.message?.isError, true)
+        XCTAssertEqual(core.state.generation, 3)
+    }
+
+    /// On the neuron list, x ablates the neuron on the cursor's row (the top-ranked one at first).
+    func testNeuronListAblatesTheRowUnderTheCursor() throws {
+        let (x, _, _) = try explorer("modadd-1l", "12 45 =")
+        x.command("neurons 0")
+        let top = try XCTUnwrap(NeuronListView.ranked(x.state)?.first?.neuron)
+        x.press(.char("x"))
+        XCTAssertEqual(x.state.ablations, [Ablation(.neuron(layer: 0, neuron: top), .zero)])
+        XCTAssertEqual(x.state.run?.ablations, x.state.ablations)
     }
 }

@@ -8,6 +8,9 @@ extension Explorer {
         case .layer(let l): return .head(layer: l, head: state.layerPage.head)
         case .head(let l, let h): return .head(layer: l, head: h)
         case .neuron(let l, let n): return .neuron(layer: l, neuron: n)
+        case .neurons(let l):
+            guard let ranked = NeuronListView.ranked(state), !ranked.isEmpty else { return nil }
+            return .neuron(layer: l, neuron: ranked[min(state.neuronsPage.row, ranked.count - 1)].neuron)
         default: return nil
         }
     }
@@ -16,7 +19,7 @@ extension Explorer {
     /// item already ablated that way removes it.
     mutating func ablateUnderCursor(_ kind: Ablation.Kind) -> [Effect] {
         guard let target = ablationTarget else {
-            state.message = StatusMessage("nothing to ablate here: use the atlas, a head, layer or neuron page", isError: true)
+            state.message = StatusMessage("nothing to ablate here: use the atlas, a layer's heads, a head, or the neurons", isError: true)
             return [.redraw([.status])]
         }
         if let i = state.ablations.firstIndex(where: { $0.target == target }) {

@@ -109,6 +109,8 @@ public struct Keymap: Sendable {
         // MLP neurons
         KeyBinding([.char("s")], .neurons, .cycleNeuronRanking, "rank by activation here / max over prompt / DLA", hint: true),
         KeyBinding([.enter], .neurons, .open, "open the neuron", hint: true),
+        KeyBinding([.char("x")], .neurons, .zeroAblate, "zero-ablate the neuron (again: remove)"),
+        KeyBinding([.char("X")], .neurons, .meanAblate, "mean-ablate the neuron (mean over the prompt)"),
         KeyBinding([.char("h"), .left], .neurons, .moveLeft, "previous token (the position ranked at)"),
         KeyBinding([.char("l"), .right], .neurons, .moveRight, "next token", hint: true),
         KeyBinding([.char("]")], .neurons, .nextHead, "next layer's neurons"),
