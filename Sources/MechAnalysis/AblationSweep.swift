@@ -9,7 +9,7 @@ import MechTensor
 ///   the value bias b_V' = b_V + ln1.b·W_V (the value of a zero LayerNorm output) and
 ///   fold_value_biases has moved it into b_O, so the processed z is the raw z − b_V' and its
 ///   constant b_V'·W_O[h] stays in the output. On the raw weights Mechscope runs, that is z := b_V'
-///   at every position. (MechModels' `ActivationEdit.zeroHead` zeroes the raw z instead, which
+///   at every position. (MechModels' `Intervention.zeroHead` zeroes the raw z instead, which
 ///   also drops that constant: a different, harsher intervention.)
 /// - Mean-ablation replaces a head's z (or a neuron's `hook_post`) at every position by its mean
 ///   over the positions of a reference run: the prompt itself unless another one is given. The
@@ -66,9 +66,9 @@ public struct AblationSweep: @unchecked Sendable {
         var effects: [AblationEffect] = []
         for layer in 0..<c.nLayers {
             for head in 0..<c.nHeads {
-                let value = mode == .zero ? valueBias(layer: layer, head: head) : try meanZ(layer: layer, head: head)
-                let edit = Self.setHead(layer: layer, head: head, to: value, label: "\(mode.rawValue)-ablate L\(layer)H\(head)")
-                effects.append(try effect(layer: layer, index: head, edit: edit, shouldContinue: shouldContinue))
+                let edit = try AblationInterventions.head(layer: layer, head: head, mode, transformer: transformer,
+                                                          reference: referenceRun)
+                effects.append(try effect(layer: layer, index: head, edit: edit.edit, shouldContinue: shouldContinue))
                 progress(effects.count, c.nLayers * c.nHeads)
             }
         }
@@ -86,7 +86,7 @@ public struct AblationSweep: @unchecked Sendable {
         if let bad = chosen.first(where: { $0 < 0 || $0 >= c.dMLP }) {
             throw AblationError.neuronOutOfRange(neuron: bad, dMLP: c.dMLP)
         }
-        let means = mode == .mean ? meanOverPositions(try reference(.mlpPost(layer))) : []
+        let means = mode == .mean ? AblationInterventions.meanOverPositions(try reference(.mlpPost(layer))) : []
         let values = chosen.map { mode == .zero ? 0 : means[$0] }
         let activations = try cached(.mlpPost(layer))
         var effects: [AblationEffect] = []
@@ -153,49 +153,5 @@ public struct AblationSweep: @unchecked Sendable {
     private func reference(_ hook: HookPoint) throws -> Tensor {
         guard let t = referenceRun.cache[hook] else { throw PrefixReuseError.missingActivation(hook: hook.name) }
         return t
-    }
-
-    /// One head's value bias after fold_ln, b_V + ln1.b·W_V [d_head]: what the processed model's
-    /// zero z is on raw weights (ProcessedWeights.foldedValueBias, without processing every weight).
-    private func valueBias(layer: Int, head: Int) -> [Float] {
-        let d = transformer.config.dModel, dh = transformer.config.dHead
-        let block = transformer.weights.blocks[layer]
-        let bias = Tensor(shape: [dh], values: Array(UnsafeBufferPointer(start: block.qkvBias.pointer + 2 * d + head * dh, count: dh)))
-        if let ln = block.ln1 {
-            // bias += ln1.b · W_V[:, head]   (c_attn is [d, 3d]; this head's value columns start at 2d + head·d_head)
-            BLAS.gemv(transposeA: true, rows: d, cols: dh, a: block.qkv.pointer + 2 * d + head * dh, lda: 3 * d,
-                      x: ln.bias.pointer, beta: 1, y: bias.pointer)
-        }
-        return bias.scalars
-    }
-
-    /// One head's z averaged over the reference run's positions [d_head].
-    private func meanZ(layer: Int, head: Int) throws -> [Float] {
-        let z = try reference(.z(layer))
-        let c = transformer.config
-        let perHead = z.reshaped([z.shape[0], c.nHeads * c.dHead])
-        let all = meanOverPositions(perHead)
-        return Array(all[(head * c.dHead)..<((head + 1) * c.dHead)])
-    }
-
-    /// Column means of a [pos, n] activation, accumulated in Double.
-    private func meanOverPositions(_ x: Tensor) -> [Float] {
-        let rows = x.shape[0], n = x.count / max(rows, 1)
-        var sums = [Double](repeating: 0, count: n)
-        for r in 0..<rows {
-            let row = x.pointer + r * n
-            for j in 0..<n { sums[j] += Double(row[j]) }
-        }
-        return sums.map { Float($0 / Double(rows)) }
-    }
-
-    /// Sets one head's z to `value` [d_head] at every position.
-    private static func setHead(layer: Int, head: Int, to value: [Float], label: String) -> ActivationEdit {
-        ActivationEdit(hook: .z(layer), label: label) { z in
-            let heads = z.shape[1], dh = z.shape[2]
-            for p in 0..<z.shape[0] {
-                (z.pointer + (p * heads + head) * dh).update(from: value, count: dh)
-            }
-        }
     }
 }

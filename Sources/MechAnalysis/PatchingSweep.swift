@@ -98,7 +98,7 @@ public struct PatchingSweep: @unchecked Sendable {
                 } else {
                     let position = plan.resumePosition(target, column: column)
                     let edit = try patch(target, layer: layer, column: column, from: source, rowsFrom: position)
-                    let result = try transformer.resume(from: patched, layer: layer, position: position, edits: [edit],
+                    let result = try transformer.resume(from: patched, layer: layer, position: position, interventions: [edit],
                                                         computeLogits: false, shouldContinue: shouldContinue)
                     diffs.append(metric.value(finalResidual: result.finalResidual, weights: transformer.weights))
                     runs += 1
@@ -114,7 +114,7 @@ public struct PatchingSweep: @unchecked Sendable {
     /// The edit copying the source run's activation for one cell into a pass resumed at `start`,
     /// whose hooked tensors hold positions start… only.
     private func patch(_ target: PatchingTarget, layer: Int, column: Int, from source: ForwardResult,
-                       rowsFrom start: Int) throws -> ActivationEdit {
+                       rowsFrom start: Int) throws -> Intervention {
         let hook = target.hook(layer: layer)
         guard let full = source.cache[hook] else { throw PrefixReuseError.missingActivation(hook: hook.name) }
         let rows = full.rows(start..<full.shape[0])

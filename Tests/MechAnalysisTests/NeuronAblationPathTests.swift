@@ -32,7 +32,7 @@ final class NeuronAblationPathTests: XCTestCase {
                         for p in 0..<post.shape[0] { sum += Double(post.pointer[p * t.config.dMLP + e.index]) }
                         value = Float(sum / Double(post.shape[0]))
                     }
-                    let full = try t.run(g.clean_tokens, edits: [.setNeuron(layer: layer, neuron: e.index, to: value)])
+                    let full = try t.run(g.clean_tokens, interventions: [.setNeuron(layer: layer, neuron: e.index, to: value)])
                     let label = "L\(layer)N\(e.index) \(mode.rawValue)"
                     XCTAssertEqual(e.layer, layer)
                     assertClose(e.logitDiff, metric.value(full.logits), label)
@@ -56,7 +56,7 @@ final class NeuronAblationPathTests: XCTestCase {
         XCTAssertEqual(result.effects.count, chosen.count)
         var moved = 0
         for e in result.effects {
-            let full = try t.run(tokens, edits: [.setNeuron(layer: 0, neuron: e.index, to: 0)])
+            let full = try t.run(tokens, interventions: [.setNeuron(layer: 0, neuron: e.index, to: 0)])
             assertClose(e.logitDiff, metric.value(full.logits), "N\(e.index)")
             assertClose(e.loss!, AblationLoss.meanNextTokenLoss(logits: full.logits, tokens: tokens)!, "N\(e.index) loss")
             if abs(e.logitDiffChange) > 1e-3 { moved += 1 }

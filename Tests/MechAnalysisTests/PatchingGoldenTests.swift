@@ -122,7 +122,7 @@ final class PatchingGoldenTests: XCTestCase {
             let t = model.transformer
             let clean = try t.run(g.clean_tokens), last = t.config.nLayers - 1
             for (hook, position) in [(HookPoint.residPre(1), 3), (.mlpOut(last), 16), (.attnOut(last), 20)] {
-                let full = try t.run(g.corrupted_tokens, edits: [.patch(hook, from: clean.cache[hook]!, positions: [position])])
+                let full = try t.run(g.corrupted_tokens, interventions: [.patch(hook, from: clean.cache[hook]!, positions: [position])])
                 XCTAssertEqual(metric.value(full.logits), sweep.corruptedLogitDiff, "\(name) \(hook.name) at \(position)")
             }
         }

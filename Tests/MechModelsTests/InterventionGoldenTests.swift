@@ -10,11 +10,11 @@ import XCTest
 final class InterventionGoldenTests: XCTestCase {
     private let folder = GoldenFixtures.root.appendingPathComponent("cases/gpt2-tiny-a/ascii_sentence")
 
-    private func run(_ edits: [ActivationEdit]) throws -> (ForwardResult, ForwardResult) {
+    private func run(_ edits: [Intervention]) throws -> (ForwardResult, ForwardResult) {
         let model = try LoadedModel(folder: GoldenFixtures.modelFolder("gpt2-tiny-a"))
         let meta = try JSONDecoder().decode(GoldenFixtures.Meta.self,
                                             from: Data(contentsOf: folder.appendingPathComponent("meta.json")))
-        return (try model.transformer.run(meta.token_ids), try model.transformer.run(meta.token_ids, edits: edits))
+        return (try model.transformer.run(meta.token_ids), try model.transformer.run(meta.token_ids, interventions: edits))
     }
 
     func testZeroAblatingAHeadMatchesReference() throws {
@@ -43,7 +43,7 @@ final class InterventionGoldenTests: XCTestCase {
         let model = try LoadedModel(folder: GoldenFixtures.modelFolder("gpt2-tiny-a"))
         let ids = try model.tokenize("The cat sat on the mat.")
         let clean = try model.transformer.run(ids)
-        let patched = try model.transformer.run(ids, edits: [
+        let patched = try model.transformer.run(ids, interventions: [
             .patch(.residPre(1), from: clean.cache[.residPre(1)]!, positions: [1, 2]),
             .patchHead(layer: 1, head: 2, from: clean.cache[.z(1)]!),
         ])
@@ -56,8 +56,8 @@ final class InterventionGoldenTests: XCTestCase {
         let ids = try model.tokenize("The cat sat on the mat.")
         let clean = try model.transformer.run(ids)
         let mean = Tensor(repeating: 0.25, shape: [model.config.dHead])
-        let edited = try model.transformer.run(ids, edits: [
-            .meanAblateHead(layer: 1, head: 0, mean: mean),
+        let edited = try model.transformer.run(ids, interventions: [
+            .meanHead(layer: 1, head: 0, mean: mean.scalars),
             .setNeuron(layer: 0, neuron: 7, to: 0),
         ])
         let z = edited.cache[.z(1)]!, post = edited.cache[.mlpPost(0)]!

@@ -77,10 +77,10 @@ final class PrefixReuseTests: XCTestCase {
                 for position in [0, 6, 9, 16] {
                     for hook in [HookPoint.residPre(layer), .attnOut(layer), .mlpOut(layer)] {
                         let source = runB.cache[hook]!
-                        let full = try m.transformer.run(a, edits: [.patch(hook, from: source, positions: [position])])
+                        let full = try m.transformer.run(a, interventions: [.patch(hook, from: source, positions: [position])])
                         let resumed = try m.transformer.resume(
                             from: runA, layer: layer, position: position,
-                            edits: [.patch(hook, from: source.rows(position..<17), positions: [0])],
+                            interventions: [.patch(hook, from: source.rows(position..<17), positions: [0])],
                             caching: .only([.residPost(layer)]))
                         let label = "\(name) \(hook.name) at position \(position)"
                         // The cache holds the recomputed rows only.
@@ -100,18 +100,18 @@ final class PrefixReuseTests: XCTestCase {
                     }
                 }
                 let z = runB.cache[.z(layer)]!
-                let full = try m.transformer.run(a, edits: [.patchHead(layer: layer, head: 1, from: z)])
+                let full = try m.transformer.run(a, interventions: [.patchHead(layer: layer, head: 1, from: z)])
                 let fromStart = try m.transformer.resume(from: runA, layer: layer, position: 0,
-                                                         edits: [.patchHead(layer: layer, head: 1, from: z)])
+                                                         interventions: [.patchHead(layer: layer, head: 1, from: z)])
                 XCTAssertEqual(fromStart.logits.scalars, full.logits.scalars, "\(name) head patch L\(layer)")
                 // With prompts that agree before position 6, a head's z agrees there too, so the
                 // patched run may start at 6.
                 var c = b
                 c[0] = a[0]
                 let zC = try m.transformer.run(c).cache[.z(layer)]!
-                let fullC = try m.transformer.run(a, edits: [.patchHead(layer: layer, head: 1, from: zC)])
+                let fullC = try m.transformer.run(a, interventions: [.patchHead(layer: layer, head: 1, from: zC)])
                 let resumed = try m.transformer.resume(from: runA, layer: layer, position: 6,
-                                                       edits: [.patchHead(layer: layer, head: 1, from: zC.rows(6..<17))])
+                                                       interventions: [.patchHead(layer: layer, head: 1, from: zC.rows(6..<17))])
                 assertRoundingClose(resumed.logits, fullC.logits.rows(6..<17), "\(name) head patch L\(layer) from 6")
             }
         }
@@ -134,7 +134,7 @@ final class PrefixReuseTests: XCTestCase {
         }
         XCTAssertThrowsError(try m.transformer.resume(from: base, layer: 0, position: 8))
         XCTAssertThrowsError(try m.transformer.resume(from: base, layer: 1, position: 0,
-                                                      edits: [.zeroHead(layer: 0, head: 1)])) {
+                                                      interventions: [.zeroHead(layer: 0, head: 1)])) {
             XCTAssertEqual($0 as? PrefixReuseError, .editBeforeResumePoint(hook: "blocks.0.attn.hook_z", layer: 1))
             XCTAssertEqual("\($0)".split(separator: "\n").count, 1)
         }

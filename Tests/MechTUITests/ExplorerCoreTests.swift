@@ -11,7 +11,7 @@ final class ExplorerCoreTests: XCTestCase {
 
     func testStartRunsThePromptAsGenerationOne() {
         let (explorer, effects) = started()
-        XCTAssertTrue(effects.contains(.runPrompt(generation: 1, prompt: "hello", prependBOS: false)))
+        XCTAssertTrue(effects.contains(.runPrompt(generation: 1, prompt: "hello", prependBOS: false, ablations: [])))
         XCTAssertEqual(explorer.state.generation, 1)
         XCTAssertTrue(explorer.state.runPending)
     }
@@ -109,7 +109,7 @@ final class ExplorerCoreTests: XCTestCase {
         _ = explorer.handle(.key(.ctrl("u")))
         for k in "héllo 🙂" { _ = explorer.handle(.key(.char(k))) }
         let effects = explorer.handle(.key(.enter))
-        XCTAssertTrue(effects.contains(.runPrompt(generation: 2, prompt: "héllo 🙂", prependBOS: false)))
+        XCTAssertTrue(effects.contains(.runPrompt(generation: 2, prompt: "héllo 🙂", prependBOS: false, ablations: [])))
         XCTAssertEqual(explorer.state.prompt, "héllo 🙂")
         _ = explorer.handle(.key(.char("p")))
         _ = explorer.handle(.key(.char("x")))

@@ -11,12 +11,24 @@ public struct AnalysisRunner: Sendable {
 
     public init(session: AnalysisSession) { self.session = session }
 
-    /// Tokenizes and runs a prompt, keeping every activation and the top next tokens.
-    public func run(prompt: String, prependBOS: Bool, generation: Int,
+    /// Tokenizes and runs a prompt, keeping every activation and the top next tokens. With
+    /// ablations, the snapshot is the ablated run, and keeps the clean run's metrics beside it.
+    public func run(prompt: String, prependBOS: Bool, ablations: [Ablation] = [], generation: Int,
                     shouldContinue: () -> Bool) throws -> RunSnapshot {
         let start = DispatchTime.now().uptimeNanoseconds
         let tokens = try session.tokenize(prompt, prependBOS: prependBOS)
-        let result = try session.run(tokens, shouldContinue: shouldContinue)
+        let result: ForwardResult
+        var clean: RunSnapshot.Baseline?
+        var loss: Float?
+        if ablations.isEmpty {
+            result = try session.run(tokens, shouldContinue: shouldContinue)
+        } else {
+            let ablated = try AblatedRun(session: session, tokens: tokens, ablations: ablations,
+                                         shouldContinue: shouldContinue)
+            clean = ablated.baseline
+            loss = ablated.loss
+            result = ablated.result
+        }
         var top: [RunSnapshot.NextToken] = []
         if let logits = result.lastLogits {
             let probs = Softmax.probabilities(logits)
@@ -28,7 +40,7 @@ public struct AnalysisRunner: Sendable {
         let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
         return RunSnapshot(generation: generation, prompt: prompt, prependBOS: prependBOS, tokens: tokens,
                            tokenTexts: tokens.map { TokenReference.display($0, in: session.model) },
-                           result: result, topNext: top, milliseconds: ms)
+                           result: result, topNext: top, milliseconds: ms, ablations: ablations, clean: clean, loss: loss)
     }
 
     /// Computes one request on a run; `progress` receives partial values of layer-by-layer work.

@@ -5,7 +5,7 @@ import MechModels
 /// keeps all model work off the input loop; the inline one runs it at once, so headless tests are
 /// deterministic (as swift-nio's EmbeddedEventLoop makes event-loop code testable).
 public protocol ComputeWorker: AnyObject {
-    func runPrompt(generation: Int, prompt: String, prependBOS: Bool)
+    func runPrompt(generation: Int, prompt: String, prependBOS: Bool, ablations: [Ablation])
     func compute(_ request: AnalysisRequest, generation: Int, on run: RunSnapshot)
     /// Outputs finished since the last call, oldest first.
     func drain() -> [ComputeOutput]
@@ -59,12 +59,12 @@ public final class ThreadedComputeWorker: ComputeWorker, @unchecked Sendable {
         }
     }
 
-    public func runPrompt(generation: Int, prompt: String, prependBOS: Bool) {
+    public func runPrompt(generation: Int, prompt: String, prependBOS: Bool, ablations: [Ablation]) {
         lock.withLock { latestGeneration = max(latestGeneration, generation) }
         enqueue { [self] in
             guard isCurrent(generation) else { return post(.ran(generation: generation, .failure(ComputeFailure("cancelled", cancelled: true)))) }
             do {
-                let snapshot = try runner.run(prompt: prompt, prependBOS: prependBOS, generation: generation,
+                let snapshot = try runner.run(prompt: prompt, prependBOS: prependBOS, ablations: ablations, generation: generation,
                                               shouldContinue: { self.isCurrent(generation) })
                 post(.ran(generation: generation, .success(snapshot)))
             } catch {
@@ -107,9 +107,9 @@ public final class InlineComputeWorker: ComputeWorker {
         return outputs
     }
 
-    public func runPrompt(generation: Int, prompt: String, prependBOS: Bool) {
+    public func runPrompt(generation: Int, prompt: String, prependBOS: Bool, ablations: [Ablation]) {
         do {
-            let snapshot = try runner.run(prompt: prompt, prependBOS: prependBOS, generation: generation, shouldContinue: { true })
+            let snapshot = try runner.run(prompt: prompt, prependBOS: prependBOS, ablations: ablations, generation: generation, shouldContinue: { true })
             outputs.append(.ran(generation: generation, .success(snapshot)))
         } catch {
             outputs.append(.ran(generation: generation, .failure(ComputeFailure(error))))

@@ -8,8 +8,9 @@ public enum Region: Hashable, Sendable {
 /// touches a file.
 public enum Effect: Equatable, Sendable {
     case redraw(Set<Region>)
-    /// Tokenize and run the prompt as generation `generation`, cancelling older runs.
-    case runPrompt(generation: Int, prompt: String, prependBOS: Bool)
+    /// Tokenize and run the prompt as generation `generation` with the active `ablations`,
+    /// cancelling older runs.
+    case runPrompt(generation: Int, prompt: String, prependBOS: Bool, ablations: [Ablation])
     /// Compute `request` for the run of `generation`.
     case compute(AnalysisRequest, generation: Int)
     /// Write the main view as plain text to `path`.

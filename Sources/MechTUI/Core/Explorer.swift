@@ -4,7 +4,7 @@ import Foundation
 /// output into a new state and the effects to run. No terminal, no threads, no files: the runtime
 /// (ncurses or headless) carries out the effects.
 public struct Explorer: Sendable {
-    public private(set) var state: ExplorerState
+    public internal(set) var state: ExplorerState
     public let keymap: Keymap
     public var vocabulary: TokenVocabulary { state.vocabulary }
 
@@ -100,6 +100,13 @@ public struct Explorer: Sendable {
             return submitPrompt(state.prompt, prependBOS: !state.prependBOS)
         case .show(let kind):
             return go(to: page(for: kind))
+        case .zeroAblate, .meanAblate:
+            guard state.focus == .main else { break }
+            return ablateUnderCursor(action == .zeroAblate ? .zero : .mean)
+        case .clearAblations:
+            return clearAblations()
+        case .toggleAblation:
+            return toggleAblation(at: state.ablationsPage.row)
         default:
             break
         }
@@ -117,6 +124,7 @@ public struct Explorer: Sendable {
         case .logits: return .logits
         case .attribution: return .attribution
         case .embed: return .embed
+        case .ablations: return .ablations
         case .layer: return .layer(layer)
         case .neurons: return .neurons(layer: layer)
         }
@@ -288,6 +296,7 @@ public struct Explorer: Sendable {
             case .layer(let l): return go(to: .layer(l))
             case .neurons(let l): return go(to: .neurons(layer: l))
             case .page(let p): return go(to: p)
+            case .clearAblations: return clearAblations()
             case .prompt(let text):
                 if state.promptHistory.last != text { state.promptHistory.append(text) }
                 return submitPrompt(text, prependBOS: state.prependBOS)
@@ -323,7 +332,8 @@ public struct Explorer: Sendable {
         state.prompt = prompt
         state.prependBOS = prependBOS
         state.runError = nil
-        return [.runPrompt(generation: state.generation, prompt: prompt, prependBOS: prependBOS), .redraw([.title, .status])]
+        return [.runPrompt(generation: state.generation, prompt: prompt, prependBOS: prependBOS,
+                           ablations: state.ablations.filter(\.enabled)), .redraw([.title, .status])]
     }
 
     /// Compute effects for whatever the visible page needs and nobody has asked for yet.

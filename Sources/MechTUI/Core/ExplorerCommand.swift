@@ -11,6 +11,7 @@ public enum ExplorerCommand: Equatable, Sendable {
     case metric(HeadMetric)
     case export(String)
     case bos(Bool)
+    case clearAblations
     case help
     case quit
 
@@ -26,6 +27,7 @@ public enum ExplorerCommand: Equatable, Sendable {
         ("dla", "", "direct logit attribution"),
         ("embed", "", "tokens and embeddings"),
         ("final", "", "the final norm per position"),
+        ("ablations", "[clear]", "the active ablations (clear: remove them all)"),
         ("prompt", "TEXT", "run a new prompt"),
         ("answer", "TOKEN | #ID", "the answer token (one token of the tokenizer)"),
         ("wrong", "TOKEN | #ID | none", "the wrong token of a logit difference"),
@@ -68,6 +70,12 @@ public enum ExplorerCommand: Equatable, Sendable {
         case "dla", "attribution", "attr": return .success(.page(.attribution))
         case "embed", "tokens": return .success(.page(.embed))
         case "final", "norm", "finalnorm": return .success(.page(.finalNorm))
+        case "ablations", "ablation":
+            switch rest {
+            case "": return .success(.page(.ablations))
+            case "clear": return .success(.clearAblations)
+            default: return .failure(.badArgument(command: "ablations", argument: rest, expected: "nothing or 'clear'"))
+            }
         case "prompt", "p":
             guard !rest.isEmpty else { return .failure(.missingArgument(command: "prompt", expected: "TEXT")) }
             return .success(.prompt(rest))

@@ -44,6 +44,9 @@ public struct ExplorerState: Sendable {
     public var finalNormPage = ListPageState()
     /// The answer token (nil: the model's top prediction) and an optional wrong token.
     public var answer: Int?
+    /// Ablations made from the atlas, head and neuron pages; the enabled ones shape every run.
+    public var ablations: [Ablation] = []
+    public var ablationsPage = ListPageState()
     public var wrong: Int?
 
     // Derived data and compute status

@@ -63,7 +63,7 @@ public struct NavigatorState: Equatable, Sendable {
         case .head(let l, let h): target = .head(l, h)
         case .neurons(let l), .neuron(let l, _): target = hasMLP ? .mlp(l) : .layer(l)
         case .lens: target = .lens
-        case .logits: target = .unembed
+        case .logits, .ablations: target = .unembed
         case .attribution: target = .attribution
         case .finalNorm: target = .finalNorm
         }

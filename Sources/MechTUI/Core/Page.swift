@@ -10,6 +10,7 @@ public enum Page: Hashable, Sendable {
     case attribution
     case embed
     case finalNorm
+    case ablations
 
     /// The keymap context of the page.
     public var context: KeyContext {
@@ -24,6 +25,7 @@ public enum Page: Hashable, Sendable {
         case .attribution: return .attribution
         case .embed: return .embed
         case .finalNorm: return .finalNorm
+        case .ablations: return .ablations
         }
     }
 
@@ -40,6 +42,7 @@ public enum Page: Hashable, Sendable {
         case .attribution: return "Direct logit attribution"
         case .embed: return "Tokens and embeddings"
         case .finalNorm: return "Final norm"
+        case .ablations: return "Ablations"
         }
     }
 

@@ -43,6 +43,7 @@ public enum PageViews {
         case .attribution: return AttributionView.self
         case .embed: return EmbeddingView.self
         case .finalNorm: return FinalNormView.self
+        case .ablations: return AblationsView.self
         }
     }
 }

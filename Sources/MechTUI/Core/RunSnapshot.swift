@@ -15,6 +15,21 @@ public struct RunSnapshot: @unchecked Sendable {
     public let topNext: [NextToken]
     /// Wall time of tokenizing and the forward pass, in milliseconds.
     public let milliseconds: Double
+    /// The ablations this run was made with (empty: the clean run).
+    public let ablations: [Ablation]
+    /// With ablations: the clean run's last-position logits and mean next-token loss, to compare with.
+    public let clean: Baseline?
+    /// The mean next-token loss of this run (computed when ablations are on).
+    public let loss: Float?
+
+    public struct Baseline: Sendable {
+        public let lastLogits: [Float]
+        public let loss: Float?
+        public init(lastLogits: [Float], loss: Float?) {
+            self.lastLogits = lastLogits
+            self.loss = loss
+        }
+    }
 
     public struct NextToken: Equatable, Sendable {
         public let tokenID: Int
@@ -24,7 +39,11 @@ public struct RunSnapshot: @unchecked Sendable {
     }
 
     public init(generation: Int, prompt: String, prependBOS: Bool, tokens: [Int], tokenTexts: [String],
-                result: ForwardResult, topNext: [NextToken], milliseconds: Double) {
+                result: ForwardResult, topNext: [NextToken], milliseconds: Double,
+                ablations: [Ablation] = [], clean: Baseline? = nil, loss: Float? = nil) {
+        self.ablations = ablations
+        self.clean = clean
+        self.loss = loss
         self.generation = generation
         self.prompt = prompt
         self.prependBOS = prependBOS
@@ -36,4 +55,12 @@ public struct RunSnapshot: @unchecked Sendable {
     }
 
     public var count: Int { tokens.count }
+
+    /// This run's and the clean run's metrics for `answer` (and `wrong`), when ablations are on.
+    public func comparison(answer: Int, wrong: Int?) -> (ablated: RunMetrics, clean: RunMetrics)? {
+        guard let clean, let last = result.lastLogits,
+              let a = RunMetrics(lastLogits: last.scalars, loss: loss, answer: answer, wrong: wrong),
+              let c = RunMetrics(lastLogits: clean.lastLogits, loss: clean.loss, answer: answer, wrong: wrong) else { return nil }
+        return (a, c)
+    }
 }

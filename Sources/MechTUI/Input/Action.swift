@@ -14,13 +14,15 @@ public enum Action: Hashable, Sendable {
     case setAnswer, setWrong, clearWrong
     case cycleAttributionUnit
     case toggleOrder
+    // Ablation
+    case zeroAblate, meanAblate, toggleAblation, clearAblations
     // Line editing (prompt and command line)
     case edit(LineEditAction)
 }
 
 /// Pages a global key jumps to.
 public enum PageKind: String, Hashable, Sendable, CaseIterable {
-    case atlas, lens, logits, attribution, neurons, layer, embed
+    case atlas, lens, logits, attribution, neurons, layer, embed, ablations
 }
 
 /// Editing actions of the prompt and command lines.

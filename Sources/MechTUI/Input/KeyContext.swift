@@ -1,6 +1,6 @@
 /// Where a binding applies: everywhere, in the navigator, in one page, or while editing a line.
 public enum KeyContext: String, Hashable, Sendable, CaseIterable {
-    case global, navigator, atlas, layer, head, neurons, neuron, lens, logits, attribution, embed, finalNorm
+    case global, navigator, atlas, layer, head, neurons, neuron, lens, logits, attribution, embed, finalNorm, ablations
     case lineEditor
     case help
 
@@ -19,6 +19,7 @@ public enum KeyContext: String, Hashable, Sendable, CaseIterable {
         case .attribution: return "Direct logit attribution"
         case .embed: return "Embedding"
         case .finalNorm: return "Final norm"
+        case .ablations: return "Ablations"
         case .lineEditor: return "Prompt and command line"
         case .help: return "Help"
         }

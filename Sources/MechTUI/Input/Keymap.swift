@@ -64,6 +64,7 @@ public struct Keymap: Sendable {
         KeyBinding([.char("H")], .global, .show(.layer), "all heads of the current layer"),
         KeyBinding([.char("e")], .global, .show(.embed), "tokens and embeddings"),
         KeyBinding([.char("B")], .global, .toggleBOS, "toggle the BOS token and recompute"),
+        KeyBinding([.char("A")], .global, .show(.ablations), "the active ablations (toggle, clear)"),
         KeyBinding([.char("k"), .up], .global, .moveUp, "up (a count repeats: 5k)"),
         KeyBinding([.char("j"), .down], .global, .moveDown, "down (5j)"),
         KeyBinding([.char("h"), .left], .global, .moveLeft, "left"),
@@ -85,23 +86,31 @@ public struct Keymap: Sendable {
         KeyBinding([.char("m")], .atlas, .nextMetric, "next metric", hint: true),
         KeyBinding([.char("M")], .atlas, .previousMetric, "previous metric"),
         KeyBinding([.enter], .atlas, .open, "open the head", hint: true),
+        KeyBinding([.char("x")], .atlas, .zeroAblate, "zero-ablate the head (again: remove)", hint: true),
+        KeyBinding([.char("X")], .atlas, .meanAblate, "mean-ablate the head (mean over the prompt)"),
 
         // Layer heads
         KeyBinding([.enter], .layer, .open, "open the head", hint: true),
         KeyBinding([.char("s")], .layer, .toggleScores, "patterns / pre-softmax scores", hint: true),
         KeyBinding([.char("]")], .layer, .nextHead, "next layer"),
         KeyBinding([.char("[")], .layer, .previousHead, "previous layer"),
+        KeyBinding([.char("x")], .layer, .zeroAblate, "zero-ablate the head (again: remove)", hint: true),
+        KeyBinding([.char("X")], .layer, .meanAblate, "mean-ablate the head (mean over the prompt)"),
 
         // Attention head
         KeyBinding([.char("s")], .head, .toggleScores, "pattern / pre-softmax scores", hint: true),
         KeyBinding([.char("z")], .head, .toggleZoom, "zoom out (two rows a line) / in", hint: true),
         KeyBinding([.char("]")], .head, .nextHead, "next head", hint: true),
         KeyBinding([.char("[")], .head, .previousHead, "previous head"),
+        KeyBinding([.char("x")], .head, .zeroAblate, "zero-ablate this head (again: remove)", hint: true),
+        KeyBinding([.char("X")], .head, .meanAblate, "mean-ablate this head (mean over the prompt)"),
         KeyBinding([.enter], .head, .open, "pin the cursor's key token for OV/QK (again: follow the top key)"),
 
         // MLP neurons
         KeyBinding([.char("s")], .neurons, .cycleNeuronRanking, "rank by activation here / max over prompt / DLA", hint: true),
         KeyBinding([.enter], .neurons, .open, "open the neuron", hint: true),
+        KeyBinding([.char("x")], .neurons, .zeroAblate, "zero-ablate the neuron (again: remove)"),
+        KeyBinding([.char("X")], .neurons, .meanAblate, "mean-ablate the neuron (mean over the prompt)"),
         KeyBinding([.char("h"), .left], .neurons, .moveLeft, "previous token (the position ranked at)"),
         KeyBinding([.char("l"), .right], .neurons, .moveRight, "next token", hint: true),
         KeyBinding([.char("]")], .neurons, .nextHead, "next layer's neurons"),
@@ -113,6 +122,8 @@ public struct Keymap: Sendable {
         KeyBinding([.char("j"), .down], .neuron, .moveDown, "next token in the activation list"),
         KeyBinding([.char("k"), .up], .neuron, .moveUp, "previous token in the activation list"),
         KeyBinding([.enter], .neuron, .open, "the layer's neuron list"),
+        KeyBinding([.char("x")], .neuron, .zeroAblate, "zero-ablate this neuron (again: remove)", hint: true),
+        KeyBinding([.char("X")], .neuron, .meanAblate, "mean-ablate this neuron (mean over the prompt)"),
 
         // Lens
         KeyBinding([.enter], .lens, .setAnswer, "make the cell's top token the answer", hint: true),
@@ -136,6 +147,10 @@ public struct Keymap: Sendable {
         // Embedding and final norm
         KeyBinding([.enter], .embed, .open, "the logit lens at this position", hint: true),
         KeyBinding([.enter], .finalNorm, .open, "the logit lens at this position", hint: true),
+
+        // Ablations
+        KeyBinding([.enter, .char(" "), .char("x")], .ablations, .toggleAblation, "turn the ablation on / off", hint: true),
+        KeyBinding([.char("c")], .ablations, .clearAblations, "clear every ablation", hint: true),
 
         // Help
         KeyBinding([.char("q"), .escape, .char("?")], .help, .back, "close help"),

@@ -73,8 +73,8 @@ public final class ExplorerRuntime {
         for effect in effects {
             switch effect {
             case .redraw(let regions): dirty.formUnion(regions)
-            case .runPrompt(let generation, let prompt, let bos):
-                worker.runPrompt(generation: generation, prompt: prompt, prependBOS: bos)
+            case .runPrompt(let generation, let prompt, let bos, let ablations):
+                worker.runPrompt(generation: generation, prompt: prompt, prependBOS: bos, ablations: ablations)
             case .compute(let request, let generation):
                 guard let run = explorer.state.run, run.generation == generation else { continue }
                 worker.compute(request, generation: generation, on: run)

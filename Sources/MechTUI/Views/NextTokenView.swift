@@ -52,5 +52,10 @@ public enum NextTokenView: PageView {
             canvas.put(line, x: 0, y: y, style: p.accent)
             y += 1
         }
+        for line in AblationReadout.lines(state) {
+            guard y < canvas.height else { break }
+            canvas.put(line, x: 0, y: y, style: p.warning)
+            y += 1
+        }
     }
 }

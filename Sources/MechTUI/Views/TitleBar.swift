@@ -5,9 +5,10 @@ enum TitleBar {
         canvas.clear(style: style)
         let tokens = state.run.map { "\($0.count) tok" } ?? "…"
         let bos = state.prependBOS ? "BOS" : "no BOS"
-        var left = " mechscope · \(state.model.name) · \(state.model.shapeText) · \(state.page.title) · \(tokens), \(bos) │ "
-        if DisplayWidth.of(left) > canvas.width * 3 / 4 {      // narrow: the page and prompt matter most
-            left = " \(state.model.name) · \(state.page.title) · \(tokens), \(bos) │ "
+        let marker = AblationReadout.marker(state).map { " · " + $0 } ?? ""
+        var left = " mechscope · \(state.model.name) · \(state.model.shapeText) · \(state.page.title) · \(tokens), \(bos)\(marker) │ "
+        if DisplayWidth.of(left) > canvas.width * 3 / 4 {      // narrow: the page, the ablations and the prompt matter most
+            left = " \(state.model.name) · \(state.page.title) · \(tokens), \(bos)\(marker) │ "
         }
         let used = canvas.put(left, x: 0, y: 0, style: style)
         canvas.put("\"" + state.prompt.replacingOccurrences(of: "\n", with: "\\n") + "\"", x: used, y: 0, style: style)
