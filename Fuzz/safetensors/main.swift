@@ -1,0 +1,41 @@
+import Foundation
+@testable import MechFormats
+import MechTensor
+
+/// Where a header that validates is written so `SafetensorsFile` can map it (tmpfs when there is one).
+private let scratchFile: URL = {
+    let folder = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
+    return URL(fileURLWithPath: folder).appendingPathComponent("mechscope-fuzz-\(getpid()).safetensors")
+}()
+
+/// libFuzzer target `safetensors`: the input is a whole `.safetensors` file. Its header is validated
+/// in memory (`SafetensorsHeader`); when that succeeds the file is also opened as `SafetensorsFile`
+/// and every F32/F16/BF16 tensor is read, so the byte ranges the header promised are really touched.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzSafetensors(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = UnsafeRawBufferPointer(start: data, count: size)
+    guard let header = try? SafetensorsHeader(file: bytes, path: "fuzz.safetensors") else { return 0 }
+    for info in header.tensors.values {
+        precondition(info.fileByteRange.upperBound <= size, "tensor \(info.name) ends past the file")
+        precondition(info.elementCount * info.dtype.byteSize == info.byteCount, "tensor \(info.name) size mismatch")
+    }
+
+    do {
+        try Data(bytes).write(to: scratchFile)
+    } catch {
+        preconditionFailure("cannot write the scratch file \(scratchFile.path): \(error)")
+    }
+    defer { try? FileManager.default.removeItem(at: scratchFile) }
+    let file: SafetensorsFile
+    do {
+        file = try SafetensorsFile(url: scratchFile)
+    } catch {
+        preconditionFailure("SafetensorsFile refused a header SafetensorsHeader accepted: \(error)")
+    }
+    for name in file.tensorNames where file.info(named: name)?.dtype.isLoadable == true {
+        guard let tensor = try? file.tensor(named: name) else { preconditionFailure("cannot read tensor \(name)") }
+        precondition(tensor.shape == header.tensors[name]?.shape, "tensor \(name) has the wrong shape")
+        _ = tensor.scalars.reduce(0, +)
+    }
+    return 0
+}
