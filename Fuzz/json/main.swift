@@ -7,25 +7,23 @@ import Foundation
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzJSON(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = UnsafeRawBufferPointer(start: data, count: size)
-    let kept = try? JSONParser.parse(bytes, duplicateKeys: .keepAll)
-    guard let strict = try? JSONParser.parse(bytes, duplicateKeys: .reject) else { return 0 }
+    let kept = attempt { try JSONParser.parse(bytes, duplicateKeys: .keepAll) }
+    guard let strict = attempt({ try JSONParser.parse(bytes, duplicateKeys: .reject) }) else { return 0 }
     // Rejecting duplicates may only refuse more inputs, never read an accepted one differently.
     precondition(kept == strict, "the two duplicate-key modes parsed the same input differently")
 
-    let config: JSONConfig
-    do {
-        config = try JSONConfig(data: Data(bytes), url: URL(fileURLWithPath: "/fuzz/config.json"))
-    } catch {
-        guard case .object = strict else { return 0 }
-        preconditionFailure("JSONConfig refused an object the parser accepted: \(error)")
+    let config = attempt { try JSONConfig(data: Data(bytes), url: URL(fileURLWithPath: "/fuzz/config.json")) }
+    guard let config else {
+        if case .object = strict { preconditionFailure("JSONConfig refused an object the parser accepted") }
+        return 0
     }
     for key in config.keys {
-        _ = try? config.int(key)
-        _ = try? config.double(key)
-        _ = try? config.string(key)
-        _ = try? config.intArray(key)
-        _ = try? config.stringArray(key)
-        _ = try? config.section(key).keys
+        _ = attempt { try config.int(key) }
+        _ = attempt { try config.double(key) }
+        _ = attempt { try config.string(key) }
+        _ = attempt { try config.intArray(key) }
+        _ = attempt { try config.stringArray(key) }
+        _ = attempt { try config.section(key).keys }
     }
     return 0
 }

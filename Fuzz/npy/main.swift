@@ -8,10 +8,10 @@ import MechTensor
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzNpy(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
-    if let integers = try? NpyFile.decodeIntegers(bytes, path: "fuzz.npy") {
+    if let integers = attempt({ try NpyFile.decodeIntegers(bytes, path: "fuzz.npy") }) {
         precondition(integers.values.count == integers.shape.reduce(1, *), "integer count differs from the shape")
     }
-    guard let tensor = try? NpyFile.decode(bytes, path: "fuzz.npy") else { return 0 }
+    guard let tensor = attempt({ try NpyFile.decode(bytes, path: "fuzz.npy") }) else { return 0 }
     let again: Tensor
     do {
         again = try NpyFile.decode(Array(NpyFile.encode(tensor)), path: "again.npy")

@@ -14,7 +14,7 @@ private let scratchFile: URL = {
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzSafetensors(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = UnsafeRawBufferPointer(start: data, count: size)
-    guard let header = try? SafetensorsHeader(file: bytes, path: "fuzz.safetensors") else { return 0 }
+    guard let header = attempt({ try SafetensorsHeader(file: bytes, path: "fuzz.safetensors") }) else { return 0 }
     for info in header.tensors.values {
         precondition(info.fileByteRange.upperBound <= size, "tensor \(info.name) ends past the file")
         precondition(info.elementCount * info.dtype.byteSize == info.byteCount, "tensor \(info.name) size mismatch")
@@ -33,7 +33,7 @@ public func fuzzSafetensors(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         preconditionFailure("SafetensorsFile refused a header SafetensorsHeader accepted: \(error)")
     }
     for name in file.tensorNames where file.info(named: name)?.dtype.isLoadable == true {
-        guard let tensor = try? file.tensor(named: name) else { preconditionFailure("cannot read tensor \(name)") }
+        guard let tensor = attempt({ try file.tensor(named: name) }) else { preconditionFailure("cannot read tensor \(name)") }
         precondition(tensor.shape == header.tensors[name]?.shape, "tensor \(name) has the wrong shape")
         _ = tensor.scalars.reduce(0, +)
     }

@@ -33,7 +33,7 @@ public func fuzzTokenizerEncode(_ data: UnsafePointer<UInt8>, _ size: Int) -> CI
     let (folder, tokenizer) = tokenizers[Int(data[0]) % tokenizers.count]
     let text = String(decoding: UnsafeBufferPointer(start: data + 1, count: size - 1), as: UTF8.self)
     // WordLevel without a usable unk_token throws for unknown words: a typed error, not a failure.
-    guard let ids = try? tokenizer.encode(text) else { return 0 }
+    guard let ids = attempt({ try tokenizer.encode(text) }) else { return 0 }
     for id in ids {
         precondition(tokenizer.token(of: id) != nil, "\(folder): id \(id) has no token")
     }

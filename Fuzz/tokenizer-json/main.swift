@@ -12,14 +12,14 @@ private let sampleText = "Hello  world!\n\tcafé ﬁnal 日本語 🙂 123 <|end
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzTokenizerJSON(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = UnsafeRawBufferPointer(start: data, count: size)
-    guard let root = try? JSONParser.parse(bytes, duplicateKeys: .keepAll),
-          let components = try? TokenizerJSONReader(path: "fuzz/tokenizer.json").components(from: root) else {
+    guard let root = attempt({ try JSONParser.parse(bytes, duplicateKeys: .keepAll) }),
+          let components = attempt({ try TokenizerJSONReader(path: "fuzz/tokenizer.json").components(from: root) }) else {
         return 0
     }
     let tokenizer = Tokenizer(components: components)
     let inputText = String(decoding: bytes.prefix(256), as: UTF8.self)
     for text in [sampleText, inputText] {
-        guard let ids = try? tokenizer.encode(text, prependBOS: tokenizer.bosTokenID != nil) else { continue }
+        guard let ids = attempt({ try tokenizer.encode(text, prependBOS: tokenizer.bosTokenID != nil) }) else { continue }
         _ = tokenizer.decode(ids)
         _ = tokenizer.decode(ids, skipSpecialTokens: true)
         precondition(tokenizer.tokens(ids).count == ids.count, "tokens(ids) lost ids")
