@@ -6,8 +6,8 @@ func attempt<T>(_ body: () throws -> T) -> T? {
         return try body()
     } catch {
         let message = "\(error)"
-        precondition(!message.isEmpty, "an error with an empty message: \(type(of: error))")
-        precondition(!message.unicodeScalars.contains { $0.properties.generalCategory == .control },
+        check(!message.isEmpty, "an error with an empty message: \(type(of: error))")
+        check(!message.unicodeScalars.contains { $0.properties.generalCategory == .control },
                      "an error message that is not one printable line: \(message.debugDescription)")
         return nil
     }

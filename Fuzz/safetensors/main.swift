@@ -16,25 +16,25 @@ public func fuzzSafetensors(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = UnsafeRawBufferPointer(start: data, count: size)
     guard let header = attempt({ try SafetensorsHeader(file: bytes, path: "fuzz.safetensors") }) else { return 0 }
     for info in header.tensors.values {
-        precondition(info.fileByteRange.upperBound <= size, "tensor \(info.name) ends past the file")
-        precondition(info.elementCount * info.dtype.byteSize == info.byteCount, "tensor \(info.name) size mismatch")
+        check(info.fileByteRange.upperBound <= size, "tensor \(info.name) ends past the file")
+        check(info.elementCount * info.dtype.byteSize == info.byteCount, "tensor \(info.name) size mismatch")
     }
 
     do {
         try Data(bytes).write(to: scratchFile)
     } catch {
-        preconditionFailure("cannot write the scratch file \(scratchFile.path): \(error)")
+        fatalError("cannot write the scratch file \(scratchFile.path): \(error)")
     }
     defer { try? FileManager.default.removeItem(at: scratchFile) }
     let file: SafetensorsFile
     do {
         file = try SafetensorsFile(url: scratchFile)
     } catch {
-        preconditionFailure("SafetensorsFile refused a header SafetensorsHeader accepted: \(error)")
+        fatalError("SafetensorsFile refused a header SafetensorsHeader accepted: \(error)")
     }
     for name in file.tensorNames where file.info(named: name)?.dtype.isLoadable == true {
-        guard let tensor = attempt({ try file.tensor(named: name) }) else { preconditionFailure("cannot read tensor \(name)") }
-        precondition(tensor.shape == header.tensors[name]?.shape, "tensor \(name) has the wrong shape")
+        guard let tensor = attempt({ try file.tensor(named: name) }) else { fatalError("cannot read tensor \(name)") }
+        check(tensor.shape == header.tensors[name]?.shape, "tensor \(name) has the wrong shape")
         _ = tensor.scalars.reduce(0, +)
     }
     return 0

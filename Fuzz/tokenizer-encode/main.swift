@@ -35,10 +35,10 @@ public func fuzzTokenizerEncode(_ data: UnsafePointer<UInt8>, _ size: Int) -> CI
     // WordLevel without a usable unk_token throws for unknown words: a typed error, not a failure.
     guard let ids = attempt({ try tokenizer.encode(text) }) else { return 0 }
     for id in ids {
-        precondition(tokenizer.token(of: id) != nil, "\(folder): id \(id) has no token")
+        check(tokenizer.token(of: id) != nil, "\(folder): id \(id) has no token")
     }
     if folder == losslessFolder {
-        precondition(tokenizer.decode(ids).utf8.elementsEqual(text.utf8), "\(folder): decode(encode(text)) != text")
+        check(tokenizer.decode(ids).utf8.elementsEqual(text.utf8), "\(folder): decode(encode(text)) != text")
     }
     return 0
 }

@@ -22,7 +22,7 @@ public func fuzzTokenizerJSON(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt
         guard let ids = attempt({ try tokenizer.encode(text, prependBOS: tokenizer.bosTokenID != nil) }) else { continue }
         _ = tokenizer.decode(ids)
         _ = tokenizer.decode(ids, skipSpecialTokens: true)
-        precondition(tokenizer.tokens(ids).count == ids.count, "tokens(ids) lost ids")
+        check(tokenizer.tokens(ids).count == ids.count, "tokens(ids) lost ids")
         for id in ids {
             _ = tokenizer.displayText(of: id)
             _ = tokenizer.isSpecialToken(id)
