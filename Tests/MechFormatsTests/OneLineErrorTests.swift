@@ -4,7 +4,7 @@ import XCTest
 
 /// Names quoted from a hostile file (tensor names, JSON keys, token contents) cannot break an error
 /// message across lines or send terminal escapes: control characters come out spelled as `\n`, `\x1B`.
-/// Found by the fuzz targets' check that every error is one printable line (`Fuzz/Shared/Attempt.swift`).
+/// The fuzz targets check the same for every error they provoke (`Fuzz/Shared/Attempt.swift`).
 final class OneLineErrorTests: XCTestCase {
     func testSafetensorsTensorNameWithNewlineAndEscapeIsSpelledOut() {
         let file = SafetensorsTestFile.raw(
