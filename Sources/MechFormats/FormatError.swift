@@ -47,7 +47,10 @@ public enum FormatError: Error, Equatable, Sendable, CustomStringConvertible, Lo
     case unsupportedNpyDtype(path: String, descr: String, accepted: [String])
     case npyDataSizeMismatch(path: String, expectedBytes: Int, actualBytes: Int)
 
-    public var description: String {
+    /// The message on one line: control characters in quoted names and paths are escaped.
+    public var description: String { OneLineText.escaped(message) }
+
+    private var message: String {
         switch self {
         case let .cannotOpen(path, reason):
             return "cannot open \(path): \(reason)"

@@ -5,5 +5,6 @@ public struct JSONSyntaxError: Error, Equatable, Sendable, CustomStringConvertib
     /// What is wrong, e.g. `duplicate key "a"`.
     public let message: String
 
-    public var description: String { "\(message) at byte \(offset)" }
+    /// One line: control characters in a quoted key are escaped.
+    public var description: String { OneLineText.escaped("\(message) at byte \(offset)") }
 }

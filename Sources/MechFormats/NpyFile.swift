@@ -60,8 +60,12 @@ public enum NpyFile {
 
     /// Reads a C-order `.npy` array of `<i8` or `<i4` as integers.
     public static func readIntegers(from url: URL) throws -> IntegerArray {
-        let bytes = try readBytes(url)
-        let (header, dataStart, count) = try parse(bytes, path: url.path, accepted: integerDescrs)
+        try decodeIntegers(readBytes(url), path: url.path)
+    }
+
+    /// Parses `.npy` bytes of `<i8` or `<i4`; `path` only names the source in errors.
+    public static func decodeIntegers(_ bytes: [UInt8], path: String) throws -> IntegerArray {
+        let (header, dataStart, count) = try parse(bytes, path: path, accepted: integerDescrs)
         var values = [Int](repeating: 0, count: count)
         bytes.withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { return }  // never empty: the header was parsed

@@ -30,7 +30,10 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible, Localized
     /// `encode(_:prependBOS:)` was asked to prepend a BOS token the tokenizer does not know.
     case noBOSToken
 
-    public var description: String {
+    /// The message on one line: control characters in quoted tokens, keys and paths are escaped.
+    public var description: String { OneLineText.escaped(message) }
+
+    private var message: String {
         switch self {
         case .noTokenizerFiles(let folder):
             return "no tokenizer in \(folder): expected tokenizer.json, or vocab.json + merges.txt "
