@@ -45,7 +45,8 @@ final class OneLineErrorTests: XCTestCase {
     }
 
     func testPathWithNewlineIsSpelledOut() {
-        XCTAssertEqual(FormatError.notARegularFile(path: "/m/a\nb").description, #"/m/a\nb is not a regular file"#)
+        // (The path does not exist, so the message says what is there instead: nothing.)
+        XCTAssertEqual(FormatError.notARegularFile(path: "/m/a\nb").description, #"/m/a\nb is missing, not a regular file"#)
         XCTAssertEqual(TokenizerError.noTokenizerFiles(folder: "/m\t1").description,
                        #"no tokenizer in /m\t1: expected tokenizer.json, or vocab.json + merges.txt (copy them from the model's Hugging Face folder)"#)
     }
