@@ -20,6 +20,8 @@ public enum GGUFError: Error, Equatable, Sendable, CustomStringConvertible, Loca
     case overlappingTensors(path: String, tensor: String, other: String)
     case unsupportedTensorType(path: String, tensor: String, type: String, supported: [String])
     case missingTensor(path: String, tensor: String, suggestions: [String])
+    case missingMetadata(path: String, key: String, expected: String)
+    case unsupportedTokenizer(path: String, model: String, supported: [String])
 
     /// The message on one line: control characters in names and paths are escaped.
     public var description: String { OneLineText.escaped(message) }
@@ -61,6 +63,10 @@ public enum GGUFError: Error, Equatable, Sendable, CustomStringConvertible, Loca
         case let .unsupportedTensorType(path, tensor, type, supported):
             return "\(name(path)): tensor '\(tensor)' is \(type), which Mechscope cannot read yet "
                 + "(supported: \(supported.joined(separator: ", ")))"
+        case let .missingMetadata(path, key, expected):
+            return "\(name(path)): metadata '\(key)' is missing or not \(expected)"
+        case let .unsupportedTokenizer(path, model, supported):
+            return "\(name(path)): tokenizer.ggml.model '\(model)' is not supported yet (supported: \(supported.joined(separator: ", ")))"
         case let .missingTensor(path, tensor, suggestions):
             let hint = suggestions.isEmpty ? "" : " (did you mean \(suggestions.map { "'\($0)'" }.joined(separator: ", "))?)"
             return "\(name(path)): no tensor '\(tensor)'\(hint)"
