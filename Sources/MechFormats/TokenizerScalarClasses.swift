@@ -65,9 +65,125 @@ enum TokenizerScalarClasses {
         return scalar.properties.isWhitespace
     }
 
-    private static func isKnownToHuggingFace(_ properties: Unicode.Scalar.Properties) -> Bool {
+    static func isKnownToHuggingFace(_ properties: Unicode.Scalar.Properties) -> Bool {
         guard let age = properties.age else { return false }
         return age.major < huggingFaceUnicodeVersion.major
             || (age.major == huggingFaceUnicodeVersion.major && age.minor <= huggingFaceUnicodeVersion.minor)
+    }
+}
+
+extension TokenizerScalarClasses {
+    /// The two-letter Unicode general category as Hugging Face's regex engine sees it: "Cn" for
+    /// scalars assigned after `huggingFaceUnicodeVersion`.
+    static func generalCategoryCode(_ scalar: Unicode.Scalar) -> String {
+        let properties = scalar.properties
+        let code = categoryCodes[properties.generalCategory] ?? "Cn"
+        if code == "Cn" || code == "Cs" || code == "Co" { return code }
+        return isKnownToHuggingFace(properties) ? code : "Cn"
+    }
+
+    private static let categoryCodes: [Unicode.GeneralCategory: String] = [
+        .uppercaseLetter: "Lu", .lowercaseLetter: "Ll", .titlecaseLetter: "Lt", .modifierLetter: "Lm",
+        .otherLetter: "Lo", .nonspacingMark: "Mn", .spacingMark: "Mc", .enclosingMark: "Me",
+        .decimalNumber: "Nd", .letterNumber: "Nl", .otherNumber: "No", .connectorPunctuation: "Pc",
+        .dashPunctuation: "Pd", .openPunctuation: "Ps", .closePunctuation: "Pe", .initialPunctuation: "Pi",
+        .finalPunctuation: "Pf", .otherPunctuation: "Po", .mathSymbol: "Sm", .currencySymbol: "Sc",
+        .modifierSymbol: "Sk", .otherSymbol: "So", .spaceSeparator: "Zs", .lineSeparator: "Zl",
+        .paragraphSeparator: "Zp", .control: "Cc", .format: "Cf", .surrogate: "Cs", .privateUse: "Co",
+        .unassigned: "Cn",
+    ]
+}
+
+/// The character classes of BERT's normalizer and pre-tokenizer and of the `Digits`, `Punctuation`
+/// and `StripAccents` steps. `tokenizers` takes them from the `unicode_categories` crate, whose
+/// tables stop at an old Unicode version (`bertUnicodeVersion`), and from Rust's `char` methods.
+/// Tests compare them with Hugging Face for every scalar (Tests/golden/tokenizers/bert_scalar_classes.json).
+extension TokenizerScalarClasses {
+    /// The Unicode version of the `unicode_categories` crate's tables.
+    static let bertUnicodeVersion = (major: 8, minor: 0)
+
+    /// Scalars whose category those old tables record differently from today's.
+    private static let bertPunctuationExtras: Set<UInt32> = [0x166D, 0x111C8, 0x111C9]
+    private static let bertNonspacingMarkExtras: Set<UInt32> = [0x1734, 0x1171E]
+    private static let bertNonspacingMarkExclusions: Set<UInt32> = [0x1885, 0x1886, 0xA9BD, 0x111C9]
+
+    private static func isInBertTables(_ properties: Unicode.Scalar.Properties) -> Bool {
+        guard let age = properties.age else { return false }
+        return age.major < bertUnicodeVersion.major
+            || (age.major == bertUnicodeVersion.major && age.minor <= bertUnicodeVersion.minor)
+    }
+
+    /// BERT `clean_text` drops NUL, U+FFFD and "other" characters (Cc, Cf, Co, Cs) except tab, LF and CR.
+    static func isRemovedByBertCleanText(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0, 0xFFFD: return true
+        case 0x09, 0x0A, 0x0D: return false
+        default: break
+        }
+        let properties = scalar.properties
+        switch properties.generalCategory {
+        case .control, .privateUse, .surrogate: return true
+        case .format: return isInBertTables(properties)
+        default: return false
+        }
+    }
+
+    /// BERT whitespace: tab, LF, CR and Unicode White_Space.
+    static func isBertWhitespace(_ scalar: Unicode.Scalar) -> Bool { isWhitespace(scalar) }
+
+    /// BERT's "Chinese character": the CJK Unified Ideograph blocks it lists.
+    static func isBertChineseCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x4E00...0x9FFF, 0x3400...0x4DBF, 0x20000...0x2A6DF, 0x2A700...0x2B73F, 0x2B740...0x2B81F,
+             0x2B920...0x2CEAF, 0xF900...0xFAFF, 0x2F800...0x2FA1F:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Category Mn in the old tables (what BERT's accent stripping removes after NFD).
+    static func isBertNonspacingMark(_ scalar: Unicode.Scalar) -> Bool {
+        if bertNonspacingMarkExtras.contains(scalar.value) { return true }
+        if bertNonspacingMarkExclusions.contains(scalar.value) { return false }
+        let properties = scalar.properties
+        return properties.generalCategory == .nonspacingMark && isInBertTables(properties)
+    }
+
+    /// ASCII punctuation or category P in the old tables (BertPreTokenizer, Punctuation).
+    static func isBertPunctuation(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.value < 128 {
+            let value = scalar.value
+            return (0x21...0x2F).contains(value) || (0x3A...0x40).contains(value)
+                || (0x5B...0x60).contains(value) || (0x7B...0x7E).contains(value)
+        }
+        if bertPunctuationExtras.contains(scalar.value) { return true }
+        if bertNonspacingMarkExclusions.contains(scalar.value) { return false }
+        let properties = scalar.properties
+        switch properties.generalCategory {
+        case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
+             .finalPunctuation, .otherPunctuation:
+            return isInBertTables(properties)
+        default:
+            return false
+        }
+    }
+
+    /// Rust's `char::is_numeric` (categories Nd, Nl, No), used by the `Digits` pre-tokenizer.
+    static func isNumeric(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.value < 128 { return scalar.value >= 0x30 && scalar.value <= 0x39 }
+        switch scalar.properties.generalCategory {
+        case .decimalNumber, .letterNumber, .otherNumber: return isKnownToHuggingFace(scalar.properties)
+        default: return false
+        }
+    }
+
+    /// A combining mark (categories Mn, Mc, Me), what the `StripAccents` normalizer removes.
+    static func isCombiningMark(_ scalar: Unicode.Scalar) -> Bool {
+        let properties = scalar.properties
+        switch properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: return isKnownToHuggingFace(properties)
+        default: return false
+        }
     }
 }

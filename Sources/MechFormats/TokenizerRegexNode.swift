@@ -1,0 +1,174 @@
+/// The parsed form of a pre-tokenizer / normalizer regex (Oniguruma's Ruby syntax, the dialect
+/// Hugging Face `tokenizers` compiles its `Split` and `Replace` patterns with).
+indirect enum TokenizerRegexNode: Sendable {
+    /// Matches nothing, always succeeds (an empty alternative).
+    case empty
+    /// One scalar; with `caseInsensitive`, any scalar of the same simple case fold.
+    case scalar(Unicode.Scalar, caseInsensitive: Bool)
+    /// One scalar from a class (`[...]`, `\p{L}`, `\s`, `.`).
+    case set(TokenizerRegexSet)
+    /// Each part in turn.
+    case sequence([TokenizerRegexNode])
+    /// The first alternative that lets the rest of the pattern match (backtracking order).
+    case alternation([TokenizerRegexNode])
+    /// `body` repeated between `minimum` and `maximum` (nil: unbounded) times.
+    case repetition(TokenizerRegexNode, minimum: Int, maximum: Int?, kind: RepetitionKind)
+    /// `(?=...)` / `(?!...)`: whether `body` matches here, consuming nothing.
+    case lookahead(TokenizerRegexNode, negated: Bool)
+    /// `^` (start of a line), `$` (end of a line), `\A`, `\z`.
+    case anchor(Anchor)
+
+    enum RepetitionKind: Sendable {
+        case greedy, lazy, possessive
+    }
+
+    enum Anchor: Sendable {
+        case lineStart, lineEnd, textStart, textEnd
+    }
+}
+
+/// A set of scalars: ranges, Unicode general categories and the `\s \d \w` classes, possibly negated.
+struct TokenizerRegexSet: Sendable {
+    enum Item: Sendable {
+        case range(ClosedRange<UInt32>)
+        case category(TokenizerRegexCategory, negated: Bool)
+        case nested(TokenizerRegexSet)
+    }
+
+    var items: [Item] = []
+    var negated = false
+    var caseInsensitive = false
+
+    /// The class of `.`: every scalar except a newline (Oniguruma's default).
+    static let anyButNewline = TokenizerRegexSet(items: [.range(0x0A...0x0A)], negated: true)
+
+    func contains(_ scalar: Unicode.Scalar) -> Bool {
+        var found = itemsContain(scalar)
+        if !found && caseInsensitive {
+            found = TokenizerRegexCaseFolding.variants(of: scalar).contains { itemsContain($0) }
+        }
+        return found != negated
+    }
+
+    private func itemsContain(_ scalar: Unicode.Scalar) -> Bool {
+        for item in items {
+            switch item {
+            case .range(let range):
+                if range.contains(scalar.value) { return true }
+            case .category(let category, let negated):
+                if category.contains(scalar) != negated { return true }
+            case .nested(let set):
+                if set.contains(scalar) { return true }
+            }
+        }
+        return false
+    }
+}
+
+/// Unicode classes a pattern can name: general categories (`\p{L}`, `\p{Lu}`, `\p{P}`...) and the
+/// Oniguruma shorthands `\s`, `\d`, `\w`. Scalars assigned after Hugging Face's Unicode version are
+/// unassigned (`Cn`) here, as in `tokenizers` (see `TokenizerScalarClasses`).
+enum TokenizerRegexCategory: Sendable, Equatable {
+    /// General categories by their two-letter codes; a one-letter major class holds all its codes.
+    case general(Set<String>)
+    /// `\s`: Unicode White_Space.
+    case space
+    /// `\d`: Decimal_Number.
+    case digit
+    /// `\w`: Oniguruma's word characters: Alphabetic, marks, decimal digits, connector punctuation,
+    /// and the Latin-1 numbers ² ³ ¹ ¼ ½ ¾ (its single-byte table counts them).
+    case word
+    /// `\p{Any}`.
+    case any
+
+    /// The category a `\p{NAME}` names, or nil when unknown (scripts and binary properties are not supported).
+    init?(propertyName raw: String) {
+        let name = raw.replacingOccurrences(of: "_", with: "").replacingOccurrences(of: " ", with: "").lowercased()
+        if let codes = Self.longNames[name] {
+            self = .general(codes)
+            return
+        }
+        let majors = ["l", "m", "n", "p", "s", "z", "c"]
+        if majors.contains(name) {
+            self = .general(Set(Self.allCodes.filter { $0.lowercased().hasPrefix(name) }))
+            return
+        }
+        if let code = Self.allCodes.first(where: { $0.lowercased() == name }) {
+            self = .general([code])
+            return
+        }
+        switch name {
+        case "any": self = .any
+        case "space", "whitespace": self = .space
+        case "alnum": self = .general(Set(Self.allCodes.filter { $0.hasPrefix("L") || $0 == "Nd" }).union(["Mn", "Mc", "Me"]))
+        case "alpha": self = .general(Set(Self.allCodes.filter { $0.hasPrefix("L") }))
+        case "digit": self = .digit
+        case "word": self = .word
+        default: return nil
+        }
+    }
+
+    private static let allCodes = [
+        "Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Mc", "Me", "Nd", "Nl", "No", "Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po",
+        "Sm", "Sc", "Sk", "So", "Zs", "Zl", "Zp", "Cc", "Cf", "Cs", "Co", "Cn",
+    ]
+
+    private static let longNames: [String: Set<String>] = [
+        "letter": ["Lu", "Ll", "Lt", "Lm", "Lo"], "uppercaseletter": ["Lu"], "lowercaseletter": ["Ll"],
+        "titlecaseletter": ["Lt"], "modifierletter": ["Lm"], "otherletter": ["Lo"], "casedletter": ["Lu", "Ll", "Lt"],
+        "lc": ["Lu", "Ll", "Lt"], "mark": ["Mn", "Mc", "Me"], "combiningmark": ["Mn", "Mc", "Me"],
+        "nonspacingmark": ["Mn"], "spacingmark": ["Mc"], "enclosingmark": ["Me"],
+        "number": ["Nd", "Nl", "No"], "decimalnumber": ["Nd"], "letternumber": ["Nl"], "othernumber": ["No"],
+        "punctuation": ["Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po"], "connectorpunctuation": ["Pc"],
+        "dashpunctuation": ["Pd"], "openpunctuation": ["Ps"], "closepunctuation": ["Pe"],
+        "initialpunctuation": ["Pi"], "finalpunctuation": ["Pf"], "otherpunctuation": ["Po"],
+        "symbol": ["Sm", "Sc", "Sk", "So"], "mathsymbol": ["Sm"], "currencysymbol": ["Sc"],
+        "modifiersymbol": ["Sk"], "othersymbol": ["So"], "separator": ["Zs", "Zl", "Zp"],
+        "spaceseparator": ["Zs"], "lineseparator": ["Zl"], "paragraphseparator": ["Zp"],
+        "other": ["Cc", "Cf", "Cs", "Co", "Cn"], "control": ["Cc"], "format": ["Cf"], "surrogate": ["Cs"],
+        "privateuse": ["Co"], "unassigned": ["Cn"],
+    ]
+
+    func contains(_ scalar: Unicode.Scalar) -> Bool {
+        switch self {
+        case .any: return true
+        case .space: return TokenizerScalarClasses.isWhitespace(scalar)
+        case .digit: return TokenizerScalarClasses.generalCategoryCode(scalar) == "Nd"
+        case .word:
+            switch scalar.value {
+            case 0xB2, 0xB3, 0xB9, 0xBC, 0xBD, 0xBE: return true
+            case 0x200C, 0x200D: return false
+            default: return TokenizerScalarClasses.isWordCharacter(scalar)
+            }
+        case .general(let codes):
+            return codes.contains(TokenizerScalarClasses.generalCategoryCode(scalar))
+        }
+    }
+}
+
+/// Simple case folding for `(?i)`: a scalar matches a pattern scalar when both fold alike
+/// (`S`, `s` and `ſ` all fold to `s`).
+enum TokenizerRegexCaseFolding {
+    static func fold(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        if scalar.value < 128 {
+            return scalar.value >= 0x41 && scalar.value <= 0x5A ? Unicode.Scalar(scalar.value + 32)! : scalar
+        }
+        let upper = single(scalar.properties.uppercaseMapping) ?? scalar
+        return single(upper.properties.lowercaseMapping) ?? single(scalar.properties.lowercaseMapping) ?? scalar
+    }
+
+    /// Other scalars of the same fold, to test class membership case-insensitively.
+    static func variants(of scalar: Unicode.Scalar) -> [Unicode.Scalar] {
+        var result: [Unicode.Scalar] = []
+        for candidate in [fold(scalar), single(scalar.properties.uppercaseMapping), single(scalar.properties.lowercaseMapping)] {
+            if let candidate, candidate != scalar, !result.contains(candidate) { result.append(candidate) }
+        }
+        return result
+    }
+
+    private static func single(_ text: String) -> Unicode.Scalar? {
+        var iterator = text.unicodeScalars.makeIterator()
+        guard let first = iterator.next(), iterator.next() == nil else { return nil }
+        return first
+    }
+}
