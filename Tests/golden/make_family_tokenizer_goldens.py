@@ -264,6 +264,18 @@ PIECE_PRE_TOKENIZERS = {
     "split-space-contiguous": pre_tokenizers.Split(" ", behavior="contiguous"),
     "split-letters-inverted": pre_tokenizers.Split(Regex(r"\p{L}+"), behavior="removed", invert=True),
     "split-lazy-lookahead": pre_tokenizers.Split(Regex(r"\w+?(?=\s|$)|[.,!?]++|\d{2,}"), behavior="isolated"),
+    # Patterns of other real checkpoints: DeepSeek-V3 (CJK ranges, \p{P}, \p{S}, \p{M}), cl100k, OLMo-style GPT-2
+    # without the possessive-free contractions, a punctuation class with escapes, single \d.
+    "split-deepseek-v3": pre_tokenizers.Split(Regex(
+        r"\p{N}{1,3}|[一-龥\u3040-ゟ゠-ヿ]+|[!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~][A-Za-z]+|[^\r\n\p{L}\p{P}\p{S}]?[\p{L}\p{M}]+"
+        r"| ?[\p{P}\p{S}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"), behavior="isolated"),
+    "split-cl100k": pre_tokenizers.Split(Regex(
+        r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"),
+        behavior="isolated"),
+    "split-gpt2-regex": pre_tokenizers.Split(Regex(r"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"),
+                                             behavior="isolated"),
+    "split-punctuation-class": pre_tokenizers.Split(Regex(r"[\p{P}\$\+<=>\^~\|]+"), behavior="merged_with_previous"),
+    "split-digit": pre_tokenizers.Split(Regex(r"\d"), behavior="isolated"),
     "digits-individual": pre_tokenizers.Digits(individual_digits=True),
     "digits-contiguous": pre_tokenizers.Digits(individual_digits=False),
     "metaspace-always": pre_tokenizers.Metaspace(prepend_scheme="always", split=True),
