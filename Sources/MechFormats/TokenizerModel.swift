@@ -1,5 +1,5 @@
 /// The model stage of a tokenizer: turns one pre-tokenized piece into ids.
-indirect enum TokenizerModel: Sendable {
+enum TokenizerModel: Sendable {
     case bpe(BPEModel)
     case wordLevel(WordLevelModel)
     case wordPiece(WordPieceModel)

@@ -66,26 +66,26 @@ struct TokenizerRegex: Sendable {
 
         /// Whether `node` matches at `position` such that `next` accepts where it ends.
         func match(_ node: TokenizerRegexNode, at position: Int, then next: (Int) -> Bool) -> Bool {
-            switch node {
+            switch node.kind {
             case .empty:
                 return next(position)
             case .scalar, .set:
                 guard position < scalars.count, matchesOne(node, scalars[position]) else { return false }
                 return next(position + 1)
-            case .sequence(let items):
-                return matchSequence(items, from: 0, at: position, then: next)
-            case .alternation(let alternatives):
-                for alternative in alternatives where match(alternative, at: position, then: next) { return true }
+            case .sequence:
+                return matchSequence(node.children, from: 0, at: position, then: next)
+            case .alternation:
+                for alternative in node.children where match(alternative, at: position, then: next) { return true }
                 return false
-            case .repetition(let body, let minimum, let maximum, let kind):
-                return matchRepetition(body, minimum: minimum, maximum: maximum ?? Int.max, kind: kind,
-                                       at: position, then: next)
-            case .lookahead(let body, let negated):
-                let found = match(body, at: position, then: { _ in true })
-                return found != negated && next(position)
-            case .anchor(let anchor):
+            case .repetition:
+                return matchRepetition(node.children[0], minimum: node.minimum, maximum: node.maximum,
+                                       kind: node.repetitionKind, at: position, then: next)
+            case .lookahead:
+                let found = match(node.children[0], at: position, then: { _ in true })
+                return found != node.negated && next(position)
+            case .anchor:
                 let holds: Bool
-                switch anchor {
+                switch node.anchor {
                 case .textStart: holds = position == 0
                 case .textEnd: holds = position == scalars.count
                 case .lineStart: holds = position == 0 || scalars[position - 1] == "\n"
@@ -96,15 +96,9 @@ struct TokenizerRegex: Sendable {
         }
 
         private func matchesOne(_ node: TokenizerRegexNode, _ scalar: Unicode.Scalar) -> Bool {
-            switch node {
-            case .scalar(let expected, let caseInsensitive):
-                if scalar == expected { return true }
-                return caseInsensitive && TokenizerRegexCaseFolding.fold(scalar) == TokenizerRegexCaseFolding.fold(expected)
-            case .set(let set):
-                return set.contains(scalar)
-            default:
-                return false
-            }
+            if node.kind == .set { return node.set.contains(scalar) }
+            if scalar == node.scalar { return true }
+            return node.caseInsensitive && TokenizerRegexCaseFolding.fold(scalar) == TokenizerRegexCaseFolding.fold(node.scalar)
         }
 
         private func matchSequence(_ items: [TokenizerRegexNode], from index: Int, at position: Int,
@@ -116,8 +110,7 @@ struct TokenizerRegex: Sendable {
         private func matchRepetition(_ body: TokenizerRegexNode, minimum: Int, maximum: Int,
                                      kind: TokenizerRegexNode.RepetitionKind, at position: Int,
                                      then next: (Int) -> Bool) -> Bool {
-            switch body {
-            case .scalar, .set:
+            if body.isSingleScalar {
                 // One scalar per repetition: count the run, then try lengths in the quantifier's order.
                 var count = 0
                 while count < maximum, position + count < scalars.count, matchesOne(body, scalars[position + count]) {
@@ -134,7 +127,7 @@ struct TokenizerRegex: Sendable {
                     for length in minimum...count where next(position + length) { return true }
                     return false
                 }
-            default:
+            } else {
                 if kind == .possessive {
                     var end = -1
                     guard repeatBody(body, minimum: minimum, maximum: maximum, kind: .greedy, done: 0,

@@ -1,22 +1,27 @@
 /// The parsed form of a pre-tokenizer / normalizer regex (Oniguruma's Ruby syntax, the dialect
 /// Hugging Face `tokenizers` compiles its `Split` and `Replace` patterns with).
-indirect enum TokenizerRegexNode: Sendable {
-    /// Matches nothing, always succeeds (an empty alternative).
-    case empty
-    /// One scalar; with `caseInsensitive`, any scalar of the same simple case fold.
-    case scalar(Unicode.Scalar, caseInsensitive: Bool)
-    /// One scalar from a class (`[...]`, `\p{L}`, `\s`, `.`).
-    case set(TokenizerRegexSet)
-    /// Each part in turn.
-    case sequence([TokenizerRegexNode])
-    /// The first alternative that lets the rest of the pattern match (backtracking order).
-    case alternation([TokenizerRegexNode])
-    /// `body` repeated between `minimum` and `maximum` (nil: unbounded) times.
-    case repetition(TokenizerRegexNode, minimum: Int, maximum: Int?, kind: RepetitionKind)
-    /// `(?=...)` / `(?!...)`: whether `body` matches here, consuming nothing.
-    case lookahead(TokenizerRegexNode, negated: Bool)
-    /// `^` (start of a line), `$` (end of a line), `\A`, `\z`.
-    case anchor(Anchor)
+///
+/// A plain struct (children in an array) rather than an `indirect enum`: indirect enum boxes are
+/// referenced through tagged pointers, which LeakSanitizer in the fuzz builds cannot follow.
+struct TokenizerRegexNode: Sendable {
+    enum Kind: Sendable {
+        /// Matches nothing, always succeeds (an empty alternative).
+        case empty
+        /// One scalar; with `caseInsensitive`, any scalar of the same simple case fold.
+        case scalar
+        /// One scalar from a class (`[...]`, `\p{L}`, `\s`, `.`).
+        case set
+        /// Each child in turn.
+        case sequence
+        /// The first child that lets the rest of the pattern match (backtracking order).
+        case alternation
+        /// The only child repeated between `minimum` and `maximum` times.
+        case repetition
+        /// `(?=...)` / `(?!...)` (`negated`): whether the child matches here, consuming nothing.
+        case lookahead
+        /// `^` (start of a line), `$` (end of a line), `\A`, `\z`.
+        case anchor
+    }
 
     enum RepetitionKind: Sendable {
         case greedy, lazy, possessive
@@ -25,6 +30,51 @@ indirect enum TokenizerRegexNode: Sendable {
     enum Anchor: Sendable {
         case lineStart, lineEnd, textStart, textEnd
     }
+
+    var kind: Kind
+    var scalar: Unicode.Scalar = "\u{0}"
+    var caseInsensitive = false
+    var set = TokenizerRegexSet()
+    var children: [TokenizerRegexNode] = []
+    var minimum = 0
+    var maximum = Int.max
+    var repetitionKind = RepetitionKind.greedy
+    var negated = false
+    var anchor = Anchor.textStart
+
+    static let empty = TokenizerRegexNode(kind: .empty)
+
+    static func scalar(_ scalar: Unicode.Scalar, caseInsensitive: Bool) -> TokenizerRegexNode {
+        TokenizerRegexNode(kind: .scalar, scalar: scalar, caseInsensitive: caseInsensitive)
+    }
+
+    static func set(_ set: TokenizerRegexSet) -> TokenizerRegexNode {
+        TokenizerRegexNode(kind: .set, set: set)
+    }
+
+    static func sequence(_ items: [TokenizerRegexNode]) -> TokenizerRegexNode {
+        TokenizerRegexNode(kind: .sequence, children: items)
+    }
+
+    static func alternation(_ alternatives: [TokenizerRegexNode]) -> TokenizerRegexNode {
+        TokenizerRegexNode(kind: .alternation, children: alternatives)
+    }
+
+    static func repetition(_ body: TokenizerRegexNode, minimum: Int, maximum: Int?, kind: RepetitionKind) -> TokenizerRegexNode {
+        TokenizerRegexNode(kind: .repetition, children: [body], minimum: minimum, maximum: maximum ?? Int.max,
+                           repetitionKind: kind)
+    }
+
+    static func lookahead(_ body: TokenizerRegexNode, negated: Bool) -> TokenizerRegexNode {
+        TokenizerRegexNode(kind: .lookahead, children: [body], negated: negated)
+    }
+
+    static func anchor(_ anchor: Anchor) -> TokenizerRegexNode {
+        TokenizerRegexNode(kind: .anchor, anchor: anchor)
+    }
+
+    /// Whether this node consumes exactly one scalar (a literal or a class).
+    var isSingleScalar: Bool { kind == .scalar || kind == .set }
 }
 
 /// A set of scalars: ranges, Unicode general categories and the `\s \d \w` classes, possibly negated.

@@ -96,7 +96,7 @@ struct TokenizerRegexParser {
             } else if scalars[start] != "{", take("+") {
                 kind = .possessive
             }
-            if case .anchor = node { throw failure("quantifier after an anchor") }
+            if node.kind == .anchor { throw failure("quantifier after an anchor") }
             node = .repetition(node, minimum: bounds.0, maximum: bounds.1, kind: kind)
         }
         return node
@@ -193,7 +193,7 @@ struct TokenizerRegexParser {
             if scalar == "\\" {
                 let escaped = try parseEscape(caseInsensitive: false, inClass: true)
                 guard let single = escaped.scalar else {
-                    if case .set(let inner) = escaped.node { set.items.append(.nested(inner)) }
+                    if escaped.node.kind == .set { set.items.append(.nested(escaped.node.set)) }
                     continue
                 }
                 low = single
