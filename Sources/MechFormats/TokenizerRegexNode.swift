@@ -119,8 +119,8 @@ struct TokenizerRegexSet: Sendable {
 /// Oniguruma shorthands `\s`, `\d`, `\w`. Scalars assigned after Hugging Face's Unicode version are
 /// unassigned (`Cn`) here, as in `tokenizers` (see `TokenizerScalarClasses`).
 enum TokenizerRegexCategory: Sendable, Equatable {
-    /// General categories by their two-letter codes; a one-letter major class holds all its codes.
-    case general(Set<String>)
+    /// General categories as a bit mask over `TokenizerScalarClasses.generalCategoryCodes`.
+    case general(UInt32)
     /// `\s`: Unicode White_Space.
     case space
     /// `\d`: Decimal_Number.
@@ -135,33 +135,32 @@ enum TokenizerRegexCategory: Sendable, Equatable {
     init?(propertyName raw: String) {
         let name = raw.replacingOccurrences(of: "_", with: "").replacingOccurrences(of: " ", with: "").lowercased()
         if let codes = Self.longNames[name] {
-            self = .general(codes)
+            self = .general(Self.mask(codes))
             return
         }
         let majors = ["l", "m", "n", "p", "s", "z", "c"]
         if majors.contains(name) {
-            self = .general(Set(Self.allCodes.filter { $0.lowercased().hasPrefix(name) }))
+            self = .general(Self.mask(Self.allCodes.filter { $0.lowercased().hasPrefix(name) }))
             return
         }
         if let code = Self.allCodes.first(where: { $0.lowercased() == name }) {
-            self = .general([code])
+            self = .general(Self.mask([code]))
             return
         }
         switch name {
         case "any": self = .any
         case "space", "whitespace": self = .space
-        case "alnum": self = .general(Set(Self.allCodes.filter { $0.hasPrefix("L") || $0 == "Nd" }).union(["Mn", "Mc", "Me"]))
-        case "alpha": self = .general(Set(Self.allCodes.filter { $0.hasPrefix("L") }))
         case "digit": self = .digit
         case "word": self = .word
         default: return nil
         }
     }
 
-    private static let allCodes = [
-        "Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Mc", "Me", "Nd", "Nl", "No", "Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po",
-        "Sm", "Sc", "Sk", "So", "Zs", "Zl", "Zp", "Cc", "Cf", "Cs", "Co", "Cn",
-    ]
+    private static let allCodes = TokenizerScalarClasses.generalCategoryCodes
+
+    private static func mask<Codes: Sequence>(_ codes: Codes) -> UInt32 where Codes.Element == String {
+        codes.reduce(0) { bits, code in bits | (1 << UInt32(allCodes.firstIndex(of: code) ?? 31)) }
+    }
 
     private static let longNames: [String: Set<String>] = [
         "letter": ["Lu", "Ll", "Lt", "Lm", "Lo"], "uppercaseletter": ["Lu"], "lowercaseletter": ["Ll"],
@@ -183,15 +182,15 @@ enum TokenizerRegexCategory: Sendable, Equatable {
         switch self {
         case .any: return true
         case .space: return TokenizerScalarClasses.isWhitespace(scalar)
-        case .digit: return TokenizerScalarClasses.generalCategoryCode(scalar) == "Nd"
+        case .digit: return TokenizerScalarClasses.generalCategoryIndex(scalar) == 8
         case .word:
             switch scalar.value {
             case 0xB2, 0xB3, 0xB9, 0xBC, 0xBD, 0xBE: return true
             case 0x200C, 0x200D: return false
             default: return TokenizerScalarClasses.isWordCharacter(scalar)
             }
-        case .general(let codes):
-            return codes.contains(TokenizerScalarClasses.generalCategoryCode(scalar))
+        case .general(let mask):
+            return mask & (1 << UInt32(TokenizerScalarClasses.generalCategoryIndex(scalar))) != 0
         }
     }
 }

@@ -73,25 +73,58 @@ enum TokenizerScalarClasses {
 }
 
 extension TokenizerScalarClasses {
-    /// The two-letter Unicode general category as Hugging Face's regex engine sees it: "Cn" for
-    /// scalars assigned after `huggingFaceUnicodeVersion`.
-    static func generalCategoryCode(_ scalar: Unicode.Scalar) -> String {
-        let properties = scalar.properties
-        let code = categoryCodes[properties.generalCategory] ?? "Cn"
-        if code == "Cn" || code == "Cs" || code == "Co" { return code }
-        return isKnownToHuggingFace(properties) ? code : "Cn"
-    }
-
-    private static let categoryCodes: [Unicode.GeneralCategory: String] = [
-        .uppercaseLetter: "Lu", .lowercaseLetter: "Ll", .titlecaseLetter: "Lt", .modifierLetter: "Lm",
-        .otherLetter: "Lo", .nonspacingMark: "Mn", .spacingMark: "Mc", .enclosingMark: "Me",
-        .decimalNumber: "Nd", .letterNumber: "Nl", .otherNumber: "No", .connectorPunctuation: "Pc",
-        .dashPunctuation: "Pd", .openPunctuation: "Ps", .closePunctuation: "Pe", .initialPunctuation: "Pi",
-        .finalPunctuation: "Pf", .otherPunctuation: "Po", .mathSymbol: "Sm", .currencySymbol: "Sc",
-        .modifierSymbol: "Sk", .otherSymbol: "So", .spaceSeparator: "Zs", .lineSeparator: "Zl",
-        .paragraphSeparator: "Zp", .control: "Cc", .format: "Cf", .surrogate: "Cs", .privateUse: "Co",
-        .unassigned: "Cn",
+    /// The two-letter codes of the Unicode general categories, in `generalCategoryIndex` order.
+    static let generalCategoryCodes = [
+        "Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Mc", "Me", "Nd", "Nl", "No", "Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po",
+        "Sm", "Sc", "Sk", "So", "Zs", "Zl", "Zp", "Cc", "Cf", "Cs", "Co", "Cn",
     ]
+
+    /// Scalars whose category in Hugging Face's Unicode 16.0 tables differs from newer tables the
+    /// toolchain may have (U+0295 became Lo in Unicode 17).
+    private static let huggingFaceCategoryOverrides: [UInt32: Int] = [0x0295: 1]
+
+    /// The index in `generalCategoryCodes` of the category Hugging Face's regex engine sees:
+    /// "Cn" (29) for scalars assigned after `huggingFaceUnicodeVersion`.
+    static func generalCategoryIndex(_ scalar: Unicode.Scalar) -> Int {
+        if let override = huggingFaceCategoryOverrides[scalar.value] { return override }
+        let properties = scalar.properties
+        let index: Int
+        switch properties.generalCategory {
+        case .uppercaseLetter: index = 0
+        case .lowercaseLetter: index = 1
+        case .titlecaseLetter: index = 2
+        case .modifierLetter: index = 3
+        case .otherLetter: index = 4
+        case .nonspacingMark: index = 5
+        case .spacingMark: index = 6
+        case .enclosingMark: index = 7
+        case .decimalNumber: index = 8
+        case .letterNumber: index = 9
+        case .otherNumber: index = 10
+        case .connectorPunctuation: index = 11
+        case .dashPunctuation: index = 12
+        case .openPunctuation: index = 13
+        case .closePunctuation: index = 14
+        case .initialPunctuation: index = 15
+        case .finalPunctuation: index = 16
+        case .otherPunctuation: index = 17
+        case .mathSymbol: index = 18
+        case .currencySymbol: index = 19
+        case .modifierSymbol: index = 20
+        case .otherSymbol: index = 21
+        case .spaceSeparator: index = 22
+        case .lineSeparator: index = 23
+        case .paragraphSeparator: index = 24
+        case .control: index = 25
+        case .format: index = 26
+        case .surrogate: index = 27
+        case .privateUse: index = 28
+        case .unassigned: return 29
+        @unknown default: return 29
+        }
+        if index >= 25 && index != 26 { return index }
+        return isKnownToHuggingFace(properties) ? index : 29
+    }
 }
 
 /// The character classes of BERT's normalizer and pre-tokenizer and of the `Digits`, `Punctuation`
