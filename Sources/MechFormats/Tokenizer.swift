@@ -132,9 +132,9 @@ public struct Tokenizer: Sendable {
         return ids
     }
 
-    /// Whether `encode(_:addSpecialTokens: true)` adds anything: the file has a post-processor
-    /// (TemplateProcessing, BertProcessing, RobertaProcessing) that puts special tokens around the text.
-    public var hasPostProcessor: Bool { !postProcessor.steps.isEmpty }
+    /// Whether `encode(_:addSpecialTokens: true)` can add anything: the file's post-processor has a
+    /// template (TemplateProcessing, BertProcessing, RobertaProcessing) with special tokens in it.
+    public var addsSpecialTokens: Bool { postProcessor.addsSpecialTokens }
 
     /// The ids of `text` encoded as the model was trained: with `addSpecialTokens`, the BOS/CLS/SEP/EOS
     /// tokens of the file's post-processor are added exactly where Hugging Face

@@ -41,8 +41,9 @@ struct TokenizerDecoder: Sendable {
         return current.joined()
     }
 
-    /// The raw bytes one token stands for, for display. A byte-level token containing any character
-    /// outside the byte alphabet (e.g. an added token "日本") contributes its own UTF-8 bytes.
+    /// The raw bytes one token stands for, for display: "▁the" reads " the", "<0x0A>" a newline byte,
+    /// "##ing" "ing". A byte-level token containing any character outside the byte alphabet (e.g. an
+    /// added token "日本") contributes its own UTF-8 bytes.
     func bytes(of token: String) -> [UInt8] {
         if joinsWithSpaces { return Array(token.utf8) }
         var text = token
@@ -54,11 +55,12 @@ struct TokenizerDecoder: Sendable {
                 if let byte = Step.fallbackByte(text) { return [byte] }
             case .metaspace(let replacement, _):
                 text = String(String.UnicodeScalarView(text.unicodeScalars.map { $0 == replacement ? " " : $0 }))
-            case .replace, .strip:
+            case .replace:
                 text = step.decodeChain([text]).joined()
             case .wordPiece(let prefix, _):
                 if text.hasPrefix(prefix) && !prefix.isEmpty { text = String(text.dropFirst(prefix.count)) }
-            case .fuse:
+            case .fuse, .strip:
+                // Strip cuts the start of the whole decoded text; a token shown alone keeps its space.
                 break
             }
         }

@@ -21,6 +21,14 @@ struct TokenizerPostProcessor: Sendable {
     /// No post-processor in the file: `add_special_tokens` adds nothing.
     static let none = TokenizerPostProcessor(steps: [])
 
+    /// Whether some step puts special tokens around a single or paired text.
+    var addsSpecialTokens: Bool {
+        steps.contains { step in
+            guard case .template(let single, let pair) = step else { return false }
+            return (single + pair).contains { if case .special = $0 { return true } else { return false } }
+        }
+    }
+
     /// The ids of `sequences` (one or two encoded texts) with the special tokens the steps add.
     func process(_ sequences: [[Int]]) -> [Int] {
         var current = sequences
