@@ -1,11 +1,13 @@
-/// A Hugging Face tokenizer (byte-level BPE or WordLevel) whose token boundaries equal those of the
-/// `tokenizers` library exactly, because those boundaries are what Mechscope shows the user.
+/// A Hugging Face tokenizer whose token boundaries equal those of the `tokenizers` library exactly,
+/// because those boundaries are what Mechscope shows the user: BPE (byte-level as GPT-2/Llama-3/Qwen2,
+/// or SentencePiece-style with byte fallback as Llama-2/Mistral), WordPiece (BERT) and WordLevel.
 ///
 /// The pipeline is Hugging Face's: split out added tokens that match raw text, normalize, split out
 /// added tokens that match normalized text, pre-tokenize, and run the model on each piece.
-/// `encode` corresponds to `Tokenizer.encode(text, add_special_tokens=False)`: post-processors,
-/// truncation and padding are not applied. A `Tokenizer` is a value that may be shared across threads;
-/// copies share one thread-safe BPE word cache.
+/// `encode(_:)` corresponds to `Tokenizer.encode(text, add_special_tokens=False)`;
+/// `encode(_:addSpecialTokens: true)` adds the BOS/CLS/SEP tokens of the file's post-processor, as the
+/// model was trained (and as `transformers` does). Truncation and padding are not applied. A
+/// `Tokenizer` is a value that may be shared across threads; copies share one thread-safe BPE word cache.
 public struct Tokenizer: Sendable {
     /// Ids at or above this are rejected when reading files (no real vocabulary comes close).
     static let maximumTokenID = 1 << 22

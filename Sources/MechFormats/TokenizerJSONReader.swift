@@ -1,7 +1,7 @@
 /// Interprets a parsed `tokenizer.json` (Hugging Face `tokenizers` format) as tokenizer components.
 ///
-/// Anything that would change token boundaries and is unsupported is rejected with an error
-/// naming it; `truncation`, `padding` and `post_processor` do not affect `encode` here and are ignored.
+/// Anything that would change token boundaries and is unsupported is rejected with an error naming
+/// it and its JSON path; `truncation` and `padding` do not affect `encode` here and are ignored.
 struct TokenizerJSONReader {
     /// The file's path, for error messages.
     let path: String

@@ -22,6 +22,11 @@ and bert_scalar_classes.json (BERT's character classes for every scalar).
 
 Run from the repository root (versions pinned in Tests/golden/requirements.txt):
     HF_HUB_OFFLINE=1 /work/venv/bin/python Tests/golden/make_family_tokenizer_goldens.py
+The BPE families come out byte-identical on every run; `WordPieceTrainer` breaks ties between equally
+frequent pairs differently from run to run, so the bert and components vocabularies (and their cases)
+may change when regenerated. Every file is written from one run, so the goldens always agree with the
+tokenizer.json files next to them. The offsets recorded per case are `tokenizers`' character offsets
+(Mechscope does not report offsets yet).
 """
 import json
 import os
