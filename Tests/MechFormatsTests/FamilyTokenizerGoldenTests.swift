@@ -29,6 +29,20 @@ final class FamilyTokenizerGoldenTests: XCTestCase {
         XCTAssertEqual(Set(try XCTUnwrap(golden["tokenizers"]?.objectMembers?.keys)), Set(Self.familyNames))
     }
 
+    /// The trimmed copies that seed the tokenizer-json fuzzer must load and encode, so the fuzzer
+    /// starts from valid files using every component.
+    func testFuzzSeedCopiesLoadAndEncode() throws {
+        let folder = Self.directory.appendingPathComponent("fuzz-seeds")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix("tokenizer-") }.sorted()
+        XCTAssertEqual(names, Self.familyNames.sorted().map { "tokenizer-\($0).json" })
+        for name in names {
+            let tokenizer = try Tokenizer(tokenizerJSON: folder.appendingPathComponent(name))
+            let ids = try tokenizer.encode("Hello  world!\n\tcafé 日本語 🙂 123 <s> [CLS]", addSpecialTokens: true)
+            XCTAssertFalse(ids.isEmpty, name)
+            XCTAssertLessThan(try Data(contentsOf: folder.appendingPathComponent(name)).count, 16_384, name)
+        }
+    }
+
     static func cases() throws -> JSONValue {
         try TokenizerFileReading.json(at: directory.appendingPathComponent("cases.json"))
     }

@@ -357,6 +357,33 @@ def write_json(path, value, compact=False):
         f.write("\n")
 
 
+def write_fuzz_seeds():
+    """Small copies of each family's tokenizer.json (ids below 200, the merges among them) in
+    families/fuzz-seeds/, under 16 KB so `scripts/fuzz-seeds tokenizer-json` seeds the fuzzer with
+    every component; FamilyTokenizerGoldenTests checks that each still loads."""
+    folder = fresh_dir(os.path.join(FAMILIES, "fuzz-seeds"))
+    for name in sorted(os.listdir(FAMILIES)):
+        source = os.path.join(FAMILIES, name, "tokenizer.json")
+        if not os.path.isfile(source):
+            continue
+        with open(source, encoding="utf-8") as f:
+            state = json.load(f)
+        model = state["model"]
+        keep = {token: i for token, i in model["vocab"].items() if i < 200}
+        for token in (t["content"] for t in state["added_tokens"]):
+            if token in model["vocab"]:
+                keep[token] = model["vocab"][token]
+        model["vocab"] = keep
+        if "merges" in model:
+            pairs = [tuple(m) if isinstance(m, list) else tuple(m.split(" ")) for m in model["merges"]]
+            prefix = model.get("continuing_subword_prefix") or ""
+            model["merges"] = [list(p) for p in pairs
+                               if p[0] in keep and p[1] in keep and p[0] + p[1][len(prefix):] in keep][:150]
+        Tokenizer.from_str(json.dumps(state, ensure_ascii=False))  # must still load in tokenizers
+        with open(os.path.join(folder, f"tokenizer-{name}.json"), "w", encoding="utf-8") as f:
+            json.dump(state, f, ensure_ascii=False, separators=(",", ":"))
+
+
 def main():
     fresh_dir(FAMILIES)
     families = {
@@ -378,6 +405,7 @@ def main():
     write_json(os.path.join(FAMILIES, "cases.json"), summary)
     write_json(os.path.join(FAMILIES, "pieces.json"), pieces())
     write_json(os.path.join(OUT, "bert_scalar_classes.json"), bert_scalar_classes(), compact=True)
+    write_fuzz_seeds()
 
 
 if __name__ == "__main__":
