@@ -1,8 +1,9 @@
 import Foundation
 @testable import MechFormats
 
-/// Committed tokenizers, loaded once: the induction sample's byte-level BPE, and golden tokenizers
-/// with NFKC + added tokens, byte fallback, and WordLevel models. Paths are relative to the
+/// Committed tokenizers, loaded once: the induction sample's byte-level BPE, golden tokenizers with
+/// NFKC + added tokens, byte fallback and WordLevel models, and family-style tokenizers (Llama-3 Split
+/// regex, Llama-2 Metaspace + byte fallback, BERT WordPiece, a pipeline of the other components). Paths are relative to the
 /// repository root, which `scripts/fuzz` makes the working directory.
 private let folders = [
     "samples/induction-2l",
@@ -10,6 +11,10 @@ private let folders = [
     "Tests/golden/tokenizers/bpe-byte-fallback",
     "Tests/golden/tokenizers/bpe-affixes-unk",
     "Tests/golden/tokenizers/wordlevel",
+    "Tests/golden/tokenizers/families/llama3",
+    "Tests/golden/tokenizers/families/llama2",
+    "Tests/golden/tokenizers/families/bert",
+    "Tests/golden/tokenizers/families/components",
 ]
 
 private let tokenizers: [(folder: String, tokenizer: Tokenizer)] = folders.map { folder in
@@ -33,7 +38,10 @@ public func fuzzTokenizerEncode(_ data: UnsafePointer<UInt8>, _ size: Int) -> CI
     let (folder, tokenizer) = tokenizers[Int(data[0]) % tokenizers.count]
     let text = String(decoding: UnsafeBufferPointer(start: data + 1, count: size - 1), as: UTF8.self)
     // WordLevel without a usable unk_token throws for unknown words: a typed error, not a failure.
-    guard let ids = attempt({ try tokenizer.encode(text) }) else { return 0 }
+    guard let ids = attempt({ try tokenizer.encode(text) }),
+          let full = attempt({ try tokenizer.encode(text, addSpecialTokens: true) }) else { return 0 }
+    check(full.count >= ids.count, "\(folder): special tokens removed ids")
+    _ = tokenizer.decode(full, skipSpecialTokens: true)
     for id in ids {
         check(tokenizer.token(of: id) != nil, "\(folder): id \(id) has no token")
     }

@@ -1,11 +1,13 @@
-/// A Hugging Face tokenizer (byte-level BPE or WordLevel) whose token boundaries equal those of the
-/// `tokenizers` library exactly, because those boundaries are what Mechscope shows the user.
+/// A Hugging Face tokenizer whose token boundaries equal those of the `tokenizers` library exactly,
+/// because those boundaries are what Mechscope shows the user: BPE (byte-level as GPT-2/Llama-3/Qwen2,
+/// or SentencePiece-style with byte fallback as Llama-2/Mistral), WordPiece (BERT) and WordLevel.
 ///
 /// The pipeline is Hugging Face's: split out added tokens that match raw text, normalize, split out
 /// added tokens that match normalized text, pre-tokenize, and run the model on each piece.
-/// `encode` corresponds to `Tokenizer.encode(text, add_special_tokens=False)`: post-processors,
-/// truncation and padding are not applied. A `Tokenizer` is a value that may be shared across threads;
-/// copies share one thread-safe BPE word cache.
+/// `encode(_:)` corresponds to `Tokenizer.encode(text, add_special_tokens=False)`;
+/// `encode(_:addSpecialTokens: true)` adds the BOS/CLS/SEP tokens of the file's post-processor, as the
+/// model was trained (and as `transformers` does). Truncation and padding are not applied. A
+/// `Tokenizer` is a value that may be shared across threads; copies share one thread-safe BPE word cache.
 public struct Tokenizer: Sendable {
     /// Ids at or above this are rejected when reading files (no real vocabulary comes close).
     static let maximumTokenID = 1 << 22
@@ -25,6 +27,7 @@ public struct Tokenizer: Sendable {
     private let normalizers: [TokenizerNormalizer]
     private let preTokenizers: [TokenizerPreTokenizer]
     private let decoder: TokenizerDecoder
+    private let postProcessor: TokenizerPostProcessor
     private let rawTextMatcher: AddedTokenMatcher
     private let normalizedTextMatcher: AddedTokenMatcher
     private let modelTokens: [String?]
@@ -38,6 +41,7 @@ public struct Tokenizer: Sendable {
         normalizers = components.normalizers
         preTokenizers = components.preTokenizers
         decoder = components.decoder
+        postProcessor = components.postProcessor
         addedTokens = components.addedTokens
 
         let tokenToID = components.model.tokenToID
@@ -101,28 +105,56 @@ public struct Tokenizer: Sendable {
 
     // MARK: encoding
 
-    /// The token ids of `text`, exactly as Hugging Face `encode(text, add_special_tokens=False).ids`.
-    /// Throws only for a WordLevel tokenizer meeting an unknown word without a usable `unk_token`.
+    /// The token ids of `text`, exactly as Hugging Face `encode(text, add_special_tokens=False).ids`
+    /// (raw: no BOS/CLS/EOS). Throws only when a model meets an unknown word without a usable `unk_token`.
     public func encode(_ text: String) throws -> [Int] {
         var ids: [Int] = []
+        var rawStart = true
         for rawSegment in rawTextMatcher.split(text) {
             guard case .text(let rawText) = rawSegment else {
                 if case .token(let id) = rawSegment { ids.append(id) }
+                rawStart = false
                 continue
             }
-            let normalized = TokenizerNormalizer.apply(normalizers, to: rawText)
+            let (normalized, keepsStart) = TokenizerNormalizer.normalize(normalizers, rawText)
+            var atOrigin = rawStart && keepsStart
+            rawStart = false
             for segment in normalizedTextMatcher.split(normalized) {
                 switch segment {
                 case .token(let id):
                     ids.append(id)
                 case .text(let piece):
-                    for word in TokenizerPreTokenizer.apply(preTokenizers, to: piece) {
+                    for word in TokenizerPreTokenizer.apply(preTokenizers, to: piece, startsAtOrigin: atOrigin) {
                         ids.append(contentsOf: try model.tokenize(word))
                     }
                 }
+                atOrigin = false
             }
         }
         return ids
+    }
+
+    /// Whether `encode(_:addSpecialTokens: true)` can add anything: the file's post-processor has a
+    /// template (TemplateProcessing, BertProcessing, RobertaProcessing) with special tokens in it.
+    public var addsSpecialTokens: Bool { postProcessor.addsSpecialTokens }
+
+    /// The ids of `text` encoded as the model was trained: with `addSpecialTokens`, the BOS/CLS/SEP/EOS
+    /// tokens of the file's post-processor are added exactly where Hugging Face
+    /// `encode(text, add_special_tokens=True)` puts them (none when the file has no post-processor);
+    /// without it, the raw ids of `encode(_:)`. Truncation and padding settings are not applied.
+    public func encode(_ text: String, addSpecialTokens: Bool) throws -> [Int] {
+        let ids = try encode(text)
+        guard addSpecialTokens else { return ids }
+        return postProcessor.process([ids])
+    }
+
+    /// A pair of texts (question/answer, sentence A/B) encoded together as Hugging Face
+    /// `encode(first, second, add_special_tokens=...)`: with special tokens from the pair template, or concatenated.
+    public func encode(_ first: String, pairedWith second: String, addSpecialTokens: Bool) throws -> [Int] {
+        let firstIDs = try encode(first)
+        let secondIDs = try encode(second)
+        guard addSpecialTokens else { return firstIDs + secondIDs }
+        return postProcessor.process([firstIDs, secondIDs])
     }
 
     /// `encode(text)`, preceded by `bosTokenID` when `prependBOS` is true (TransformerLens's
@@ -194,6 +226,7 @@ extension Tokenizer {
         switch model {
         case .bpe: return "BPE"
         case .wordLevel: return "word-level"
+        case .wordPiece: return "WordPiece"
         }
     }
 }

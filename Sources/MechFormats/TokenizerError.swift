@@ -15,14 +15,12 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible, Localized
     case malformedMergesLine(path: String, line: Int, text: String)
     /// A merge mentions a token (or produces one) that is missing from the vocabulary.
     case mergeTokenNotInVocabulary(path: String, token: String)
-    /// The tokenizer uses a model type Mechscope does not implement (e.g. WordPiece, Unigram).
-    case unsupportedModel(path: String, type: String)
-    /// The tokenizer uses a normalizer Mechscope does not implement.
-    case unsupportedNormalizer(path: String, type: String)
-    /// The tokenizer uses a pre-tokenizer Mechscope does not implement.
-    case unsupportedPreTokenizer(path: String, type: String)
-    /// The tokenizer uses a decoder Mechscope does not implement.
-    case unsupportedDecoder(path: String, type: String)
+    /// The tokenizer uses a component Mechscope does not implement: `kind` is "model", "normalizer",
+    /// "pre_tokenizer", "decoder" or "post_processor", `location` its JSON path in the file
+    /// (e.g. `normalizer.normalizers[1]`).
+    case unsupportedComponent(path: String, kind: String, type: String, location: String)
+    /// A `Split`/`Replace` pattern uses regex syntax Mechscope's engine does not implement.
+    case unsupportedPattern(path: String, location: String, pattern: String, problem: String)
     /// The tokenizer uses a model option that would change results and Mechscope does not support.
     case unsupportedOption(path: String, option: String)
     /// A WordLevel tokenizer met a word outside its vocabulary and its `unk_token` is not in the vocabulary either.
@@ -48,14 +46,11 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible, Localized
             return "\(path) line \(line) is not two space-separated tokens: \"\(text)\""
         case .mergeTokenNotInVocabulary(let path, let token):
             return "\(path): merge uses token \"\(token)\" which is not in the vocabulary (vocab and merges do not belong together)"
-        case .unsupportedModel(let path, let type):
-            return "\(path): tokenizer model \"\(type)\" is not supported (supported: BPE, WordLevel)"
-        case .unsupportedNormalizer(let path, let type):
-            return "\(path): unsupported normalizer \"\(type)\" (supported: none, NFC, NFD, NFKC, NFKD, Sequence of those)"
-        case .unsupportedPreTokenizer(let path, let type):
-            return "\(path): unsupported pre_tokenizer \"\(type)\" (supported: ByteLevel, Whitespace, WhitespaceSplit, Sequence of those)"
-        case .unsupportedDecoder(let path, let type):
-            return "\(path): unsupported decoder \"\(type)\" (supported: none, ByteLevel)"
+        case .unsupportedComponent(let path, let kind, let type, let location):
+            return "\(path): unsupported \(kind) \"\(type)\" at \(location) (supported: "
+                + (Self.supportedComponents[kind] ?? "none") + ")"
+        case .unsupportedPattern(let path, let location, let pattern, let problem):
+            return "\(path): pattern \"\(pattern)\" at \(location) is not supported: \(problem)"
         case .unsupportedOption(let path, let option):
             return "\(path): tokenizer option \(option) is not supported"
         case .wordNotInVocabulary(let word, let unknownToken):
@@ -66,4 +61,13 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible, Localized
     }
 
     public var errorDescription: String? { description }
+
+    /// What each kind of component may be, for the unsupported-component message.
+    static let supportedComponents: [String: String] = [
+        "model": "BPE, WordLevel, WordPiece",
+        "normalizer": "NFC, NFD, NFKC, NFKD, Lowercase, Replace, Prepend, Strip, StripAccents, BertNormalizer, Sequence",
+        "pre_tokenizer": "ByteLevel, Split, Digits, Metaspace, BertPreTokenizer, Whitespace, WhitespaceSplit, Punctuation, Sequence",
+        "decoder": "ByteLevel, ByteFallback, Fuse, Strip, Replace, Metaspace, WordPiece, Sequence",
+        "post_processor": "TemplateProcessing, BertProcessing, RobertaProcessing, ByteLevel, Sequence",
+    ]
 }

@@ -1,7 +1,7 @@
 /// Interprets a parsed `tokenizer.json` (Hugging Face `tokenizers` format) as tokenizer components.
 ///
-/// Anything that would change token boundaries and is unsupported is rejected with an error
-/// naming it; `truncation`, `padding` and `post_processor` do not affect `encode` here and are ignored.
+/// Anything that would change token boundaries and is unsupported is rejected with an error naming
+/// it and its JSON path; `truncation` and `padding` do not affect `encode` here and are ignored.
 struct TokenizerJSONReader {
     /// The file's path, for error messages.
     let path: String
@@ -11,25 +11,26 @@ struct TokenizerJSONReader {
         guard let modelValue = root["model"], modelValue.objectMembers != nil else {
             throw invalid("missing \"model\" object")
         }
-        let normalizers = try readNormalizers(root["normalizer"] ?? .null)
-        let preTokenizers = try readPreTokenizers(root["pre_tokenizer"] ?? .null)
-        let decoder = try readDecoder(root["decoder"] ?? .null)
+        let normalizers = try readNormalizers(root["normalizer"] ?? .null, at: "normalizer")
+        let preTokenizers = try readPreTokenizers(root["pre_tokenizer"] ?? .null, at: "pre_tokenizer")
+        let decoder = TokenizerDecoder(steps: try readDecoderSteps(root["decoder"] ?? .null, at: "decoder"))
         let model = try readModel(modelValue)
         let addedTokens = try readAddedTokens(root["added_tokens"] ?? .array([]), model: model)
+        let postProcessor = try readPostProcessor(root["post_processor"] ?? .null, model: model, addedTokens: addedTokens)
         return TokenizerComponents(model: model, normalizers: normalizers, preTokenizers: preTokenizers,
-                                   decoder: decoder, addedTokens: addedTokens)
+                                   decoder: decoder, addedTokens: addedTokens, postProcessor: postProcessor)
     }
 
-    private func invalid(_ problem: String) -> TokenizerError {
+    func invalid(_ problem: String) -> TokenizerError {
         .invalidContent(path: path, problem: problem)
     }
 
-    private func typeName(of value: JSONValue, in section: String) throws -> String {
+    func typeName(of value: JSONValue, in section: String) throws -> String {
         guard let type = value["type"]?.stringValue else { throw invalid("\(section) has no \"type\" string") }
         return type
     }
 
-    private func bool(_ value: JSONValue, _ key: String, default fallback: Bool?, in section: String) throws -> Bool {
+    func bool(_ value: JSONValue, _ key: String, default fallback: Bool?, in section: String) throws -> Bool {
         guard let member = value[key], !member.isNull else {
             guard let fallback else { throw invalid("\(section) is missing boolean \"\(key)\"") }
             return fallback
@@ -38,7 +39,7 @@ struct TokenizerJSONReader {
         return flag
     }
 
-    private func optionalString(_ value: JSONValue, _ key: String, in section: String) throws -> String? {
+    func optionalString(_ value: JSONValue, _ key: String, in section: String) throws -> String? {
         guard let member = value[key], !member.isNull else { return nil }
         guard let text = member.stringValue else { throw invalid("\(section).\(key) must be a string, found \(member.typeName)") }
         return text
@@ -56,8 +57,22 @@ struct TokenizerJSONReader {
             let vocabulary = try readVocabulary(value["vocab"], section: "model.vocab")
             let unknownToken = try optionalString(value, "unk_token", in: "model") ?? "<unk>"
             return .wordLevel(WordLevelModel(vocabulary: vocabulary, unknownToken: unknownToken))
+        case "WordPiece":
+            let vocabulary = try readVocabulary(value["vocab"], section: "model.vocab")
+            var maximum = 100
+            if let member = value["max_input_chars_per_word"], !member.isNull {
+                guard let number = member.intValue, number >= 0 else {
+                    throw invalid("model.max_input_chars_per_word must be a non-negative integer")
+                }
+                maximum = number
+            }
+            return .wordPiece(WordPieceModel(
+                tokenToID: vocabulary,
+                unknownToken: try optionalString(value, "unk_token", in: "model") ?? "[UNK]",
+                continuingSubwordPrefix: try optionalString(value, "continuing_subword_prefix", in: "model") ?? "##",
+                maximumInputCharacters: maximum))
         default:
-            throw TokenizerError.unsupportedModel(path: path, type: type)
+            throw TokenizerError.unsupportedComponent(path: path, kind: "model", type: type, location: "model")
         }
     }
 
@@ -122,49 +137,6 @@ struct TokenizerJSONReader {
         let parts = text.utf8.split(separator: 0x20, maxSplits: Int.max, omittingEmptySubsequences: false)
         guard parts.count == 2 else { return nil }
         return (String(decoding: parts[0], as: UTF8.self), String(decoding: parts[1], as: UTF8.self))
-    }
-
-    // MARK: normalizer, pre-tokenizer, decoder
-
-    private func readNormalizers(_ value: JSONValue) throws -> [TokenizerNormalizer] {
-        if value.isNull { return [] }
-        let type = try typeName(of: value, in: "normalizer")
-        if type == "Sequence" {
-            guard let steps = value["normalizers"]?.arrayValue else { throw invalid("normalizer Sequence has no \"normalizers\" array") }
-            return try steps.flatMap { try readNormalizers($0) }
-        }
-        guard let normalizer = TokenizerNormalizer(rawValue: type) else {
-            throw TokenizerError.unsupportedNormalizer(path: path, type: type)
-        }
-        return [normalizer]
-    }
-
-    private func readPreTokenizers(_ value: JSONValue) throws -> [TokenizerPreTokenizer] {
-        if value.isNull { return [] }
-        let type = try typeName(of: value, in: "pre_tokenizer")
-        switch type {
-        case "Sequence":
-            guard let steps = value["pretokenizers"]?.arrayValue else {
-                throw invalid("pre_tokenizer Sequence has no \"pretokenizers\" array")
-            }
-            return try steps.flatMap { try readPreTokenizers($0) }
-        case "ByteLevel":
-            return [.byteLevel(addPrefixSpace: try bool(value, "add_prefix_space", default: nil, in: "pre_tokenizer"),
-                               useRegex: try bool(value, "use_regex", default: true, in: "pre_tokenizer"))]
-        case "Whitespace":
-            return [.whitespace]
-        case "WhitespaceSplit":
-            return [.whitespaceSplit]
-        default:
-            throw TokenizerError.unsupportedPreTokenizer(path: path, type: type)
-        }
-    }
-
-    private func readDecoder(_ value: JSONValue) throws -> TokenizerDecoder {
-        if value.isNull { return .joinedWithSpace }
-        let type = try typeName(of: value, in: "decoder")
-        guard type == "ByteLevel" else { throw TokenizerError.unsupportedDecoder(path: path, type: type) }
-        return .byteLevel
     }
 
     // MARK: added tokens

@@ -2,12 +2,14 @@
 enum TokenizerModel: Sendable {
     case bpe(BPEModel)
     case wordLevel(WordLevelModel)
+    case wordPiece(WordPieceModel)
 
     /// Vocabulary string to id, for `id(of:)` and reverse lookup.
     var tokenToID: [ExactText: Int] {
         switch self {
         case .bpe(let model): return model.tokenToID
         case .wordLevel(let model): return model.tokenToID
+        case .wordPiece(let model): return model.tokenToID
         }
     }
 
@@ -16,6 +18,7 @@ enum TokenizerModel: Sendable {
         switch self {
         case .bpe(let model): return model.tokenize(piece)
         case .wordLevel(let model): return try model.tokenize(piece)
+        case .wordPiece(let model): return try model.tokenize(piece)
         }
     }
 }
@@ -27,4 +30,6 @@ struct TokenizerComponents: Sendable {
     var preTokenizers: [TokenizerPreTokenizer]
     var decoder: TokenizerDecoder
     var addedTokens: [TokenizerAddedToken]
+    /// What `encode(_:addSpecialTokens: true)` adds around the ids (no steps when the file has none).
+    var postProcessor = TokenizerPostProcessor.none
 }

@@ -31,8 +31,8 @@ final class TokenizerErrorTests: XCTestCase {
 
     private func tokenizerJSON(model: String = minimalBPE, normalizer: String = "null",
                                preTokenizer: String = #"{"type":"ByteLevel","add_prefix_space":false}"#,
-                               decoder: String = #"{"type":"ByteLevel"}"#) -> String {
-        #"{"added_tokens":[],"normalizer":\#(normalizer),"pre_tokenizer":\#(preTokenizer),"decoder":\#(decoder),"model":\#(model)}"#
+                               decoder: String = #"{"type":"ByteLevel"}"#, postProcessor: String = "null") -> String {
+        #"{"added_tokens":[],"normalizer":\#(normalizer),"pre_tokenizer":\#(preTokenizer),"decoder":\#(decoder),"post_processor":\#(postProcessor),"model":\#(model)}"#
     }
 
     func testFolderWithoutTokenizerFilesNamesTheFolderOnOneLine() throws {
@@ -89,30 +89,56 @@ final class TokenizerErrorTests: XCTestCase {
     }
 
     func testUnsupportedModelTypesAreNamed() throws {
-        for type in ["WordPiece", "Unigram"] {
+        for type in ["Unigram", "WordPieceX"] {
             let model = #"{"type":"\#(type)","vocab":{"a":0},"unk_token":"[UNK]"}"#
             let folder = try self.folder(with: "tokenizer.json", text: tokenizerJSON(model: model))
             let path = folder.appendingPathComponent("tokenizer.json").path
             let error = try XCTUnwrap(loadError(folder))
-            XCTAssertEqual(error, .unsupportedModel(path: path, type: type))
-            XCTAssertTrue(error.description.contains("\"\(type)\" is not supported"), error.description)
+            XCTAssertEqual(error, .unsupportedComponent(path: path, kind: "model", type: type, location: "model"))
+            XCTAssertTrue(error.description.contains("unsupported model \"\(type)\" at model"), error.description)
         }
     }
 
-    func testUnsupportedNormalizerPreTokenizerAndDecoderAreNamed() throws {
+    /// A component still missing is named with its type and JSON path, on one line.
+    func testUnsupportedComponentsAreNamedWithTheirJSONPath() throws {
         let normalizer = try folder(with: "tokenizer.json", text: tokenizerJSON(
-            normalizer: #"{"type":"Sequence","normalizers":[{"type":"NFC"},{"type":"Lowercase"}]}"#))
-        XCTAssertEqual(loadError(normalizer),
-                       .unsupportedNormalizer(path: normalizer.appendingPathComponent("tokenizer.json").path, type: "Lowercase"))
+            normalizer: #"{"type":"Sequence","normalizers":[{"type":"NFC"},{"type":"Precompiled","precompiled_charsmap":""}]}"#))
+        let normalizerPath = normalizer.appendingPathComponent("tokenizer.json").path
+        XCTAssertEqual(loadError(normalizer), .unsupportedComponent(path: normalizerPath, kind: "normalizer", type: "Precompiled",
+                                                                    location: "normalizer.normalizers[1]"))
+        XCTAssertEqual(loadError(normalizer)?.description,
+                       "\(normalizerPath): unsupported normalizer \"Precompiled\" at normalizer.normalizers[1] (supported: NFC, NFD, "
+                       + "NFKC, NFKD, Lowercase, Replace, Prepend, Strip, StripAccents, BertNormalizer, Sequence)")
 
         let preTokenizer = try folder(with: "tokenizer.json", text: tokenizerJSON(
-            preTokenizer: #"{"type":"Metaspace","replacement":"▁"}"#))
+            preTokenizer: #"{"type":"Sequence","pretokenizers":[{"type":"Digits","individual_digits":true},{"type":"UnicodeScripts"}]}"#))
         XCTAssertEqual(loadError(preTokenizer),
-                       .unsupportedPreTokenizer(path: preTokenizer.appendingPathComponent("tokenizer.json").path, type: "Metaspace"))
+                       .unsupportedComponent(path: preTokenizer.appendingPathComponent("tokenizer.json").path, kind: "pre_tokenizer",
+                                             type: "UnicodeScripts", location: "pre_tokenizer.pretokenizers[1]"))
 
-        let decoder = try folder(with: "tokenizer.json", text: tokenizerJSON(decoder: #"{"type":"WordPiece"}"#))
+        let decoder = try folder(with: "tokenizer.json", text: tokenizerJSON(decoder: #"{"type":"CTC"}"#))
         XCTAssertEqual(loadError(decoder),
-                       .unsupportedDecoder(path: decoder.appendingPathComponent("tokenizer.json").path, type: "WordPiece"))
+                       .unsupportedComponent(path: decoder.appendingPathComponent("tokenizer.json").path, kind: "decoder",
+                                             type: "CTC", location: "decoder"))
+
+        let processor = try folder(with: "tokenizer.json", text: tokenizerJSON(
+            postProcessor: #"{"type":"Sequence","processors":[{"type":"ByteLevel"},{"type":"Future"}]}"#))
+        XCTAssertEqual(loadError(processor),
+                       .unsupportedComponent(path: processor.appendingPathComponent("tokenizer.json").path, kind: "post_processor",
+                                             type: "Future", location: "post_processor.processors[1]"))
+    }
+
+    /// Regex syntax the engine lacks (lookbehind, scripts) is refused with the pattern and where it is.
+    func testUnsupportedSplitPatternsAreNamed() throws {
+        for pattern in [#"(?<=a)b"#, #"\\p{Han}+"#, #"[a&&b]"#] {
+            let preTokenizer = #"{"type":"Split","pattern":{"Regex":"\#(pattern)"},"behavior":"Isolated","invert":false}"#
+            let folder = try self.folder(with: "tokenizer.json", text: tokenizerJSON(preTokenizer: preTokenizer))
+            guard case .unsupportedPattern(_, let location, _, _)? = loadError(folder) else {
+                return XCTFail("expected unsupportedPattern for \(pattern), got \(String(describing: loadError(folder)))")
+            }
+            XCTAssertEqual(location, "pre_tokenizer.pattern")
+            XCTAssertFalse(try XCTUnwrap(loadError(folder)).description.contains("\n"))
+        }
     }
 
     func testBPEDropoutIsRejectedBecauseItMakesEncodingRandom() throws {
