@@ -90,7 +90,8 @@ public enum LogitLensView: PageView {
     public static func render(_ state: ExplorerState, into canvas: inout Canvas) {
         guard let run = state.run else { return }
         let p = canvas.palette
-        canvas.put("Logit lens · top token by layer (shade: probability)", x: 0, y: 0, style: p.heading)
+        let x = canvas.put("Logit lens · top token by layer (shade: probability)", x: 0, y: 0, style: p.heading)
+        if let marker = RunMarker.text(state) { canvas.put(" · " + marker, x: x, y: 0, style: p.warning) }
         canvas.put("h/j/k/l cell · Enter: its top token becomes the answer", x: 0, y: 1, style: p.dim)
         let columns = window(state), width = cellWidth(canvas.width)
         let labels = entryLabels(state)
