@@ -79,6 +79,34 @@ final class PatchingViewTests: XCTestCase {
         XCTAssertGreaterThan(reference[0].normalized(layer: 0, column: 8), 0.9)
     }
 
+    /// modadd-1l has an MLP: its mlp_out grid (and the others) equal the CLI's too.
+    func testTheMLPGridOnModAddEqualsPatchJSON() throws {
+        let session = try SampleSessions.session("modadd-1l")
+        let x = HeadlessExplorer(session: session, prompt: "12 45 =", width: 120, height: 40)
+        x.command("corrupt 12 46 =")
+        let clean = try XCTUnwrap(x.state.run), corrupted = try XCTUnwrap(x.state.corruptedRun)
+        let answer = clean.topNext[0].tokenID
+        let wrong = try XCTUnwrap(corrupted.topNext.first { $0.tokenID != answer }?.tokenID)
+        x.command("answer #\(answer)")
+        x.command("wrong #\(wrong)")
+        XCTAssertEqual(PatchingView.targets(x.state), PatchingTarget.allCases)
+        let sweep = try PatchingSweep(transformer: session.model.transformer, clean: clean.tokens, corrupted: corrupted.tokens,
+                                      metric: LogitDiffMetric(answer: answer, wrong: wrong))
+        var checked = 0
+        for grid in try sweep.run(PatchingTarget.allCases) {
+            x.command("patch \(grid.target.rawValue)")
+            let cells = try XCTUnwrap(PatchingView.cells(x.state), x.screen)
+            XCTAssertEqual(cells.patchedLogitDiffs.count, grid.patchedLogitDiffs.count)
+            for l in 0..<grid.layers {
+                for c in 0..<grid.columns {
+                    XCTAssertEqual(cells.normalized(layer: l, column: c), grid.normalized(layer: l, column: c), accuracy: 1e-5)
+                    checked += 1
+                }
+            }
+        }
+        XCTAssertEqual(checked, 3 * clean.count + session.config.nHeads)
+    }
+
     func testEnterOpensTheHeadOrTheLayerAndSCyclesTheGrids() throws {
         let x = try explorer()
         x.command("patch heads")

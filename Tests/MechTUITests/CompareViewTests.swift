@@ -1,0 +1,106 @@
+import Foundation
+import MechAnalysis
+import MechModels
+import XCTest
+@testable import MechTUI
+
+/// `c` on the attention-head and lens pages: the corrupted run's values equal a direct run of the
+/// corrupted prompt, and the difference view is corrupted − clean.
+final class CompareViewTests: XCTestCase {
+    private func explorer() throws -> (HeadlessExplorer, AnalysisSession) {
+        let session = try SampleSessions.session("induction-2l")
+        let x = HeadlessExplorer(session: session, prompt: PatchingViewTests.clean, width: 160, height: 48)
+        x.command("corrupt " + PatchingViewTests.corrupted)
+        return (x, session)
+    }
+
+    /// The prompt's own forward pass, outside the explorer.
+    private func directRun(_ session: AnalysisSession, _ prompt: String) throws -> (tokens: [Int], result: ForwardResult) {
+        let tokens = try session.tokenize(prompt, prependBOS: true)
+        return (tokens, try session.run(tokens))
+    }
+
+    func testTheHeadPageShowsTheCorruptedPatternAndTheDifference() throws {
+        let (x, session) = try explorer()
+        let corrupted = try directRun(session, PatchingViewTests.corrupted)
+        let clean = try directRun(session, PatchingViewTests.clean)
+        x.command("head L1H3")
+        x.press(.char("c"))
+        XCTAssertEqual(x.state.compare, .corrupted)
+        XCTAssertTrue(x.screen.components(separatedBy: "\n")[0].contains("Head L1H3 (corrupted run)"), x.screen)
+        XCTAssertTrue(x.mainText.contains("L1H3 attention pattern (corrupted)"), x.mainText)
+        let shown = try XCTUnwrap(x.state.displayed.run)
+        XCTAssertEqual(shown.tokens, corrupted.tokens)
+        let n = corrupted.tokens.count
+        let matrix = try XCTUnwrap(HeadMatrix(run: shown, layer: 1, head: 3, showScores: false))
+        let direct = try XCTUnwrap(corrupted.result.cache[.pattern(1)])      // [head, query, key]
+        let cleanPattern = try XCTUnwrap(clean.result.cache[.pattern(1)])
+        var compared = 0
+        for q in 0..<n {
+            for k in 0...q {
+                XCTAssertEqual(matrix.weight(q, k), direct.pointer[3 * n * n + q * n + k], accuracy: 1e-6)
+                compared += 1
+            }
+        }
+        XCTAssertEqual(compared, n * (n + 1) / 2)
+        // The panel's top keys of the last query are the direct run's, with their weights.
+        let q = n - 1
+        let top = (0...q).max { direct.pointer[3 * n * n + q * n + $0] < direct.pointer[3 * n * n + q * n + $1] }!
+        let lines = x.mainText.components(separatedBy: "\n")
+        let heading = try XCTUnwrap(lines.firstIndex { $0.contains("top keys of query \(q) ") }, x.mainText)
+        let weight = String(format: "%.2f", Double(direct.pointer[3 * n * n + q * n + top]))
+        XCTAssertTrue(lines[heading + 1].contains(" \(top) '") && lines[heading + 1].contains(weight), lines[heading + 1])
+        XCTAssertFalse(direct.pointer[3 * n * n + q * n + top] == cleanPattern.pointer[3 * n * n + q * n + top],
+                       "the two prompts' patterns differ here, so the test can tell them apart")
+
+        x.press(.char("c"))
+        XCTAssertEqual(x.state.compare, .difference)
+        XCTAssertTrue(x.mainText.contains("L1H3 corrupted − clean pattern"), x.mainText)
+        let difference = try XCTUnwrap(HeadMatrix(run: try XCTUnwrap(x.state.corruptedRun), subtracting: try XCTUnwrap(x.state.run),
+                                                  layer: 1, head: 3))
+        XCTAssertTrue(difference.isSigned)
+        for q in 0..<n {
+            for k in 0...q {
+                XCTAssertEqual(difference.weight(q, k),
+                               direct.pointer[3 * n * n + q * n + k] - cleanPattern.pointer[3 * n * n + q * n + k], accuracy: 1e-6)
+            }
+        }
+        x.press(.char("c"))
+        XCTAssertEqual(x.state.compare, .clean)
+        XCTAssertTrue(x.mainText.contains("L1H3 attention pattern  "), x.mainText)
+    }
+
+    func testTheLensShowsTheCorruptedRunsReadings() throws {
+        let (x, session) = try explorer()
+        let corrupted = try directRun(session, PatchingViewTests.corrupted)
+        x.command("lens")
+        let cleanTop = try XCTUnwrap(LogitLensView.cursorReading(x.state)?.top.first)
+        x.press(.char("c"))
+        XCTAssertTrue(x.state.showsCorrupted)
+        XCTAssertTrue(x.mainText.components(separatedBy: "\n")[0].contains("corrupted run"), x.mainText)
+        let last = corrupted.tokens.count - 1
+        let direct = try LogitLens.read(session.model.transformer, session.processedWeights(), corrupted.result,
+                                        positions: [last], topK: 5)
+        let reading = direct.reading(entry: x.state.model.layers, positionIndex: 0)
+        let shown = try XCTUnwrap(LogitLensView.cursorReading(x.state.displayed), "the corrupted lens was computed")
+        XCTAssertEqual(shown.top.map(\.tokenID), reading.top.map(\.tokenID))
+        for (a, b) in zip(shown.top, reading.top) { XCTAssertEqual(a.probability, b.probability, accuracy: 1e-6) }
+        XCTAssertNotEqual(reading.top.first?.tokenID, cleanTop.tokenID, "the corrupted run predicts another token")
+        for t in reading.top {
+            let line = "'\(x.state.vocabulary.display(t.tokenID))'"
+            XCTAssertTrue(x.mainText.contains(line) && x.mainText.contains(NumberText.percent(t.probability)), "\(line)\n\(x.mainText)")
+        }
+        XCTAssertNotNil(x.state.corruptedResults[LogitLensView.gridRequest(x.state.displayed)])
+        x.press(.char("c"))
+        XCTAssertEqual(x.state.compare, .clean, "the lens has no difference view: c goes back to the clean run")
+        XCTAssertEqual(LogitLensView.cursorReading(x.state)?.top.first?.tokenID, cleanTop.tokenID)
+    }
+
+    func testCompareNeedsACorruptedPrompt() throws {
+        let x = HeadlessExplorer(session: try SampleSessions.session("induction-2l"), prompt: PatchingViewTests.clean)
+        x.command("head L1H3")
+        x.press(.char("c"))
+        XCTAssertEqual(x.state.compare, .clean)
+        XCTAssertEqual(x.state.message?.text, "no corrupted prompt to compare with: P edits one, :corrupt TEXT sets it")
+    }
+}
