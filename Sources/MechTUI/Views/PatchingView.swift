@@ -126,9 +126,9 @@ public enum PatchingView: PageView {
             return
         }
         let metric = "logit[\(TokenText.quoted(state, question.answer))] − logit[\(TokenText.quoted(state, question.wrong))]"
-        x = canvas.put("(patched − corrupted) / (clean − corrupted) of \(metric) · ", x: 0, y: 1, style: p.text)
-        canvas.put(String(format: "clean %.4f, corrupted %.4f", Double(cells.cleanLogitDiff), Double(cells.corruptedLogitDiff)),
-                   x: x, y: 1, style: p.dim)
+        x = canvas.put(metric + String(format: ": clean %.4f, corrupted %.4f", Double(cells.cleanLogitDiff),
+                                       Double(cells.corruptedLogitDiff)), x: 0, y: 1, style: p.text)
+        canvas.put(" · cell = (patched − corrupted) / (clean − corrupted)", x: x, y: 1, style: p.dim)
         let scale = max(1, Double(cells.largestMagnitude))
         x = canvas.put(String(format: "%+.2f ", -scale), x: 0, y: 2, style: p.dim)
         for i in 0..<9 { canvas.set(x + i, 2, p.heat(Double(i - 4) / 4, signed: true)) }
@@ -136,7 +136,7 @@ public enum PatchingView: PageView {
         x += canvas.put(String(format: " %+.2f", scale), x: x, y: 2, style: p.dim)
         let progress = cells.isComplete ? " · \(cells.count) cells" : " · \(cells.filled)/\(cells.count) cells…"
         x += canvas.put(progress, x: x, y: 2, style: cells.isComplete ? p.dim : p.accent)
-        canvas.put(" · corrupted run, one clean activation patched in (1 = clean)", x: x, y: 2, style: p.dim)
+        canvas.put(" · the corrupted run with one clean activation patched in", x: x, y: 2, style: p.dim)
         let gridBottom = grid(state, cells, top: 3, into: &canvas)
         details(state, cells, question: question, y: gridBottom + 1, into: &canvas)
     }

@@ -8,7 +8,8 @@ enum TitleBar {
         let marker = AblationReadout.marker(state).map { " · " + $0 } ?? ""
         let title = state.page.title + TwoPromptTitle.compareMarker(state)
         var left = " mechscope · \(state.model.name) · \(state.model.shapeText) · \(title) · \(tokens), \(bos)\(marker) │ "
-        if DisplayWidth.of(left) > canvas.width * 3 / 4 {      // narrow: the page, the ablations and the prompt matter most
+        // Two prompts need room too: the short form leaves it to them.
+        if DisplayWidth.of(left) > canvas.width * (state.corruptedPrompt == nil ? 3 : 2) / 4 {      // narrow: the page, the ablations and the prompt matter most
             left = " \(state.model.name) · \(title) · \(tokens), \(bos)\(marker) │ "
         }
         let used = canvas.put(left, x: 0, y: 0, style: style)
