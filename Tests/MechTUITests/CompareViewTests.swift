@@ -91,8 +91,34 @@ final class CompareViewTests: XCTestCase {
             XCTAssertTrue(x.mainText.contains(line) && x.mainText.contains(NumberText.percent(t.probability)), "\(line)\n\(x.mainText)")
         }
         XCTAssertNotNil(x.state.corruptedResults[LogitLensView.gridRequest(x.state.displayed)])
+        // Difference: the answer's probability, corrupted − clean, at every cell on screen.
         x.press(.char("c"))
-        XCTAssertEqual(x.state.compare, .clean, "the lens has no difference view: c goes back to the clean run")
+        XCTAssertEqual(x.state.compare, .difference)
+        XCTAssertTrue(x.mainText.contains("corrupted − clean by layer"), x.mainText)
+        let answer = try XCTUnwrap(x.state.effectiveAnswer)
+        XCTAssertEqual(answer, cleanTop.tokenID, "the answer is the clean run's top token")
+        let clean = try directRun(session, PatchingViewTests.clean)
+        let positions = Array(LogitLensView.window(x.state))
+        let directClean = try LogitLens.read(session.model.transformer, session.processedWeights(), clean.result,
+                                             positions: positions, topK: 1, targets: [answer])
+        let directCorrupted = try LogitLens.read(session.model.transformer, session.processedWeights(), corrupted.result,
+                                                 positions: positions, topK: 1, targets: [answer])
+        var cells = 0
+        for e in 0...x.state.model.layers {
+            for (i, q) in positions.enumerated() {
+                let expected = directCorrupted.reading(entry: e, positionIndex: i).targets[0].probability
+                    - directClean.reading(entry: e, positionIndex: i).targets[0].probability
+                XCTAssertEqual(try XCTUnwrap(LogitLensView.answerDelta(x.state, entry: e, position: q)), expected, accuracy: 1e-6)
+                cells += 1
+            }
+        }
+        XCTAssertEqual(cells, 3 * positions.count)
+        let finalDelta = directCorrupted.reading(entry: 2, positionIndex: positions.count - 1).targets[0].probability
+            - directClean.reading(entry: 2, positionIndex: positions.count - 1).targets[0].probability
+        XCTAssertLessThan(finalDelta, -0.3, "corrupting the earlier occurrence takes the induction answer away")
+        XCTAssertTrue(x.mainText.contains(String(format: "%+.1f%%", Double(finalDelta) * 100)), x.mainText)
+        x.press(.char("c"))
+        XCTAssertEqual(x.state.compare, .clean)
         XCTAssertEqual(LogitLensView.cursorReading(x.state)?.top.first?.tokenID, cleanTop.tokenID)
     }
 

@@ -26,7 +26,7 @@ extension Explorer {
         return submitPrompt(state.prompt, prependBOS: state.prependBOS) + [.redraw(Region.all)]
     }
 
-    /// `c` on the attention-head and lens pages: clean → corrupted → (difference, on a head) → clean.
+    /// `c` on the attention-head and lens pages: clean → corrupted → difference → clean.
     mutating func cycleCompare() -> [Effect] {
         guard state.corruptedPrompt != nil else {
             state.message = StatusMessage("no corrupted prompt to compare with: P edits one, :corrupt TEXT sets it", isError: true)
@@ -37,12 +37,11 @@ extension Explorer {
                                           ?? "the corrupted prompt is still running", isError: state.corruptedError != nil)
             return [.redraw([.status])]
         }
-        let differenceAllowed: Bool
-        if case .head = state.page { differenceAllowed = true } else { differenceAllowed = false }
+        let differenceAllowed = state.page == .lens ? state.effectiveAnswer != nil : true
         switch state.compare {
         case .clean: state.compare = .corrupted
         case .corrupted:
-            if differenceAllowed, let mismatch = state.lengthMismatch {
+            if let mismatch = state.lengthMismatch {
                 state.compare = .clean
                 state.message = StatusMessage("no difference view: the clean prompt is \(mismatch.clean) tokens and the "
                                               + "corrupted \(mismatch.corrupted)", isError: true)
@@ -105,10 +104,13 @@ extension ExplorerState {
         }
     }
 
-    /// Whether the attention-head page draws corrupted − clean.
+    /// Whether the attention-head page draws corrupted − clean (the lens: the answer's probability).
     public var showsDifference: Bool {
-        guard compare == .difference, currentCorruptedRun != nil, lengthMismatch == nil, case .head = page else { return false }
-        return true
+        guard compare == .difference, currentCorruptedRun != nil, lengthMismatch == nil else { return false }
+        switch page {
+        case .head, .lens: return true
+        default: return false
+        }
     }
 
     /// The state the page reads: as it is, or with the corrupted run and its results in place of
@@ -125,6 +127,7 @@ extension ExplorerState {
 
     /// Takes the cursors a page moved on the displayed state.
     mutating func adoptCursors(from shown: ExplorerState) {
+        page = shown.page              // `]` on a head replaces the page before going there
         headPage = shown.headPage
         lensPage = shown.lensPage
         atlas = shown.atlas
