@@ -122,6 +122,19 @@ final class CompareViewTests: XCTestCase {
         XCTAssertEqual(LogitLensView.cursorReading(x.state)?.top.first?.tokenID, cleanTop.tokenID)
     }
 
+    func testPromptsOfDifferentLengthsHaveNoDifferenceView() throws {
+        let x = HeadlessExplorer(session: try SampleSessions.session("induction-2l"), prompt: PatchingViewTests.clean)
+        x.command("corrupt glorp snib frang wuzzle tokamak brill. glorp")
+        x.command("head L1H3")
+        x.press(.char("c"))
+        XCTAssertEqual(x.state.compare, .corrupted, "the corrupted run alone can be shown")
+        XCTAssertEqual(x.state.displayed.run?.count, 27)
+        XCTAssertLessThanOrEqual(x.state.displayed.headPage.query, 26, "the cursor stays inside the corrupted tokens")
+        x.press(.char("c"))
+        XCTAssertEqual(x.state.compare, .clean)
+        XCTAssertEqual(x.state.message?.text, "no difference view: the clean prompt is 31 tokens and the corrupted 27")
+    }
+
     func testCompareNeedsACorruptedPrompt() throws {
         let x = HeadlessExplorer(session: try SampleSessions.session("induction-2l"), prompt: PatchingViewTests.clean)
         x.command("head L1H3")

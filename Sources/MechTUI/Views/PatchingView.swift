@@ -182,6 +182,8 @@ public enum PatchingView: PageView {
                 let x = labelWidth + j * cw
                 for dx in 0..<(cw > 2 ? cw - 1 : cw) { canvas.set(x + dx, y, cell) }
                 if let inside { canvas.put(inside, x: x, y: y, style: cell.style, limit: cw - 1) }
+                // Without colour the shade shows the size only: a minus marks the negative cells.
+                if !p.hasColor, v.isFinite, v < 0, Double(abs(v) / scale) >= 0.125 { canvas.set(x + 1, y, Cell("-", style: .plain)) }
                 if l == cl && c == cc {
                     cell.text = "◆"
                     cell.style = cell.style.with(bold: true, reverse: !p.hasColor)
@@ -218,6 +220,10 @@ public enum PatchingView: PageView {
         }
         canvas.put(t.isPerPosition ? "Enter opens layer \(l)'s heads · h/l position · j/k layer"
                                    : "Enter opens head L\(l)H\(c) · h/l head · j/k layer", x: 0, y: y + 2, style: p.dim)
+        if state.ablations.contains(where: \.enabled) {
+            canvas.put("the ablations are not applied here: patching runs the plain model, as mechscope patch does",
+                       x: 0, y: y + 3, style: p.warning)
+        }
     }
 
     /// What the page needs, when something is missing.
