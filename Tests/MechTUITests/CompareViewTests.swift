@@ -68,6 +68,14 @@ final class CompareViewTests: XCTestCase {
         x.press(.char("c"))
         XCTAssertEqual(x.state.compare, .clean)
         XCTAssertTrue(x.mainText.contains("L1H3 attention pattern  "), x.mainText)
+
+        // ] browses heads on the corrupted run; Esc returns to where the browsing started.
+        x.press(.char("c"))
+        x.press(.char("]"))
+        XCTAssertEqual(x.state.page, .head(layer: 0, head: 0), "L1H3 is the last head: ] wraps to L0H0")
+        XCTAssertTrue(x.state.showsCorrupted)
+        x.press(.escape)
+        XCTAssertEqual(x.state.page, .atlas)
     }
 
     func testTheLensShowsTheCorruptedRunsReadings() throws {
