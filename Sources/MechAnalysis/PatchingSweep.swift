@@ -72,18 +72,25 @@ public struct PatchingSweep: @unchecked Sendable {
         let total = cellCount(targets)
         var done = 0
         return try targets.map { target in
-            try grid(target, shouldContinue: shouldContinue) {
+            try grid(target, shouldContinue: shouldContinue) { _, _, _ in
                 done += 1
                 progress(done, total)
             }
         }
     }
 
+    /// The number of cells in one target's grid (layers × positions, or layers × heads).
+    public func cellCount(_ target: PatchingTarget) -> Int { transformer.config.nLayers * columns(target) }
+
     private func columns(_ target: PatchingTarget) -> Int {
         target.isPerPosition ? clean.count : transformer.config.nHeads
     }
 
-    private func grid(_ target: PatchingTarget, shouldContinue: () -> Bool, cellDone: () -> Void) throws -> PatchingGrid {
+    /// Fills one target's grid, layer-major, cell by cell: `cellDone(layer, column, patchedLogitDiff)`
+    /// follows every cell (a viewer can draw the grid as it fills). Cancels like `run`.
+    public func grid(_ target: PatchingTarget, shouldContinue: () -> Bool = { true },
+                     cellDone: (_ layer: Int, _ column: Int, _ patchedLogitDiff: Float) -> Void) throws -> PatchingGrid {
+        if target == .mlpOut && transformer.config.attnOnly { throw PatchingError.noMLP }
         let (patched, source) = direction == .denoising ? (corruptedRun, cleanRun) : (cleanRun, corruptedRun)
         let unpatchedDiff = metric.value(patched.logits)
         let layers = transformer.config.nLayers, width = columns(target)
@@ -103,7 +110,7 @@ public struct PatchingSweep: @unchecked Sendable {
                     diffs.append(metric.value(finalResidual: result.finalResidual, weights: transformer.weights))
                     runs += 1
                 }
-                cellDone()
+                cellDone(layer, column, diffs[diffs.count - 1])
             }
         }
         return PatchingGrid(target: target, direction: direction, layers: layers, columns: width,

@@ -17,6 +17,26 @@ final class PatchingSweepTests: XCTestCase {
         }
     }
 
+    /// `grid(_:cellDone:)` (the explorer draws its grid from it) reports every cell once, layer-major,
+    /// with the value the finished grid holds, and refuses mlp_out on an attention-only model.
+    func testGridReportsEveryCellInOrderWithItsValue() throws {
+        let (g, model) = try PatchingGolden.load("gpt2-tiny-a")
+        let sweep = try PatchingSweep(transformer: model.transformer, clean: g.clean_tokens, corrupted: g.corrupted_tokens,
+                                      metric: LogitDiffMetric(answer: g.answer_id, wrong: g.wrong_id))
+        for target in PatchingTarget.allCases {
+            var seen: [(Int, Int, Float)] = []
+            let grid = try sweep.grid(target) { seen.append(($0, $1, $2)) }
+            XCTAssertEqual(seen.count, sweep.cellCount(target))
+            XCTAssertEqual(seen.count, grid.layers * grid.columns)
+            for (i, cell) in seen.enumerated() {
+                XCTAssertEqual(cell.0, i / grid.columns)
+                XCTAssertEqual(cell.1, i % grid.columns)
+                XCTAssertEqual(cell.2, grid.patchedLogitDiff(layer: cell.0, column: cell.1))
+            }
+            XCTAssertEqual(grid, try sweep.run([target])[0], "the same grid as run")
+        }
+    }
+
     func testOutOfRangeTokensAndIndistinguishableRunsAreErrors() throws {
         let (g, model) = try PatchingGolden.load("gpt2-tiny-a")
         let t = model.transformer

@@ -140,3 +140,71 @@ final class AblationViewTests: XCTestCase {
         XCTAssertEqual(x.state.run?.ablations, x.state.ablations)
     }
 }
+
+/// `:ablate` from anywhere, and the lens and attribution pages on the ablated run: the logit
+/// difference they add up to is the ablated one `mechscope ablate --json` reports.
+final class AblationEverywhereTests: XCTestCase {
+    func testAblateCommandAndTheLensAndAttributionPagesUseTheAblatedRun() throws {
+        let session = try SampleSessions.session("induction-2l")
+        let x = HeadlessExplorer(session: session, prompt: SampleSessions.inductionPrompt, width: 140, height: 40)
+        let run = try XCTUnwrap(x.state.run)
+        let metric = LogitDiffMetric(answer: run.topNext[0].tokenID, wrong: run.topNext[1].tokenID)
+        x.command("answer #\(metric.answer)")
+        x.command("wrong #\(metric.wrong)")
+        let sweep = try AblationSweep(transformer: session.model.transformer, tokens: run.tokens, metric: metric)
+        let zero = try XCTUnwrap(try sweep.heads(.zero).effects.first { $0.layer == 1 && $0.index == 3 })
+        let mean = try XCTUnwrap(try sweep.heads(.mean).effects.first { $0.layer == 1 && $0.index == 3 })
+
+        x.command("dla")
+        let cleanLogit = try XCTUnwrap(AttributionView.value(x.state)?.logit)
+        XCTAssertEqual(cleanLogit, sweep.baselineLogitDiff, accuracy: 1e-4)
+        XCTAssertFalse(x.mainText.contains("ABLATED"))
+        x.command("ablate L1H3")
+        XCTAssertEqual(x.state.ablations, [Ablation(.head(layer: 1, head: 3), .zero)])
+        XCTAssertEqual(x.state.page, .attribution, "the page stays")
+        XCTAssertTrue(x.mainText.components(separatedBy: "\n")[0].contains("ABLATED zero-ablate L1H3"), x.mainText)
+        let (result, logit) = try XCTUnwrap(AttributionView.value(x.state))
+        XCTAssertEqual(logit, zero.logitDiff, accuracy: 1e-4, "the ablated logit difference of ablate --json")
+        XCTAssertEqual(result.total() + result.direction.bias, logit, accuracy: 1e-3)
+        XCTAssertTrue(x.mainText.contains("logit difference \(NumberText.signed(zero.logitDiff))"), x.mainText)
+
+        x.command("ablate l1h3 mean")
+        XCTAssertEqual(x.state.ablations, [Ablation(.head(layer: 1, head: 3), .mean)])
+        XCTAssertEqual(try XCTUnwrap(AttributionView.value(x.state)).logit, mean.logitDiff, accuracy: 1e-4)
+
+        x.command("lens")
+        XCTAssertTrue(x.mainText.components(separatedBy: "\n")[0].contains("ABLATED mean-ablate L1H3"), x.mainText)
+        let ablated = try XCTUnwrap(x.state.run)
+        XCTAssertEqual(ablated.ablations, [Ablation(.head(layer: 1, head: 3), .mean)])
+        let final = try XCTUnwrap(LogitLensView.cursorReading(x.state), "the lens's final row at the last position")
+        XCTAssertEqual(final.top.first?.tokenID, ablated.topNext.first?.tokenID)
+        XCTAssertEqual(Double(final.top[0].probability), Double(ablated.topNext[0].probability), accuracy: 1e-5)
+        let logits = try XCTUnwrap(ablated.result.lastLogits)
+        XCTAssertEqual(logits[metric.answer] - logits[metric.wrong], mean.logitDiff, accuracy: 1e-4)
+
+        x.command("ablate L0N3")
+        XCTAssertEqual(x.state.message?.text, ":ablate L0N3: induction-2l is attention-only: it has no MLP neurons")
+        x.command("ablate L5H0")
+        XCTAssertEqual(x.state.message?.text, ":ablate L5H0: layer 5 does not exist (layers 0–1)")
+        x.command("ablate L1H3 half")
+        XCTAssertEqual(x.state.message?.text, ":ablate 'half': expected zero or mean")
+        XCTAssertEqual(x.state.ablations.count, 1)
+        XCTAssertEqual(ExplorerCommand.parse("ablate L0N12 mean"), .success(.ablate(.neuron(layer: 0, neuron: 12), .mean)))
+    }
+
+    func testAblateANeuronByCommandOnModAddMatchesAblateJSON() throws {
+        let session = try SampleSessions.session("modadd-1l")
+        let x = HeadlessExplorer(session: session, prompt: "12 45 =", width: 120, height: 40)
+        let run = try XCTUnwrap(x.state.run)
+        let metric = LogitDiffMetric(answer: run.topNext[0].tokenID, wrong: run.topNext[1].tokenID)
+        x.command("answer #\(metric.answer)")
+        x.command("wrong #\(metric.wrong)")
+        let sweep = try AblationSweep(transformer: session.model.transformer, tokens: run.tokens, metric: metric)
+        let strongest = try XCTUnwrap(try sweep.neurons(layer: 0, .zero).strongest(1).first)
+        x.command("dla")
+        x.command("ablate L0N\(strongest.index)")
+        XCTAssertEqual(x.state.ablations, [Ablation(.neuron(layer: 0, neuron: strongest.index), .zero)])
+        XCTAssertEqual(try XCTUnwrap(AttributionView.value(x.state)).logit, strongest.logitDiff, accuracy: 1e-4)
+        XCTAssertTrue(x.mainText.contains("ABLATED zero-ablate L0N\(strongest.index)"), x.mainText)
+    }
+}

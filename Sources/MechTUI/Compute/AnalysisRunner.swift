@@ -99,7 +99,30 @@ public struct AnalysisRunner: Sendable {
             let rows = Tensor(uninitialized: [positions.count, d])
             for (i, p) in positions.enumerated() { (rows.pointer + i * d).update(from: final.pointer + p * d, count: d) }
             return .readout(try LogitLens.readVectors(rows, model, session.processedWeights(), topK: 3))
+        case .patching(let target, let question):
+            return .patching(try patching(target, question, shouldContinue: shouldContinue,
+                                          progress: { progress(.patching($0)) }))
+        case .onCorrupted(let inner):
+            return try compute(inner, on: run, shouldContinue: shouldContinue, progress: progress)
         }
+    }
+
+    /// One activation-patching grid, exactly as `mechscope patch` sweeps it (denoising), handing
+    /// the grid to `progress` after every cell.
+    private func patching(_ target: PatchingTarget, _ q: PatchingQuestion, shouldContinue: () -> Bool,
+                          progress: (PatchingCells) -> Void) throws -> PatchingCells {
+        let sweep = try PatchingSweep(transformer: session.model.transformer, clean: q.clean, corrupted: q.corrupted,
+                                      metric: LogitDiffMetric(answer: q.answer, wrong: q.wrong),
+                                      shouldContinue: shouldContinue)
+        let columns = target.isPerPosition ? q.clean.count : session.config.nHeads
+        var cells = PatchingCells(target: target, layers: session.config.nLayers, columns: columns,
+                                  cleanLogitDiff: sweep.cleanLogitDiff, corruptedLogitDiff: sweep.corruptedLogitDiff)
+        progress(cells)
+        let grid = try sweep.grid(target, shouldContinue: shouldContinue) { layer, column, diff in
+            cells.set(layer: layer, column: column, patchedLogitDiff: diff)
+            progress(cells)
+        }
+        return PatchingCells(grid)
     }
 
     /// The last position's logit difference answer − wrong, or without a wrong token the answer's

@@ -7,6 +7,10 @@ import MechModels
 public protocol ComputeWorker: AnyObject {
     func runPrompt(generation: Int, prompt: String, prependBOS: Bool, ablations: [Ablation])
     func compute(_ request: AnalysisRequest, generation: Int, on run: RunSnapshot)
+    /// Runs the corrupted prompt of `generation` (posted as `.ranCorrupted`).
+    func runCorrupted(generation: Int, prompt: String, prependBOS: Bool, ablations: [Ablation])
+    /// Stops `request` between cells or layers (it finishes as cancelled).
+    func cancel(_ request: AnalysisRequest)
     /// Outputs finished since the last call, oldest first.
     func drain() -> [ComputeOutput]
     /// Whether work is queued or running.
@@ -35,6 +39,8 @@ public final class ThreadedComputeWorker: ComputeWorker, @unchecked Sendable {
     private var outputs: [ComputeOutput] = []
     private var latestGeneration = 0
     private var queued = 0
+    /// Bumped by `cancel`: a job stops when its request's count moved on since it was queued.
+    private var cancellations: [AnalysisRequest: Int] = [:]
 
     public init(runner: AnalysisRunner) { self.runner = runner }
 
@@ -60,22 +66,39 @@ public final class ThreadedComputeWorker: ComputeWorker, @unchecked Sendable {
     }
 
     public func runPrompt(generation: Int, prompt: String, prependBOS: Bool, ablations: [Ablation]) {
+        run(generation: generation, prompt: prompt, prependBOS: prependBOS, ablations: ablations) { .ran(generation: $0, $1) }
+    }
+
+    public func runCorrupted(generation: Int, prompt: String, prependBOS: Bool, ablations: [Ablation]) {
+        run(generation: generation, prompt: prompt, prependBOS: prependBOS, ablations: ablations) { .ranCorrupted(generation: $0, $1) }
+    }
+
+    private func run(generation: Int, prompt: String, prependBOS: Bool, ablations: [Ablation],
+                     output: @escaping (Int, Result<RunSnapshot, ComputeFailure>) -> ComputeOutput) {
         lock.withLock { latestGeneration = max(latestGeneration, generation) }
         enqueue { [self] in
-            guard isCurrent(generation) else { return post(.ran(generation: generation, .failure(ComputeFailure("cancelled", cancelled: true)))) }
+            guard isCurrent(generation) else { return post(output(generation, .failure(ComputeFailure("cancelled", cancelled: true)))) }
             do {
                 let snapshot = try runner.run(prompt: prompt, prependBOS: prependBOS, ablations: ablations, generation: generation,
                                               shouldContinue: { self.isCurrent(generation) })
-                post(.ran(generation: generation, .success(snapshot)))
+                post(output(generation, .success(snapshot)))
             } catch {
-                post(.ran(generation: generation, .failure(ComputeFailure(error))))
+                post(output(generation, .failure(ComputeFailure(error))))
             }
         }
     }
 
+    public func cancel(_ request: AnalysisRequest) {
+        lock.withLock { cancellations[request, default: 0] += 1 }
+    }
+
     public func compute(_ request: AnalysisRequest, generation: Int, on run: RunSnapshot) {
+        let ticket = lock.withLock { cancellations[request, default: 0] }
         enqueue { [self] in
-            let keepGoing = { !request.dependsOnPrompt || self.isCurrent(generation) }
+            let keepGoing = {
+                (!request.dependsOnPrompt || self.isCurrent(generation))
+                    && self.lock.withLock { self.cancellations[request, default: 0] == ticket }
+            }
             let start = DispatchTime.now().uptimeNanoseconds
             guard keepGoing() else {
                 return post(.finished(request, generation: generation, .failure(ComputeFailure("cancelled", cancelled: true)), milliseconds: 0))
@@ -115,6 +138,19 @@ public final class InlineComputeWorker: ComputeWorker {
             outputs.append(.ran(generation: generation, .failure(ComputeFailure(error))))
         }
     }
+
+    public func runCorrupted(generation: Int, prompt: String, prependBOS: Bool, ablations: [Ablation]) {
+        do {
+            let snapshot = try runner.run(prompt: prompt, prependBOS: prependBOS, ablations: ablations, generation: generation,
+                                          shouldContinue: { true })
+            outputs.append(.ranCorrupted(generation: generation, .success(snapshot)))
+        } catch {
+            outputs.append(.ranCorrupted(generation: generation, .failure(ComputeFailure(error))))
+        }
+    }
+
+    /// Jobs finish as soon as they are asked for: there is nothing left to stop.
+    public func cancel(_ request: AnalysisRequest) {}
 
     public func compute(_ request: AnalysisRequest, generation: Int, on run: RunSnapshot) {
         let start = DispatchTime.now().uptimeNanoseconds

@@ -1,3 +1,5 @@
+import MechAnalysis
+
 /// The answer a logit difference or attribution is measured for.
 public struct LogitTarget: Hashable, Sendable {
     public let answer: Int
@@ -28,6 +30,11 @@ public enum AnalysisRequest: Hashable, Sendable {
     /// What the model's own output (final residual → final norm → unembedding) predicts at the
     /// given positions: the lens's last entry alone.
     case finalReadout(positions: [Int])
+    /// One activation-patching grid between the clean and the corrupted prompt, as
+    /// `mechscope patch` computes it, filled cell by cell.
+    case patching(PatchingTarget, PatchingQuestion)
+    /// `request` computed on the corrupted prompt's run instead of the clean one.
+    indirect case onCorrupted(AnalysisRequest)
 
     /// Whether the result depends on the prompt (and must be recomputed when it changes), rather
     /// than on the weights alone.
@@ -35,8 +42,20 @@ public enum AnalysisRequest: Hashable, Sendable {
         switch self {
         case .headMetric(let m, _): return m != .ovCopying && m != .repeatedInduction
         case .headCircuit, .neuronEffect: return false
-        case .lens, .attribution, .neuronAttribution, .finalReadout: return true
+        case .lens, .attribution, .neuronAttribution, .finalReadout, .patching, .onCorrupted: return true
         }
+    }
+
+    /// Long work the core cancels when the page that asked for it is left.
+    public var isCancellable: Bool {
+        if case .patching = self { return true }
+        return false
+    }
+
+    /// The request itself and whether it runs on the corrupted prompt's run.
+    public var unwrapped: (request: AnalysisRequest, onCorrupted: Bool) {
+        if case .onCorrupted(let inner) = self { return (inner, true) }
+        return (self, false)
     }
 
     /// What the status line says while it runs.
@@ -49,10 +68,28 @@ public enum AnalysisRequest: Hashable, Sendable {
         case .neuronEffect(let l, let n): return "L\(l)N\(n) output weights"
         case .neuronAttribution(let l, _): return "layer \(l) neuron attribution"
         case .finalReadout: return "final readout"
+        case .patching(let target, _): return "patching \(target.rawValue)"
+        case .onCorrupted(let inner): return inner.label + " (corrupted)"
         }
     }
 }
 
 public enum AttributionUnit: String, Hashable, Sendable {
     case component, head
+}
+
+/// What a patching grid compares: the two prompts' tokens and the logit difference
+/// logit[answer] − logit[wrong] at the last position (`mechscope patch --answer --wrong`).
+public struct PatchingQuestion: Hashable, Sendable {
+    public let clean: [Int]
+    public let corrupted: [Int]
+    public let answer: Int
+    public let wrong: Int
+
+    public init(clean: [Int], corrupted: [Int], answer: Int, wrong: Int) {
+        self.clean = clean
+        self.corrupted = corrupted
+        self.answer = answer
+        self.wrong = wrong
+    }
 }

@@ -43,5 +43,18 @@ public struct AnalysisStore: Sendable {
     /// Forgets one pending request (cancelled before it ran).
     public mutating func cancel(_ request: AnalysisRequest) { pending.remove(request) }
 
-    public var pendingLabels: [String] { pending.map(\.label).sorted() }
+    /// Forgets a pending request and its partial result: the worker was told to stop it, and it
+    /// starts afresh when asked for again.
+    public mutating func abandon(_ request: AnalysisRequest) {
+        pending.remove(request)
+        values[request] = nil
+    }
+
+    /// What the status line lists as running; a patching grid says how far it is ("patching resid_pre 37/120").
+    public var pendingLabels: [String] {
+        pending.map { request in
+            guard case .patching(let cells)? = values[request] else { return request.label }
+            return "\(request.label) \(cells.filled)/\(cells.count)"
+        }.sorted()
+    }
 }

@@ -14,6 +14,8 @@ public enum AnalysisValue: @unchecked Sendable {
     case neuronAttribution([Float])
     /// One reading per position asked for.
     case readout([LogitLensReading])
+    /// A patching grid, partly or wholly filled.
+    case patching(PatchingCells)
 }
 
 /// What the attention-head page shows of a head's weights: OV and QK read at one token, the

@@ -4,6 +4,8 @@ public enum ComputeOutput: Sendable {
     case ran(generation: Int, Result<RunSnapshot, ComputeFailure>)
     case progress(AnalysisRequest, generation: Int, AnalysisValue)
     case finished(AnalysisRequest, generation: Int, Result<AnalysisValue, ComputeFailure>, milliseconds: Double)
+    /// The corrupted prompt's run of `generation`.
+    case ranCorrupted(generation: Int, Result<RunSnapshot, ComputeFailure>)
 }
 
 /// A compute error as one line for the status bar (or `cancelled`, which is not shown).

@@ -13,6 +13,10 @@ public enum Effect: Equatable, Sendable {
     case runPrompt(generation: Int, prompt: String, prependBOS: Bool, ablations: [Ablation])
     /// Compute `request` for the run of `generation`.
     case compute(AnalysisRequest, generation: Int)
+    /// Tokenize and run the corrupted prompt as generation `generation` (beside the clean run).
+    case runCorrupted(generation: Int, prompt: String, prependBOS: Bool, ablations: [Ablation])
+    /// Stop a long request that no page shows any more.
+    case cancel(AnalysisRequest)
     /// Write the main view as plain text to `path`.
     case export(path: String)
     case quit

@@ -28,7 +28,8 @@ public struct Explorer: Sendable {
             state.height = max(1, h)
             return [.redraw(Region.all)] + requestsForVisible()
         case .tick:
-            guard !state.results.pending.isEmpty || state.runPending else { return [] }
+            guard !state.results.pending.isEmpty || state.runPending || state.corruptedPending
+                    || !state.corruptedResults.pending.isEmpty else { return [] }
             state.spinnerFrame += 1
             return [.redraw([.status])]
         case .key(let key):
@@ -81,6 +82,7 @@ public struct Explorer: Sendable {
             state.mode = .command(LineEditor("", history: state.commandHistory))
             return [.redraw([.status])]
         case .editPrompt:
+            state.editingCorrupted = false
             state.mode = .prompt(LineEditor(state.prompt, history: state.promptHistory))
             return [.redraw([.main, .status])]
         case .switchPane:
@@ -107,11 +109,21 @@ public struct Explorer: Sendable {
             return clearAblations()
         case .toggleAblation:
             return toggleAblation(at: state.ablationsPage.row)
+        case .editCorruptedPrompt:
+            return editCorruptedPrompt()
+        case .cycleCompare where state.focus == .main:
+            return cycleCompare()
         default:
             break
         }
         if state.focus == .navigator { return navigatorAction(action, count: count) }
         let view = PageViews.view(for: state.page)
+        if state.showsCorrupted {       // the page moves its cursors over the corrupted run it shows
+            var shown = state.displayed
+            let outcome = view.handle(action, count: count, state: &shown)
+            state.adoptCursors(from: shown)
+            return outcome.map { apply($0) } ?? []
+        }
         if let outcome = view.handle(action, count: count, state: &state) { return apply(outcome) }
         return []
     }
@@ -125,6 +137,7 @@ public struct Explorer: Sendable {
         case .attribution: return .attribution
         case .embed: return .embed
         case .ablations: return .ablations
+        case .patching: return .patching
         case .layer: return .layer(layer)
         case .neurons: return .neurons(layer: layer)
         }
@@ -243,6 +256,14 @@ public struct Explorer: Sendable {
         switch action {
         case .edit(.accept)?:
             state.mode = .normal
+            if isPrompt && state.editingCorrupted {
+                state.editingCorrupted = false
+                guard !editor.text.isEmpty else {
+                    state.message = StatusMessage("the corrupted prompt is empty: type some text (Esc keeps the old one)", isError: true)
+                    return [.redraw(Region.all)]
+                }
+                return setCorruptedPrompt(editor.text)
+            }
             if isPrompt {
                 let text = editor.text
                 guard !text.isEmpty else {
@@ -257,6 +278,7 @@ public struct Explorer: Sendable {
             return runCommand(line) + [.redraw([.status])]
         case .edit(.cancel)?:
             state.mode = .normal
+            state.editingCorrupted = false
             return [.redraw(Region.all)]
         case .edit(.complete)? where !isPrompt:
             let options = ExplorerCommand.completions(editor.text)
@@ -320,6 +342,11 @@ public struct Explorer: Sendable {
                 state.mode = .help(scroll: 0)
                 return [.redraw([.main])]
             case .quit: return [.quit]
+            case .corrupt(let text): return setCorruptedPrompt(text)
+            case .patch(let target):
+                if let target { state.patchingPage.target = target }
+                return go(to: .patching)
+            case .ablate(let target, let kind): return addAblation(target, kind)
             }
         }
     }
@@ -332,17 +359,32 @@ public struct Explorer: Sendable {
         state.prompt = prompt
         state.prependBOS = prependBOS
         state.runError = nil
-        return [.runPrompt(generation: state.generation, prompt: prompt, prependBOS: prependBOS,
-                           ablations: state.ablations.filter(\.enabled)), .redraw([.title, .status])]
+        state.corruptedError = nil
+        var effects: [Effect] = [.runPrompt(generation: state.generation, prompt: prompt, prependBOS: prependBOS,
+                                            ablations: state.ablations.filter(\.enabled))]
+        if let corrupted = state.corruptedPrompt {
+            effects.append(.runCorrupted(generation: state.generation, prompt: corrupted, prependBOS: prependBOS,
+                                         ablations: state.ablations.filter(\.enabled)))
+        }
+        return effects + [.redraw([.title, .status])]
     }
 
     /// Compute effects for whatever the visible page needs and nobody has asked for yet.
     public mutating func requestsForVisible() -> [Effect] {
         guard let run = state.run, run.generation == state.generation, !state.isTooSmall else { return [] }
         var effects: [Effect] = []
-        for request in PageViews.view(for: state.page).requests(state) where state.results.needs(request) {
-            state.results.markPending(request)
+        let view = PageViews.view(for: state.page)
+        // A page showing the corrupted run asks for its results on that run.
+        let visible = state.showsCorrupted ? view.requests(state.displayed).map { AnalysisRequest.onCorrupted($0) }
+                                           : view.requests(state)
+        for request in visible where state.withStore(for: request, { $0.needs($1) }) {
+            state.withStore(for: request) { $0.markPending($1) }
             effects.append(.compute(request, generation: run.generation))
+        }
+        // Long work no page shows any more stops (a patching grid left half-filled starts afresh).
+        for request in state.results.pending where request.isCancellable && !visible.contains(request) {
+            state.results.abandon(request)
+            effects.append(.cancel(request))
         }
         if !effects.isEmpty { effects.append(.redraw([.status])) }
         return effects
@@ -371,18 +413,37 @@ public struct Explorer: Sendable {
             return [.redraw(Region.all)] + requestsForVisible()
         case .progress(let request, let generation, let value):
             guard !request.dependsOnPrompt || generation == state.generation else { return [] }
-            state.results.progress(request, value)
-            return [.redraw([.main])]
+            // Progress of work the core stopped asking for (a cancelled patching grid) is dropped.
+            guard state.withStore(for: request, { store, key in
+                guard store.isPending(key) else { return false }
+                store.progress(key, value)
+                return true
+            }) else { return [] }
+            return [.redraw(request.isCancellable ? [.main, .status] : [.main])]
         case .finished(let request, let generation, let result, let ms):
             guard !request.dependsOnPrompt || generation == state.generation else { return [] }
             switch result {
             case .success(let value):
-                state.results.finish(request, value)
+                state.withStore(for: request) { $0.finish($1, value) }
                 state.lastCompute = (request.label, ms)
             case .failure(let failure):
-                if failure.cancelled { state.results.cancel(request) } else { state.results.fail(request, failure.message) }
+                state.withStore(for: request) { store, key in
+                    if failure.cancelled { store.cancel(key) } else { store.fail(key, failure.message) }
+                }
             }
             return [.redraw([.main, .status])] + requestsForVisible()
+        case .ranCorrupted(let generation, let result):
+            guard generation == state.generation else { return [] }
+            switch result {
+            case .success(let snapshot):
+                state.corruptedRun = snapshot
+                state.corruptedResults.dropPromptDependent()
+            case .failure(let failure):
+                guard !failure.cancelled else { return [] }
+                state.corruptedError = failure.message
+                state.message = StatusMessage("corrupted prompt: " + failure.message, isError: true)
+            }
+            return [.redraw(Region.all)] + requestsForVisible()
         }
     }
 

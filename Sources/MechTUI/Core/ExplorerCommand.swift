@@ -1,3 +1,4 @@
+import MechAnalysis
 /// A `:` command, parsed. The table of names drives parsing, completion and the help.
 public enum ExplorerCommand: Equatable, Sendable {
     case head(layer: Int, head: Int)
@@ -14,6 +15,9 @@ public enum ExplorerCommand: Equatable, Sendable {
     case clearAblations
     case help
     case quit
+    case corrupt(String?)
+    case patch(PatchingTarget?)
+    case ablate(Ablation.Target, Ablation.Kind)
 
     /// (name, arguments, what it does), in help order.
     public static let table: [(name: String, arguments: String, help: String)] = [
@@ -28,6 +32,9 @@ public enum ExplorerCommand: Equatable, Sendable {
         ("embed", "", "tokens and embeddings"),
         ("final", "", "the final norm per position"),
         ("ablations", "[clear]", "the active ablations (clear: remove them all)"),
+        ("ablate", "L1H3 | L0N12 [zero|mean]", "ablate a head or a neuron (zero by default)"),
+        ("corrupt", "[TEXT]", "the corrupted prompt for patching and compare (no text: clear it)"),
+        ("patch", "[resid_pre|attn_out|mlp_out|heads]", "activation patching between the clean and corrupted prompts"),
         ("prompt", "TEXT", "run a new prompt"),
         ("answer", "TOKEN | #ID", "the answer token (one token of the tokenizer)"),
         ("wrong", "TOKEN | #ID | none", "the wrong token of a logit difference"),
@@ -100,6 +107,16 @@ public enum ExplorerCommand: Equatable, Sendable {
             case "off", "false", "0", "no": return .success(.bos(false))
             default: return .failure(.badArgument(command: "bos", argument: rest, expected: "on or off"))
             }
+        case "corrupt", "corrupted":
+            return .success(.corrupt(rest.isEmpty ? nil : rest))
+        case "patch", "patching":
+            guard !rest.isEmpty else { return .success(.patch(nil)) }
+            guard let target = PatchingTarget(rawValue: rest.lowercased()) else {
+                return .failure(.badArgument(command: "patch", argument: rest, expected: "resid_pre, attn_out, mlp_out or heads"))
+            }
+            return .success(.patch(target))
+        case "ablate":
+            return parseAblate(rest)
         case "help", "?": return .success(.help)
         case "q", "quit", "q!", "qa", "wq", "x": return .success(.quit)
         case "": return .failure(.empty)
@@ -113,10 +130,39 @@ public enum ExplorerCommand: Equatable, Sendable {
             let arg = String(prefix.dropFirst("metric ".count))
             return HeadMetric.allCases.map(\.rawValue).filter { $0.hasPrefix(arg) }.map { "metric " + $0 }
         }
+        if prefix.hasPrefix("patch ") {
+            return PatchingTarget.allCases.map(\.rawValue).filter { $0.hasPrefix(prefix.dropFirst(6)) }.map { "patch " + $0 }
+        }
         if prefix.hasPrefix("bos ") {
             return ["on", "off"].filter { $0.hasPrefix(prefix.dropFirst(4)) }.map { "bos " + $0 }
         }
         return table.map(\.name).filter { $0.hasPrefix(prefix.lowercased()) }
+    }
+
+    /// `:ablate L1H3 [zero|mean]` or `:ablate L0N12 [zero|mean]`.
+    static func parseAblate(_ rest: String) -> Result<ExplorerCommand, CommandError> {
+        let words = rest.split(separator: " ").map(String.init)
+        guard let what = words.first else {
+            return .failure(.missingArgument(command: "ablate", expected: "a head (L1H3) or a neuron (L0N12), then zero or mean"))
+        }
+        let kind: Ablation.Kind
+        switch words.count {
+        case 1: kind = .zero
+        case 2:
+            guard let k = Ablation.Kind(rawValue: words[1].lowercased()) else {
+                return .failure(.badArgument(command: "ablate", argument: words[1], expected: "zero or mean"))
+            }
+            kind = k
+        default:
+            return .failure(.badArgument(command: "ablate", argument: rest, expected: "L1H3 or L0N12, then zero or mean"))
+        }
+        if what.uppercased().contains("N"), let (l, n) = parsePair(what, letters: ("L", "N")) {
+            return .success(.ablate(.neuron(layer: l, neuron: n), kind))
+        }
+        if what.uppercased().contains("H"), let (l, h) = parsePair(what, letters: ("L", "H")) {
+            return .success(.ablate(.head(layer: l, head: h), kind))
+        }
+        return .failure(.badArgument(command: "ablate", argument: what, expected: "a head (L1H3) or a neuron (L0N12)"))
     }
 
     /// "L1H3", "l1h3", "1.3", "1 3" → (1, 3).

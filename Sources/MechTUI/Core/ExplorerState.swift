@@ -17,6 +17,9 @@ public struct ExplorerState: Sendable {
     /// Why the newest prompt could not run, if it could not.
     public var runError: String?
     public var runPending: Bool { run?.generation != generation && runError == nil }
+    public var corruptedPending: Bool {
+        corruptedPrompt != nil && corruptedRun?.generation != generation && corruptedError == nil
+    }
 
     // Where the user is
     public var page: Page = .atlas
@@ -48,6 +51,20 @@ public struct ExplorerState: Sendable {
     public var ablations: [Ablation] = []
     public var ablationsPage = ListPageState()
     public var wrong: Int?
+
+    // The corrupted prompt: activation patching and the clean / corrupted compare
+    /// The second prompt (nil: none yet); it runs with every generation, beside the clean one.
+    public var corruptedPrompt: String?
+    public var corruptedRun: RunSnapshot?
+    /// Why the newest corrupted prompt could not run, if it could not.
+    public var corruptedError: String?
+    /// Results computed on the corrupted run (the compare views' own cache).
+    public var corruptedResults = AnalysisStore()
+    /// Whether the prompt editor edits the corrupted prompt.
+    public var editingCorrupted = false
+    /// Which run the attention-head and lens pages show.
+    public var compare: CompareMode = .clean
+    public var patchingPage = PatchingPageState()
 
     // Derived data and compute status
     public var results = AnalysisStore()

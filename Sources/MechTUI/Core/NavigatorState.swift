@@ -3,6 +3,7 @@
 public struct NavigatorState: Equatable, Sendable {
     public enum Row: Hashable, Sendable {
         case atlas, embed, layer(Int), attention(Int), head(Int, Int), mlp(Int), finalNorm, unembed, lens, attribution
+        case patching
 
         /// The page the row shows.
         public var page: Page {
@@ -16,6 +17,7 @@ public struct NavigatorState: Equatable, Sendable {
             case .unembed: return .logits
             case .lens: return .lens
             case .attribution: return .attribution
+            case .patching: return .patching
             }
         }
     }
@@ -46,7 +48,7 @@ public struct NavigatorState: Equatable, Sendable {
                 if hasMLP { rows.append(.mlp(l)) }
             }
         }
-        rows += [.finalNorm, .unembed, .lens, .attribution]
+        rows += [.finalNorm, .unembed, .lens, .attribution, .patching]
         return rows
     }
 
@@ -66,6 +68,7 @@ public struct NavigatorState: Equatable, Sendable {
         case .logits, .ablations: target = .unembed
         case .attribution: target = .attribution
         case .finalNorm: target = .finalNorm
+        case .patching: target = .patching
         }
         if let i = rows.firstIndex(of: target) { cursor = i }
     }

@@ -11,6 +11,8 @@ public enum Page: Hashable, Sendable {
     case embed
     case finalNorm
     case ablations
+    /// Activation patching between the clean and the corrupted prompt.
+    case patching
 
     /// The keymap context of the page.
     public var context: KeyContext {
@@ -26,6 +28,7 @@ public enum Page: Hashable, Sendable {
         case .embed: return .embed
         case .finalNorm: return .finalNorm
         case .ablations: return .ablations
+        case .patching: return .patching
         }
     }
 
@@ -43,6 +46,7 @@ public enum Page: Hashable, Sendable {
         case .embed: return "Tokens and embeddings"
         case .finalNorm: return "Final norm"
         case .ablations: return "Ablations"
+        case .patching: return "Activation patching"
         }
     }
 

@@ -1,3 +1,5 @@
+import MechAnalysis
+
 /// Cursor and toggles of each kind of page, kept while the user moves between pages so that
 /// coming back finds them where they were.
 public struct AtlasState: Equatable, Sendable {
@@ -60,4 +62,20 @@ public struct AttributionPageState: Equatable, Sendable {
 
 public struct ListPageState: Equatable, Sendable {
     public var row = 0
+}
+
+/// Which run the attention-head and logit-lens pages show when there is a corrupted prompt.
+public enum CompareMode: String, Sendable {
+    case clean
+    case corrupted
+    /// The corrupted run minus the clean one (attention patterns; same token count only).
+    case difference
+}
+
+public struct PatchingPageState: Equatable, Sendable {
+    /// The grid shown: resid_pre, attn_out, mlp_out (layer × position) or heads (layer × head).
+    public var target: PatchingTarget = .residPre
+    /// The cursor cell.
+    public var layer = 0
+    public var column = 0
 }

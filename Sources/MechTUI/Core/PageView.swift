@@ -44,6 +44,7 @@ public enum PageViews {
         case .embed: return EmbeddingView.self
         case .finalNorm: return FinalNormView.self
         case .ablations: return AblationsView.self
+        case .patching: return PatchingView.self
         }
     }
 }

@@ -16,6 +16,8 @@ public enum Action: Hashable, Sendable {
     case toggleOrder
     // Ablation
     case zeroAblate, meanAblate, toggleAblation, clearAblations
+    // Two prompts: the corrupted prompt, activation patching, clean / corrupted compare
+    case editCorruptedPrompt, cyclePatchingGrid, cycleCompare
     // Line editing (prompt and command line)
     case edit(LineEditAction)
 }
@@ -23,6 +25,7 @@ public enum Action: Hashable, Sendable {
 /// Pages a global key jumps to.
 public enum PageKind: String, Hashable, Sendable, CaseIterable {
     case atlas, lens, logits, attribution, neurons, layer, embed, ablations
+    case patching
 }
 
 /// Editing actions of the prompt and command lines.

@@ -1,6 +1,7 @@
 /// Where a binding applies: everywhere, in the navigator, in one page, or while editing a line.
 public enum KeyContext: String, Hashable, Sendable, CaseIterable {
     case global, navigator, atlas, layer, head, neurons, neuron, lens, logits, attribution, embed, finalNorm, ablations
+    case patching
     case lineEditor
     case help
 
@@ -20,6 +21,7 @@ public enum KeyContext: String, Hashable, Sendable, CaseIterable {
         case .embed: return "Embedding"
         case .finalNorm: return "Final norm"
         case .ablations: return "Ablations"
+        case .patching: return "Activation patching"
         case .lineEditor: return "Prompt and command line"
         case .help: return "Help"
         }

@@ -152,6 +152,14 @@ public struct Keymap: Sendable {
         KeyBinding([.enter, .char(" "), .char("x")], .ablations, .toggleAblation, "turn the ablation on / off", hint: true),
         KeyBinding([.char("c")], .ablations, .clearAblations, "clear every ablation", hint: true),
 
+        // Two prompts: the corrupted prompt, activation patching, clean / corrupted compare
+        KeyBinding([.char("P")], .global, .editCorruptedPrompt, "edit the corrupted prompt (for patching and compare)"),
+        KeyBinding([.char("C")], .global, .show(.patching), "activation patching between the clean and corrupted prompts"),
+        KeyBinding([.char("c")], .head, .cycleCompare, "clean / corrupted / corrupted − clean pattern", hint: true),
+        KeyBinding([.char("c")], .lens, .cycleCompare, "clean / corrupted run / Δ p(answer) corrupted − clean", hint: true),
+        KeyBinding([.char("s")], .patching, .cyclePatchingGrid, "next grid: resid_pre, attn_out, mlp_out, heads", hint: true),
+        KeyBinding([.enter], .patching, .open, "open the layer (position grids) or the head (head grid)", hint: true),
+
         // Help
         KeyBinding([.char("q"), .escape, .char("?")], .help, .back, "close help"),
         KeyBinding([.char("j"), .down], .help, .moveDown, "scroll down"),

@@ -28,6 +28,7 @@ public final class ExplorerRuntime {
     /// Whether compute is still on its way (a prompt run or an analysis the view waits for).
     public var isComputing: Bool {
         worker.isBusy || explorer.state.runPending || !explorer.state.results.pending.isEmpty
+            || explorer.state.corruptedPending || !explorer.state.corruptedResults.pending.isEmpty
     }
 
     public func start() { apply(explorer.start()) }
@@ -76,8 +77,13 @@ public final class ExplorerRuntime {
             case .runPrompt(let generation, let prompt, let bos, let ablations):
                 worker.runPrompt(generation: generation, prompt: prompt, prependBOS: bos, ablations: ablations)
             case .compute(let request, let generation):
-                guard let run = explorer.state.run, run.generation == generation else { continue }
+                let on = request.unwrapped.onCorrupted ? explorer.state.corruptedRun : explorer.state.run
+                guard let run = on, run.generation == generation else { continue }
                 worker.compute(request, generation: generation, on: run)
+            case .runCorrupted(let generation, let prompt, let bos, let ablations):
+                worker.runCorrupted(generation: generation, prompt: prompt, prependBOS: bos, ablations: ablations)
+            case .cancel(let request):
+                worker.cancel(request)
             case .export(let path):
                 renderer.render(explorer.state, regions: [.main])
                 do {

@@ -83,7 +83,10 @@ public enum AttentionHeadView: PageView {
     public static func render(_ state: ExplorerState, into canvas: inout Canvas) {
         guard case .head(let layer, let head) = state.page, let run = state.run else { return }
         let p = canvas.palette
-        guard let matrix = HeadMatrix(run: run, layer: layer, head: head, showScores: state.headPage.showScores),
+        let difference = state.showsDifference ? state.corruptedRun.flatMap {
+            HeadMatrix(run: $0, subtracting: run, layer: layer, head: head)
+        } : nil
+        guard let matrix = difference ?? HeadMatrix(run: run, layer: layer, head: head, showScores: state.headPage.showScores),
               state.headPage.query < matrix.count else {
             canvas.put("L\(layer)H\(head): the run's cache has no attention "
                        + (state.headPage.showScores ? "scores" : "pattern") + " for layer \(layer)", x: 0, y: 0, style: p.warning)
@@ -92,22 +95,23 @@ public enum AttentionHeadView: PageView {
         let layout = AttentionHeadLayout(width: canvas.width, height: canvas.height, tokenTexts: run.tokenTexts,
                                          zoomed: state.headPage.zoomedOut, query: state.headPage.query,
                                          key: state.headPage.key)
-        title(state, layer: layer, head: head, layout: layout, into: &canvas)
+        title(state, layer: layer, head: head, layout: layout, signed: matrix.isSigned, into: &canvas)
         AttentionHeatmap.draw(state, matrix, layout, into: &canvas)
         panel(state, matrix, layer: layer, head: head, layout: layout, into: &canvas)
     }
 
     /// Row 0: the head, what is shown, and the scale's legend; notes that do not fit are left out.
     private static func title(_ state: ExplorerState, layer: Int, head: Int, layout: AttentionHeadLayout,
-                              into canvas: inout Canvas) {
+                              signed: Bool = false, into canvas: inout Canvas) {
         let p = canvas.palette
-        let scores = state.headPage.showScores, wide = canvas.width >= 100
-        let what = scores ? (wide ? "pre-softmax scores" : "scores") : (wide ? "attention pattern" : "pattern")
+        let scores = state.headPage.showScores && !signed, wide = canvas.width >= 100
+        var what = scores ? (wide ? "pre-softmax scores" : "scores") : (wide ? "attention pattern" : "pattern")
+        if signed { what = "corrupted − clean pattern" } else if state.showsCorrupted { what += " (corrupted)" }
         var x = canvas.put("L\(layer)H\(head) \(what)  ", x: 0, y: 0, style: p.heading)
-        x += canvas.put(scores ? "row min " : "0 ", x: x, y: 0, style: p.dim)
-        for i in 0..<8 { canvas.set(x + i, 0, p.heat(Double(i) / 7)) }
+        x += canvas.put(signed ? "−1 " : scores ? "row min " : "0 ", x: x, y: 0, style: p.dim)
+        for i in 0..<8 { canvas.set(x + i, 0, signed ? p.heat(Double(i) / 3.5 - 1, signed: true) : p.heat(Double(i) / 7)) }
         x += 8
-        x += canvas.put(scores ? " max · masked −∞ blank" : " 1", x: x, y: 0, style: p.dim)
+        x += canvas.put(signed ? " +1" : scores ? " max · masked −∞ blank" : " 1", x: x, y: 0, style: p.dim)
         var notes: [String] = []
         if layout.zoomed { notes.append(" · zoomed: 2 queries a line") }
         let n = layout.tokens

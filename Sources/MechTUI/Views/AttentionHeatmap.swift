@@ -42,7 +42,7 @@ enum AttentionHeatmap {
             canvas.put(label, x: 0, y: y, style: q == cursor.query ? p.selection : p.text)
             for (j, k) in keys.enumerated() {
                 guard let v = matrix.shade(q, k) else { continue }
-                var cell = p.heat(v)
+                var cell = p.heat(v, signed: matrix.isSigned)
                 let x = layout.labelWidth + j * cw
                 for dx in 0..<cw { canvas.set(x + dx, y, cell) }
                 if q == cursor.query && k == cursor.key {
@@ -80,7 +80,7 @@ enum AttentionHeatmap {
         canvas.put("▼", x: layout.labelWidth + cursorColumn, y: 2, style: p.accent.with(bold: true))
         let queries = layout.firstQuery..<min(n, layout.firstQuery + 2 * layout.gridLines)
         let values = matrix.pooled(rows: queries.count, columns: columns, queries: queries)
-        HalfBlocks.draw(values, x: layout.labelWidth, y: layout.gridTop, into: &canvas)
+        HalfBlocks.draw(values, x: layout.labelWidth, y: layout.gridTop, signed: matrix.isSigned, into: &canvas)
         let tokenColumns = layout.labelWidth - 2 * digits - 2
         for line in 0..<((queries.count + 1) / 2) {
             let q0 = queries.lowerBound + 2 * line

@@ -71,7 +71,8 @@ public enum AttributionView: PageView {
         }
         let last = run.count - 1
         let what = TokenText.quoted(state, target.answer) + (target.wrong.map { " − " + TokenText.quoted(state, $0) } ?? "")
-        canvas.put("DLA to \(what) at \(last) '\(run.tokenTexts[last])' · per \(page.unit.rawValue)", x: 0, y: 0, style: p.heading)
+        let x = canvas.put("DLA to \(what) at \(last) '\(run.tokenTexts[last])' · per \(page.unit.rawValue)", x: 0, y: 0, style: p.heading)
+        if let marker = RunMarker.text(state) { canvas.put(" · " + marker, x: x, y: 0, style: p.warning) }
         canvas.put("s component/head · o order: " + (page.sorted ? "by size" : "model") + " · Enter opens",
                    x: 0, y: 1, style: p.dim)
         guard let (result, logit) = value(state), let rows = rows(state) else {

@@ -65,7 +65,7 @@ enum MainArea {
         }
         var pageRect = Rect(x: 0, y: 0, width: canvas.width, height: canvas.height)
         if case .prompt(let editor) = state.mode {
-            PromptEditorView.render(editor, into: &canvas)
+            PromptEditorView.render(editor, corrupted: state.editingCorrupted, into: &canvas)
             pageRect = pageRect.droppingTop(PromptEditorView.height)
         }
         if let error = state.runError, state.run == nil {
@@ -82,7 +82,8 @@ enum MainArea {
             }
             return
         }
-        canvas.within(pageRect) { PageViews.view(for: state.page).render(state, into: &$0) }
+        let shown = state.displayed       // the corrupted run, on a page comparing the two
+        canvas.within(pageRect) { PageViews.view(for: state.page).render(shown, into: &$0) }
     }
 }
 

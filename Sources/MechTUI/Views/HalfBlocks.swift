@@ -3,23 +3,23 @@
 /// the shade character of the larger of its two values. nil cells (masked) stay blank.
 enum HalfBlocks {
     /// Draws `values` (rows × columns, any number of rows) from (x, y) down, ⌈rows/2⌉ lines.
-    static func draw(_ values: [[Double?]], x: Int, y: Int, into canvas: inout Canvas) {
+    static func draw(_ values: [[Double?]], x: Int, y: Int, signed: Bool = false, into canvas: inout Canvas) {
         let p = canvas.palette
         for line in 0..<((values.count + 1) / 2) {
             let upper = values[2 * line]
             let lower = 2 * line + 1 < values.count ? values[2 * line + 1] : nil
             for c in 0..<upper.count {
-                canvas.set(x + c, y + line, cell(upper[c], lower?[c], palette: p))
+                canvas.set(x + c, y + line, cell(upper[c], lower?[c], palette: p, signed: signed))
             }
         }
     }
 
-    static func cell(_ upper: Double?, _ lower: Double?, palette p: Palette) -> Cell {
+    static func cell(_ upper: Double?, _ lower: Double?, palette p: Palette, signed: Bool = false) -> Cell {
         if !p.hasColor {
-            guard let v = [upper, lower].compactMap({ $0 }).max() else { return .blank }
-            return p.heat(v)
+            guard let v = [upper, lower].compactMap({ $0 }).max(by: { abs($0) < abs($1) }) else { return .blank }
+            return p.heat(v, signed: signed)
         }
-        func color(_ v: Double) -> TerminalColor { p.heat(v).style.background }
+        func color(_ v: Double) -> TerminalColor { p.heat(v, signed: signed).style.background }
         switch (upper, lower) {
         case (nil, nil): return .blank
         case (let u?, nil): return Cell("▀", style: CellStyle(foreground: color(u)))

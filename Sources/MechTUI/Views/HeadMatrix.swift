@@ -9,12 +9,16 @@ struct HeadMatrix {
     /// Tokens (queries = keys).
     let count: Int
     let showScores: Bool
+    /// Whether the values are a difference of two patterns (−1…1, shaded on the diverging scale).
+    var isSigned: Bool { basePattern != nil }
     private let pattern: UnsafeMutablePointer<Float>
+    /// The pattern subtracted from `pattern` (the compare view's clean run), if any.
+    private var basePattern: UnsafeMutablePointer<Float>?
     private let scores: UnsafeMutablePointer<Float>?
     /// Per query row: the smallest and largest unmasked score (scores mode only).
     private let rowRanges: [(low: Float, high: Float)]
     // Keeps the tensors (and so the pointers) alive.
-    private let tensors: [Tensor]
+    private var tensors: [Tensor]
 
     /// The head's matrix from the run's cache; nil when the cache lacks the layer's pattern (or,
     /// for scores, its attention scores).
@@ -46,8 +50,20 @@ struct HeadMatrix {
         tensors = kept
     }
 
-    /// The attention weight of query `q` on key `k` (0 for masked keys).
-    func weight(_ q: Int, _ k: Int) -> Float { pattern[q * count + k] }
+    /// `run`'s pattern minus `baseline`'s, for the compare view's corrupted − clean (nil when a
+    /// cache lacks the pattern or the runs differ in length).
+    init?(run: RunSnapshot, subtracting baseline: RunSnapshot, layer: Int, head: Int) {
+        guard var matrix = HeadMatrix(run: run, layer: layer, head: head, showScores: false),
+              let b = baseline.result.cache[.pattern(layer)], b.rank == 3, head < b.shape[0],
+              b.shape[1] == matrix.count, b.shape[2] == matrix.count else { return nil }
+        matrix.basePattern = b.pointer + head * matrix.count * matrix.count
+        matrix.tensors.append(b)
+        self = matrix
+    }
+
+    /// The attention weight of query `q` on key `k` (0 for masked keys); in a difference, the
+    /// difference of the weights.
+    func weight(_ q: Int, _ k: Int) -> Float { pattern[q * count + k] - (basePattern?[q * count + k] ?? 0) }
 
     /// The pre-softmax score (−∞ for masked keys); nil when the scores were not read.
     func score(_ q: Int, _ k: Int) -> Float? { scores.map { $0[q * count + k] } }
@@ -59,7 +75,7 @@ struct HeadMatrix {
     /// The value shaded at (q, k) on a 0…1 scale, nil where masked.
     func shade(_ q: Int, _ k: Int) -> Double? {
         guard !isMasked(q, k) else { return nil }
-        guard let scores else { return Double(weight(q, k)) }
+        guard let scores else { return Double(weight(q, k)) }      // a difference: −1…1
         let range = rowRanges[q]
         guard range.high > range.low else { return 1 }
         return Double((scores[q * count + k] - range.low) / (range.high - range.low))
@@ -70,7 +86,8 @@ struct HeadMatrix {
 
     /// The keys query `q` attends to most, heaviest first (ties to the earlier key).
     func topKeys(_ q: Int, count k: Int) -> [Int] {
-        Array((0...q).sorted { weight(q, $0) > weight(q, $1) || (weight(q, $0) == weight(q, $1) && $0 < $1) }.prefix(k))
+        let size: (Int) -> Float = isSigned ? { abs(weight(q, $0)) } : { weight(q, $0) }
+        return Array((0...q).sorted { size($0) > size($1) || (size($0) == size($1) && $0 < $1) }.prefix(k))
     }
 
     /// The most-attended key of query `q`.
@@ -88,7 +105,7 @@ struct HeadMatrix {
                 var best: Double?
                 for q in (qs.lowerBound + q0)..<(qs.lowerBound + q1) where k0 <= q {
                     for k in k0..<min(k1, q + 1) {
-                        if let v = shade(q, k) { best = max(best ?? v, v) }
+                        if let v = shade(q, k) { best = isSigned ? (abs(v) > abs(best ?? 0) ? v : best ?? v) : max(best ?? v, v) }
                     }
                 }
                 return best

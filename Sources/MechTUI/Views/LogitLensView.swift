@@ -43,6 +43,23 @@ public enum LogitLensView: PageView {
 
     public static func requests(_ state: ExplorerState) -> [AnalysisRequest] {
         [gridRequest(state)] + (targetRequest(state).map { [$0] } ?? [])
+            + (differenceRequests(state).map { [$0.clean, $0.corrupted] } ?? [])
+    }
+
+    /// The compare view's difference: the answer read at every cell on screen, on both runs.
+    static func differenceRequests(_ state: ExplorerState) -> (clean: AnalysisRequest, corrupted: AnalysisRequest)? {
+        guard state.showsDifference, let answer = state.effectiveAnswer else { return nil }
+        let request = AnalysisRequest.lens(positions: Array(window(state)), target: answer)
+        return (request, .onCorrupted(request))
+    }
+
+    /// p(answer) in the corrupted run minus the clean run at one cell, once both are computed.
+    static func answerDelta(_ state: ExplorerState, entry: Int, position: Int) -> Float? {
+        guard let (c, k) = differenceRequests(state), case .lens(let clean)? = state.results[c],
+              case .lens(let corrupted)? = state.corruptedResults[k.unwrapped.request],
+              let i = clean.positions.firstIndex(of: position), corrupted.positions == clean.positions else { return nil }
+        return corrupted.reading(entry: entry, positionIndex: i).targets[0].probability
+            - clean.reading(entry: entry, positionIndex: i).targets[0].probability
     }
 
     static func lens(_ state: ExplorerState, _ request: AnalysisRequest?) -> LogitLensResult? {
@@ -90,7 +107,11 @@ public enum LogitLensView: PageView {
     public static func render(_ state: ExplorerState, into canvas: inout Canvas) {
         guard let run = state.run else { return }
         let p = canvas.palette
-        canvas.put("Logit lens · top token by layer (shade: probability)", x: 0, y: 0, style: p.heading)
+        let difference = state.showsDifference
+        let x = canvas.put(difference ? "Logit lens · Δ p(\(state.effectiveAnswer.map { TokenText.quoted(state, $0) } ?? "")) "
+                                        + "corrupted − clean by layer (diverging)"
+                                      : "Logit lens · top token by layer (shade: probability)", x: 0, y: 0, style: p.heading)
+        if let marker = RunMarker.text(state) { canvas.put(" · " + marker, x: x, y: 0, style: p.warning) }
         canvas.put("h/j/k/l cell · Enter: its top token becomes the answer", x: 0, y: 1, style: p.dim)
         let columns = window(state), width = cellWidth(canvas.width)
         let labels = entryLabels(state)
@@ -119,6 +140,11 @@ public enum LogitLensView: PageView {
             canvas.put(DisplayWidth.fit(labels[e], labelWidth), x: 0, y: y, style: e == row ? p.accent.with(bold: true) : p.dim)
             for (k, q) in columns.enumerated() {
                 let x = labelWidth + k * width
+                if difference {
+                    drawDelta(answerDelta(state, entry: e, position: q), selected: e == row && q == position, x: x, y: y,
+                              width: width, into: &canvas)
+                    continue
+                }
                 let reading = grid.flatMap { g in g.positions.firstIndex(of: q).map { g.reading(entry: e, positionIndex: $0) } }
                 drawCell(reading, state: state, selected: e == row && q == position, x: x, y: y, width: width, into: &canvas)
                 if step == 2, let top = reading?.top.first {
@@ -144,6 +170,24 @@ public enum LogitLensView: PageView {
         if p.hasColor {
             let style = selected ? p.selection.with(bold: true) : heat.style
             canvas.put(DisplayWidth.fit(text, width - 1), x: x, y: y, style: style)
+        } else {
+            canvas.set(x, y, heat)
+            canvas.put(DisplayWidth.fit(text, width - 2), x: x + 1, y: y, style: selected ? p.selection.with(bold: true) : .plain)
+        }
+    }
+
+    /// One difference cell: the change of the answer's probability as a signed percentage on the
+    /// diverging scale (a dim "·" until both runs' readings are in).
+    static func drawDelta(_ delta: Float?, selected: Bool, x: Int, y: Int, width: Int, into canvas: inout Canvas) {
+        let p = canvas.palette
+        guard let delta else {
+            canvas.put(DisplayWidth.fit("·", width - 1), x: x, y: y, style: selected ? p.selection : p.dim)
+            return
+        }
+        let text = String(format: "%+.1f%%", Double(delta) * 100)
+        let heat = p.heat(Double(delta), signed: true)
+        if p.hasColor {
+            canvas.put(DisplayWidth.fit(text, width - 1), x: x, y: y, style: selected ? p.selection.with(bold: true) : heat.style)
         } else {
             canvas.set(x, y, heat)
             canvas.put(DisplayWidth.fit(text, width - 2), x: x + 1, y: y, style: selected ? p.selection.with(bold: true) : .plain)

@@ -33,6 +33,7 @@ enum NavigatorView {
         case .unembed: return " ▸ unembed · next token"
         case .lens: return " ≡ logit lens"
         case .attribution: return " ± attribution"
+        case .patching: return " ⇄ patching"
         }
     }
 }

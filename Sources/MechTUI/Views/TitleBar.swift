@@ -6,11 +6,17 @@ enum TitleBar {
         let tokens = state.run.map { "\($0.count) tok" } ?? "…"
         let bos = state.prependBOS ? "BOS" : "no BOS"
         let marker = AblationReadout.marker(state).map { " · " + $0 } ?? ""
-        var left = " mechscope · \(state.model.name) · \(state.model.shapeText) · \(state.page.title) · \(tokens), \(bos)\(marker) │ "
-        if DisplayWidth.of(left) > canvas.width * 3 / 4 {      // narrow: the page, the ablations and the prompt matter most
-            left = " \(state.model.name) · \(state.page.title) · \(tokens), \(bos)\(marker) │ "
+        let title = state.page.title + TwoPromptTitle.compareMarker(state)
+        var left = " mechscope · \(state.model.name) · \(state.model.shapeText) · \(title) · \(tokens), \(bos)\(marker) │ "
+        // Two prompts need room too: the short form leaves it to them.
+        if DisplayWidth.of(left) > canvas.width * (state.corruptedPrompt == nil ? 3 : 2) / 4 {      // narrow: the page, the ablations and the prompt matter most
+            left = " \(state.model.name) · \(title) · \(tokens), \(bos)\(marker) │ "
         }
         let used = canvas.put(left, x: 0, y: 0, style: style)
+        if state.corruptedPrompt != nil {
+            TwoPromptTitle.prompts(state, x: used, style: style, into: &canvas)
+            return
+        }
         canvas.put("\"" + state.prompt.replacingOccurrences(of: "\n", with: "\\n") + "\"", x: used, y: 0, style: style)
     }
 }
@@ -29,6 +35,8 @@ enum StatusBar {
         canvas.clear(style: p.status)
         var right = ""
         let pending = state.results.pendingLabels + (state.runPending ? ["forward pass"] : [])
+            + state.corruptedResults.pendingLabels.map { $0 + " (corrupted)" }
+            + (state.corruptedPending ? ["corrupted forward pass"] : [])
         if !pending.isEmpty {
             right = "\(Spinner.frame(state.spinnerFrame)) \(pending.joined(separator: ", "))…"
         } else if let last = state.lastCompute {
