@@ -15,5 +15,7 @@ public enum Effect: Equatable, Sendable {
     case compute(AnalysisRequest, generation: Int)
     /// Write the main view as plain text to `path`.
     case export(path: String)
+    /// Load the theme named (or the theme file) and draw with it from now on.
+    case setTheme(String)
     case quit
 }

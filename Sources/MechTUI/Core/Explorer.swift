@@ -259,7 +259,7 @@ public struct Explorer: Sendable {
             state.mode = .normal
             return [.redraw(Region.all)]
         case .edit(.complete)? where !isPrompt:
-            let options = ExplorerCommand.completions(editor.text)
+            let options = ExplorerCommand.completions(editor.text, themes: state.themeNames)
             if options.count == 1 {
                 editor.set(options[0] + " ")
             } else if let common = Self.commonPrefix(options), common.count > editor.text.count {
@@ -316,6 +316,8 @@ public struct Explorer: Sendable {
                 return go(to: .atlas)
             case .export(let path): return [.export(path: path)]
             case .bos(let on): return submitPrompt(state.prompt, prependBOS: on)
+            case .theme(let name): return [.setTheme(name)]
+            case .present(let on): return setPresenting(on ?? !state.presenting)
             case .help:
                 state.mode = .help(scroll: 0)
                 return [.redraw([.main])]
@@ -400,6 +402,22 @@ public struct Explorer: Sendable {
     public mutating func notify(_ message: StatusMessage) -> [Effect] {
         state.message = message
         return [.redraw([.status])]
+    }
+
+    /// Turns the presentation layout on or off (`:present`, `--present`).
+    public mutating func setPresenting(_ on: Bool) -> [Effect] {
+        state.presenting = on
+        if on { state.focus = .main }
+        state.message = StatusMessage(on ? "presentation layout: :present again returns" : "presentation layout off")
+        return [.redraw(Region.all)] + requestsForVisible()
+    }
+
+    /// The runtime switched themes (`:theme`): say so, with the file's first warning if it had any.
+    public mutating func themeChanged(to name: String, warnings: [String]) -> [Effect] {
+        state.themeName = name
+        state.message = warnings.first.map { StatusMessage("theme \(name): \($0)", isError: true) }
+            ?? StatusMessage("theme \(name)")
+        return [.redraw(Region.all)]
     }
 
     /// Records the process's resident memory for the status line (the runtime measures it).

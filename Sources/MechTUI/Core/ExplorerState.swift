@@ -49,6 +49,13 @@ public struct ExplorerState: Sendable {
     public var ablationsPage = ListPageState()
     public var wrong: Int?
 
+    // Presentation
+    /// The projector layout: no navigator, larger heatmap cells, bold padded labels.
+    public var presenting = false
+    /// The theme being drawn with, and the names `:theme` completes.
+    public var themeName = Theme.dark.name
+    public var themeNames: [String] = []
+
     // Derived data and compute status
     public var results = AnalysisStore()
     public var spinnerFrame = 0
@@ -88,7 +95,13 @@ public struct ExplorerState: Sendable {
     public var isTooSmall: Bool { width < Self.minimumWidth || height < Self.minimumHeight }
 
     /// The layout: title row, navigator and main view, status row.
-    public var layout: Layout { Layout(width: width, height: height, showNavigator: width >= 70) }
+    public var layout: Layout { Layout(width: width, height: height, showNavigator: width >= 70 && !presenting) }
+
+    /// How many columns a heatmap cell takes: 1, or 2–3 in the presentation layout when there is room.
+    public func heatCellWidth(columns: Int, available: Int) -> Int {
+        guard presenting, columns > 0 else { return 1 }
+        return max(1, min(3, available / columns))
+    }
 
     public struct Layout: Equatable, Sendable {
         public let title: Rect

@@ -9,14 +9,16 @@ public final class HeadlessExplorer {
     public private(set) var exports: [String: String] = [:]
 
     public init(session: AnalysisSession, prompt: String, prependBOS: Bool? = nil, width: Int = 120, height: Int = 40,
-                depth: ColorDepth = .palette256, theme: Theme = .default) {
-        let state = ExplorerState(width: width, height: height,
+                depth: ColorDepth = .palette256, theme: Theme = .dark, themes: ThemeCatalog = ThemeCatalog(folder: nil),
+                presenting: Bool = false) {
+        var state = ExplorerState(width: width, height: height,
                                   model: ModelSummary(name: session.model.folder.lastPathComponent, config: session.config),
                                   vocabulary: ModelVocabulary(model: session.model), prompt: prompt,
                                   prependBOS: prependBOS ?? session.defaultPrependBOS)
+        state.presenting = presenting
         let box = ExportBox()
         runtime = ExplorerRuntime(explorer: Explorer(state: state), palette: Palette(theme: theme, depth: depth),
-                                  worker: InlineComputeWorker(runner: AnalysisRunner(session: session)),
+                                  worker: InlineComputeWorker(runner: AnalysisRunner(session: session)), themes: themes,
                                   writeFile: { path, text in box.files[path] = text })
         exportBox = box
         runtime.start()

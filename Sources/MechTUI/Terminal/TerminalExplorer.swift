@@ -11,6 +11,10 @@ public enum TerminalExplorer {
         public var prompt: String
         public var prependBOS: Bool
         public var theme: Theme
+        /// Where `:theme` finds themes by name.
+        public var themes: ThemeCatalog = ThemeCatalog(folder: nil)
+        /// Open in the presentation layout (`--present`).
+        public var presenting = false
         /// Where diagnostics go while the screen is in use (standard error is redirected there).
         public var logPath: String
         public var environment: [String: String]
@@ -34,7 +38,7 @@ public enum TerminalExplorer {
             }
         }
 
-        public init(prompt: String, prependBOS: Bool, theme: Theme = .default, logPath: String,
+        public init(prompt: String, prependBOS: Bool, theme: Theme = .dark, logPath: String,
                     environment: [String: String] = ProcessInfo.processInfo.environment, demo: Demo? = nil, recordPath: String? = nil) {
             self.demo = demo
             self.recordPath = recordPath
@@ -73,13 +77,14 @@ public enum TerminalExplorer {
             })
         }
         let depth = ColorDepth.detect(environment: options.environment, terminalColors: screen.colors)
-        let state = ExplorerState(width: size.width, height: size.height,
+        var state = ExplorerState(width: size.width, height: size.height,
                                   model: ModelSummary(name: session.model.folder.lastPathComponent, config: session.config),
                                   vocabulary: ModelVocabulary(model: session.model), prompt: options.prompt,
                                   prependBOS: options.prependBOS)
+        state.presenting = options.presenting
         let worker = ThreadedComputeWorker(runner: AnalysisRunner(session: session))
         let runtime = ExplorerRuntime(explorer: Explorer(state: state), palette: Palette(theme: options.theme, depth: depth),
-                                      worker: worker)
+                                      worker: worker, themes: options.themes)
         runtime.keyObserver = recorder.map { r in { r.key($0) } }
         runtime.start()
         if !startupMessages.isEmpty {

@@ -36,6 +36,11 @@ public struct ExplorerRenderer {
         if regions.contains(.status) { canvas.redraw(layout.status) { StatusBar.render(state, keymap: keymap, into: &$0) } }
     }
 
+    /// Draws with another palette from now on (`:theme`); the next render must cover every region.
+    public mutating func setPalette(_ palette: Palette) {
+        canvas = Canvas(grid: canvas.grid, palette: palette)
+    }
+
     /// The main view alone as plain text (what `:export` writes).
     public func mainText(_ state: ExplorerState) -> String {
         canvas.grid.text(in: state.layout.main)
