@@ -26,6 +26,7 @@ struct SnapshotCommand: ParsableCommand {
     @Option(help: "Screen width.") var width = 100
     @Option(help: "Screen height.") var height = 30
     @Flag(help: "Print the whole screen (title, navigator, status line), not only the main view.") var full = false
+    @Flag(help: "Use the presentation layout (as --present in the explorer).") var present = false
 
     func validate() throws {
         guard width >= 50, height >= 12 else { throw ValidationError("--width and --height must be at least 50 and 12") }
@@ -38,7 +39,7 @@ struct SnapshotCommand: ParsableCommand {
         let bos = prependBOS ?? session.defaultPrependBOS
         _ = try session.tokenize(text, prependBOS: bos)
         let explorer = HeadlessExplorer(session: session, prompt: text, prependBOS: bos, width: width, height: height,
-                                        depth: .monochrome)
+                                        depth: .monochrome, presenting: present)
         for (i, view) in views.enumerated() {
             explorer.command(view)
             if let message = explorer.state.message, message.isError {

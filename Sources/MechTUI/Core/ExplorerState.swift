@@ -95,7 +95,9 @@ public struct ExplorerState: Sendable {
     public var isTooSmall: Bool { width < Self.minimumWidth || height < Self.minimumHeight }
 
     /// The layout: title row, navigator and main view, status row.
-    public var layout: Layout { Layout(width: width, height: height, showNavigator: width >= 70 && !presenting) }
+    public var layout: Layout {
+        Layout(width: width, height: height, showNavigator: width >= 70 && !presenting, padded: presenting)
+    }
 
     /// How many columns a heatmap cell takes: 1, or 2–3 in the presentation layout when there is room.
     public func heatCellWidth(columns: Int, available: Int) -> Int {
@@ -109,9 +111,15 @@ public struct ExplorerState: Sendable {
         public let main: Rect
         public let status: Rect
 
-        public init(width: Int, height: Int, showNavigator: Bool) {
+        /// `padded`: the presentation layout's margins, a blank row under the title and a column each side.
+        public init(width: Int, height: Int, showNavigator: Bool, padded: Bool = false) {
             title = Rect(x: 0, y: 0, width: width, height: 1)
             status = Rect(x: 0, y: height - 1, width: width, height: 1)
+            if padded {
+                navigator = Rect(x: 0, y: 1, width: 0, height: height - 2)
+                main = Rect(x: 1, y: 2, width: width - 2, height: height - 3)
+                return
+            }
             let navWidth = showNavigator ? min(24, max(16, width / 6)) : 0
             navigator = Rect(x: 0, y: 1, width: navWidth, height: height - 2)
             main = Rect(x: navWidth == 0 ? 0 : navWidth + 1, y: 1, width: width - (navWidth == 0 ? 0 : navWidth + 1),

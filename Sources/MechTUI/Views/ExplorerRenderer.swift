@@ -3,6 +3,8 @@
 public struct ExplorerRenderer {
     public private(set) var canvas: Canvas
     public let keymap: Keymap
+    /// The layout of the last frame drawn.
+    private var lastLayout: ExplorerState.Layout?
 
     public init(width: Int, height: Int, palette: Palette, keymap: Keymap = .standard) {
         canvas = Canvas(grid: CellGrid(width: width, height: height), palette: palette)
@@ -22,9 +24,15 @@ public struct ExplorerRenderer {
         canvas.rect = canvas.grid.bounds
         if state.isTooSmall {
             TooSmallNotice.render(state, into: &canvas)
+            lastLayout = nil
             return
         }
         let layout = state.layout, keymap = self.keymap
+        if layout != lastLayout {             // panes moved (:present): nothing of the old frame stays
+            canvas.redraw(canvas.grid.bounds) { _ in }
+            regions = Region.all
+            lastLayout = layout
+        }
         if regions.contains(.title) { canvas.redraw(layout.title) { TitleBar.render(state, into: &$0) } }
         if regions.contains(.navigator), layout.navigator.width > 0 {
             canvas.redraw(layout.navigator) { NavigatorView.render(state, into: &$0) }

@@ -6,6 +6,12 @@ enum TitleBar {
         let tokens = state.run.map { "\($0.count) tok" } ?? "…"
         let bos = state.prependBOS ? "BOS" : "no BOS"
         let marker = AblationReadout.marker(state).map { " · " + $0 } ?? ""
+        if state.presenting {                  // the page's name first, bold and padded; the prompt after it
+            let used = canvas.put("   \(state.page.title.uppercased())   ·   \(state.model.name)\(marker)   │  ",
+                                  x: 0, y: 0, style: style.with(bold: true))
+            canvas.put("\"" + state.prompt.replacingOccurrences(of: "\n", with: "\\n") + "\"", x: used, y: 0, style: style)
+            return
+        }
         var left = " mechscope · \(state.model.name) · \(state.model.shapeText) · \(state.page.title) · \(tokens), \(bos)\(marker) │ "
         if DisplayWidth.of(left) > canvas.width * 3 / 4 {      // narrow: the page, the ablations and the prompt matter most
             left = " \(state.model.name) · \(state.page.title) · \(tokens), \(bos)\(marker) │ "
