@@ -56,17 +56,30 @@ struct ExploreCommand: ParsableCommand {
                 throw CLIError(error.description)
             }
         }
-        let model = try modelOptions.open()
-        let session = AnalysisSession(model: model)
-        let text = try PromptOptions(prompt: prompt).text(for: model)
-        let bos = prependBOS ?? session.defaultPrependBOS
-        _ = try session.tokenize(text, prependBOS: bos)     // a prompt that cannot run fails here, in one line
+        let opened = try modelOptions.openAny()
+        let story = try StoryLocator.read(opened)
         let (loaded, warnings) = try ThemeLocator.load(theme)
-        var options = TerminalExplorer.Options(prompt: text, prependBOS: bos, theme: loaded,
+        var options = TerminalExplorer.Options(prompt: "", prependBOS: false, theme: loaded,
                                                logPath: log ?? TerminalExplorer.defaultLogPath(), demo: demo, recordPath: record)
         options.themes = ThemeLocator.catalog
         options.presenting = present
-        let status = try TerminalExplorer.run(session: session, options: options, startupMessages: warnings)
+        options.story = story
+        let status: Int32
+        switch opened {
+        case .toySuperposition(let toy):
+            // A toy model reads feature vectors, not prompts: it opens on its features page.
+            guard prompt == nil else {
+                throw CLIError("\(toy.folder.path) is a toy superposition model: it takes no --prompt "
+                               + "('mechscope run MODEL --prompt \"1 0 0 …\"' runs one input)")
+            }
+            status = try TerminalExplorer.run(toy: toy, options: options, startupMessages: warnings)
+        case .transformer(let model):
+            let session = AnalysisSession(model: model)
+            options.prompt = try PromptOptions(prompt: prompt).text(for: model)
+            options.prependBOS = prependBOS ?? session.defaultPrependBOS
+            _ = try session.tokenize(options.prompt, prependBOS: options.prependBOS)  // a prompt that cannot run fails here
+            status = try TerminalExplorer.run(session: session, options: options, startupMessages: warnings)
+        }
         if status != 0 { throw ExitCode(status) }
     }
 }
@@ -98,5 +111,19 @@ enum ThemeLocator {
         guard let samples = BundledSamples.folder(named: BundledSamples.defaultSample) else { return nil }
         let themes = samples.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("themes")
         return FileManager.default.fileExists(atPath: themes.path) ? themes : nil
+    }
+}
+
+/// The page a model folder opens on (`mechscope_story` in its config.json), or a one-line error.
+enum StoryLocator {
+    static func read(_ model: AnyModel) throws -> ModelStory {
+        if case .toySuperposition = model { return try read(folder: model.folder, isToy: true) }
+        return try read(folder: model.folder, isToy: false)
+    }
+
+    static func read(folder: URL, isToy: Bool) throws -> ModelStory {
+        do { return try ModelStory.read(folder: folder, isToy: isToy) } catch let error as ModelStoryError {
+            throw CLIError(error.description)
+        }
     }
 }

@@ -99,6 +99,15 @@ public struct AnalysisRunner: Sendable {
             let rows = Tensor(uninitialized: [positions.count, d])
             for (i, p) in positions.enumerated() { (rows.pointer + i * d).update(from: final.pointer + p * d, count: d) }
             return .readout(try LogitLens.readVectors(rows, model, session.processedWeights(), topK: 3))
+        case .fourierSpectrum(let modulus):
+            let embedding = model.weights.tokenEmbedding      // [vocab, d_model]
+            guard embedding.shape[0] >= modulus else {
+                throw ComputeFailure("the embedding has \(embedding.shape[0]) rows, fewer than the modulus \(modulus)")
+            }
+            return .fourierSpectrum(EmbeddingFourierSpectrum(embedding: embedding, period: modulus))
+        case .modularSweep(let story):
+            return .modularSweep(try ModularSweepRun(session: session, story: story, prependBOS: run.prependBOS)
+                .sweep(shouldContinue: shouldContinue, progress: { progress(.modularSweep($0)) }))
         }
     }
 

@@ -28,6 +28,11 @@ public enum AnalysisRequest: Hashable, Sendable {
     /// What the model's own output (final residual → final norm → unembedding) predicts at the
     /// given positions: the lens's last entry alone.
     case finalReadout(positions: [Int])
+    /// The embedding's power per frequency over tokens 0..<modulus (weights only).
+    case fourierSpectrum(modulus: Int)
+    /// The model on every input of a modular-addition story: activations and accuracy. Counted as
+    /// prompt-dependent so that a new prompt cancels it (its result is recomputed then).
+    case modularSweep(FourierStory)
 
     /// Whether the result depends on the prompt (and must be recomputed when it changes), rather
     /// than on the weights alone.
@@ -36,6 +41,8 @@ public enum AnalysisRequest: Hashable, Sendable {
         case .headMetric(let m, _): return m != .ovCopying && m != .repeatedInduction
         case .headCircuit, .neuronEffect: return false
         case .lens, .attribution, .neuronAttribution, .finalReadout: return true
+        case .fourierSpectrum: return false
+        case .modularSweep: return true
         }
     }
 
@@ -49,6 +56,8 @@ public enum AnalysisRequest: Hashable, Sendable {
         case .neuronEffect(let l, let n): return "L\(l)N\(n) output weights"
         case .neuronAttribution(let l, _): return "layer \(l) neuron attribution"
         case .finalReadout: return "final readout"
+        case .fourierSpectrum: return "Fourier spectrum"
+        case .modularSweep(let s): return "all \(s.modulus)×\(s.modulus) inputs"
         }
     }
 }

@@ -14,6 +14,8 @@ public enum AnalysisValue: @unchecked Sendable {
     case neuronAttribution([Float])
     /// One reading per position asked for.
     case readout([LogitLensReading])
+    case fourierSpectrum(EmbeddingFourierSpectrum)
+    case modularSweep(ModularSweep)
 }
 
 /// What the attention-head page shows of a head's weights: OV and QK read at one token, the

@@ -16,6 +16,7 @@ public struct Explorer: Sendable {
     /// The effects that start the explorer: run the first prompt.
     public mutating func start() -> [Effect] {
         state.navigator.reveal(state.page)
+        if state.model.isToy { return [.redraw(Region.all)] }     // a toy model has no prompt to run
         return submitPrompt(state.prompt, prependBOS: state.prependBOS) + [.redraw(Region.all)]
     }
 
@@ -81,6 +82,7 @@ public struct Explorer: Sendable {
             state.mode = .command(LineEditor("", history: state.commandHistory))
             return [.redraw([.status])]
         case .editPrompt:
+            if let refusal = noPrompt() { return refusal }
             state.mode = .prompt(LineEditor(state.prompt, history: state.promptHistory))
             return [.redraw([.main, .status])]
         case .switchPane:
@@ -155,6 +157,15 @@ public struct Explorer: Sendable {
 
     private func invalidPage(_ page: Page) -> String? {
         let m = state.model
+        if m.isToy, page != .features { return "\(m.name) is a toy superposition model: it has the features page only" }
+        switch page {
+        case .features where !m.isToy: return "the features page is for toy superposition models (mechscope features)"
+        case .fourier:
+            guard case .fourier = state.story else {
+                return "\(m.name) has no Fourier story (config.json's \(ModelStory.key) names one)"
+            }
+        default: break
+        }
         if let l = page.layer, l >= m.layers { return "layer \(l) does not exist (layers 0–\(m.layers - 1))" }
         switch page {
         case .head(_, let h) where h >= m.heads: return "head \(h) does not exist (heads 0–\(m.heads - 1))"
@@ -330,12 +341,21 @@ public struct Explorer: Sendable {
 
     /// Starts a new generation for `prompt`: older runs and prompt-dependent work are cancelled.
     public mutating func submitPrompt(_ prompt: String, prependBOS: Bool) -> [Effect] {
+        if let refusal = noPrompt() { return refusal }
         state.generation += 1
         state.prompt = prompt
         state.prependBOS = prependBOS
         state.runError = nil
         return [.runPrompt(generation: state.generation, prompt: prompt, prependBOS: prependBOS,
                            ablations: state.ablations.filter(\.enabled)), .redraw([.title, .status])]
+    }
+
+    /// A toy model reads feature vectors, not prompts: say so instead of running one.
+    private mutating func noPrompt() -> [Effect]? {
+        guard state.model.isToy else { return nil }
+        state.message = StatusMessage("\(state.model.name) is a toy superposition model: it reads feature vectors, "
+                                      + "not prompts ('mechscope run' runs one)", isError: true)
+        return [.redraw([.status])]
     }
 
     /// Compute effects for whatever the visible page needs and nobody has asked for yet.

@@ -36,6 +36,8 @@ public enum ExplorerCommand: Equatable, Sendable {
         ("metric", HeadMetric.allCases.map(\.rawValue).joined(separator: "|"), "the atlas metric"),
         ("export", "FILE", "write the current view: FILE.txt text, .ans ANSI colours, .svg picture"),
         ("bos", "on | off", "put the BOS token first, or not"),
+        ("fourier", "", "a modular-addition model's Fourier story"),
+        ("features", "", "a toy superposition model's features"),
         ("theme", "NAME | FILE", "switch the colour theme (Tab completes the names)"),
         ("present", "[on | off]", "the presentation layout: big heatmap cells, no navigator, bold labels"),
         ("help", "", "every key and command"),
@@ -104,6 +106,8 @@ public enum ExplorerCommand: Equatable, Sendable {
             case "off", "false", "0", "no": return .success(.bos(false))
             default: return .failure(.badArgument(command: "bos", argument: rest, expected: "on or off"))
             }
+        case "fourier": return .success(.page(.fourier))
+        case "features": return .success(.page(.features))
         case "theme", "colors", "colours":
             guard !rest.isEmpty else { return .failure(.missingArgument(command: "theme", expected: "a theme's name or file")) }
             return .success(.theme(unquoted(rest)))

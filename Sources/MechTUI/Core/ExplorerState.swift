@@ -16,7 +16,7 @@ public struct ExplorerState: Sendable {
     public var run: RunSnapshot?
     /// Why the newest prompt could not run, if it could not.
     public var runError: String?
-    public var runPending: Bool { run?.generation != generation && runError == nil }
+    public var runPending: Bool { generation > 0 && run?.generation != generation && runError == nil }
 
     // Where the user is
     public var page: Page = .atlas
@@ -55,6 +55,14 @@ public struct ExplorerState: Sendable {
     /// The theme being drawn with, and the names `:theme` completes.
     public var themeName = Theme.dark.name
     public var themeNames: [String] = []
+
+    // Story pages
+    /// What the model opens on (`mechscope_story`), and what the Fourier page runs.
+    public var story: ModelStory = .atlas
+    /// A toy superposition model's features (nil for a transformer).
+    public var featureMap: FeatureMap?
+    public var fourierPage = FourierPageState()
+    public var featuresPage = ListPageState()
 
     // Derived data and compute status
     public var results = AnalysisStore()
@@ -96,7 +104,7 @@ public struct ExplorerState: Sendable {
 
     /// The layout: title row, navigator and main view, status row.
     public var layout: Layout {
-        Layout(width: width, height: height, showNavigator: width >= 70 && !presenting, padded: presenting)
+        Layout(width: width, height: height, showNavigator: width >= 70 && !presenting && !model.isToy, padded: presenting)
     }
 
     /// How many columns a heatmap cell takes: 1, or 2–3 in the presentation layout when there is room.

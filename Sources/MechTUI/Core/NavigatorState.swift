@@ -66,6 +66,8 @@ public struct NavigatorState: Equatable, Sendable {
         case .logits, .ablations: target = .unembed
         case .attribution: target = .attribution
         case .finalNorm: target = .finalNorm
+        case .fourier: target = .embed
+        case .features: target = .atlas
         }
         if let i = rows.firstIndex(of: target) { cursor = i }
     }

@@ -11,6 +11,10 @@ public enum Page: Hashable, Sendable {
     case embed
     case finalNorm
     case ablations
+    /// A modular-addition model's Fourier story (`mechscope_story`).
+    case fourier
+    /// A toy superposition model's features.
+    case features
 
     /// The keymap context of the page.
     public var context: KeyContext {
@@ -26,6 +30,8 @@ public enum Page: Hashable, Sendable {
         case .embed: return .embed
         case .finalNorm: return .finalNorm
         case .ablations: return .ablations
+        case .fourier: return .fourier
+        case .features: return .features
         }
     }
 
@@ -43,6 +49,8 @@ public enum Page: Hashable, Sendable {
         case .embed: return "Tokens and embeddings"
         case .finalNorm: return "Final norm"
         case .ablations: return "Ablations"
+        case .fourier: return "Fourier"
+        case .features: return "Features"
         }
     }
 

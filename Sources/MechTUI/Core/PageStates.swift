@@ -61,3 +61,8 @@ public struct AttributionPageState: Equatable, Sendable {
 public struct ListPageState: Equatable, Sendable {
     public var row = 0
 }
+
+public struct FourierPageState: Equatable, Sendable {
+    /// The neuron whose activation over every input is shown (nil: the one firing most on the prompt).
+    public var neuron: Int?
+}

@@ -1,6 +1,7 @@
 /// Where a binding applies: everywhere, in the navigator, in one page, or while editing a line.
 public enum KeyContext: String, Hashable, Sendable, CaseIterable {
     case global, navigator, atlas, layer, head, neurons, neuron, lens, logits, attribution, embed, finalNorm, ablations
+    case fourier, features
     case lineEditor
     case help
 
@@ -20,6 +21,8 @@ public enum KeyContext: String, Hashable, Sendable, CaseIterable {
         case .embed: return "Embedding"
         case .finalNorm: return "Final norm"
         case .ablations: return "Ablations"
+        case .fourier: return "Fourier (modular addition)"
+        case .features: return "Features (toy superposition model)"
         case .lineEditor: return "Prompt and command line"
         case .help: return "Help"
         }

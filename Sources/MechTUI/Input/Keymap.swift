@@ -152,6 +152,15 @@ public struct Keymap: Sendable {
         KeyBinding([.enter, .char(" "), .char("x")], .ablations, .toggleAblation, "turn the ablation on / off", hint: true),
         KeyBinding([.char("c")], .ablations, .clearAblations, "clear every ablation", hint: true),
 
+        // Fourier (modular addition)
+        KeyBinding([.char("]")], .fourier, .nextHead, "next neuron in the heatmap", hint: true),
+        KeyBinding([.char("[")], .fourier, .previousHead, "previous neuron"),
+        KeyBinding([.enter], .fourier, .open, "open the neuron's page", hint: true),
+
+        // Features (toy superposition model)
+        KeyBinding([.char("j"), .down], .features, .moveDown, "next feature (its row and column in WᵀW)", hint: true),
+        KeyBinding([.char("k"), .up], .features, .moveUp, "previous feature"),
+
         // Help
         KeyBinding([.char("q"), .escape, .char("?")], .help, .back, "close help"),
         KeyBinding([.char("j"), .down], .help, .moveDown, "scroll down"),

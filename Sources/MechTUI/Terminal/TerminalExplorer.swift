@@ -1,5 +1,6 @@
 import Foundation
 import MechAnalysis
+import MechModels
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,6 +16,8 @@ public enum TerminalExplorer {
         public var themes: ThemeCatalog = ThemeCatalog(folder: nil)
         /// Open in the presentation layout (`--present`).
         public var presenting = false
+        /// The page to open on and what it shows (`mechscope_story` in config.json).
+        public var story: ModelStory?
         /// Where diagnostics go while the screen is in use (standard error is redirected there).
         public var logPath: String
         public var environment: [String: String]
@@ -60,6 +63,25 @@ public enum TerminalExplorer {
     /// Runs the explorer until the user quits or a stop signal arrives; the terminal is restored
     /// on every way out. Returns the exit status (0, or 128 + the signal).
     public static func run(session: AnalysisSession, options: Options, startupMessages: [String] = []) throws -> Int32 {
+        try run(options: options, startupMessages: startupMessages,
+                worker: ThreadedComputeWorker(runner: AnalysisRunner(session: session))) { width, height in
+            ExplorerState(width: width, height: height,
+                          model: ModelSummary(name: session.model.folder.lastPathComponent, config: session.config),
+                          vocabulary: ModelVocabulary(model: session.model), prompt: options.prompt,
+                          prependBOS: options.prependBOS)
+        }
+    }
+
+    /// A toy superposition model: its features page, nothing to compute in the background.
+    public static func run(toy: ToySuperpositionModel, options: Options, startupMessages: [String] = []) throws -> Int32 {
+        try run(options: options, startupMessages: startupMessages,
+                worker: IdleComputeWorker(reason: "a toy superposition model runs no prompts")) { width, height in
+            ExplorerState(toy: toy, width: width, height: height)
+        }
+    }
+
+    private static func run(options: Options, startupMessages: [String], worker: ComputeWorker,
+                            makeState: (Int, Int) -> ExplorerState) throws -> Int32 {
         let castFile = try options.recordPath.map { try CastWriter.createFile(path: $0) }
         let screen = try NcursesScreen(environment: options.environment)
         TerminalRestore.installHandlers()
@@ -77,12 +99,9 @@ public enum TerminalExplorer {
             })
         }
         let depth = ColorDepth.detect(environment: options.environment, terminalColors: screen.colors)
-        var state = ExplorerState(width: size.width, height: size.height,
-                                  model: ModelSummary(name: session.model.folder.lastPathComponent, config: session.config),
-                                  vocabulary: ModelVocabulary(model: session.model), prompt: options.prompt,
-                                  prependBOS: options.prependBOS)
+        var state = makeState(size.width, size.height)
         state.presenting = options.presenting
-        let worker = ThreadedComputeWorker(runner: AnalysisRunner(session: session))
+        if let story = options.story { state.open(story) }
         let runtime = ExplorerRuntime(explorer: Explorer(state: state), palette: Palette(theme: options.theme, depth: depth),
                                       worker: worker, themes: options.themes)
         runtime.keyObserver = recorder.map { r in { r.key($0) } }

@@ -81,6 +81,11 @@ enum MainArea {
             PromptEditorView.render(editor, into: &canvas)
             pageRect = pageRect.droppingTop(PromptEditorView.height)
         }
+        let view = PageViews.view(for: state.page)
+        if !view.needsRun {
+            canvas.within(pageRect) { view.render(state, into: &$0) }
+            return
+        }
         if let error = state.runError, state.run == nil {
             canvas.within(pageRect) { c in
                 c.put("The prompt could not run:", x: 1, y: 1, style: c.palette.warning)

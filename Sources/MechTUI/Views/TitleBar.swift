@@ -6,6 +6,12 @@ enum TitleBar {
         let tokens = state.run.map { "\($0.count) tok" } ?? "…"
         let bos = state.prependBOS ? "BOS" : "no BOS"
         let marker = AblationReadout.marker(state).map { " · " + $0 } ?? ""
+        if state.model.isToy {
+            let bold = state.presenting
+            canvas.put(" mechscope · \(state.model.name) · \(state.model.shapeText) · \(state.page.title)", x: 0, y: 0,
+                       style: style.with(bold: bold))
+            return
+        }
         if state.presenting {                  // the page's name first, bold and padded; the prompt after it
             let used = canvas.put("   \(state.page.title.uppercased())   ·   \(state.model.name)\(marker)   │  ",
                                   x: 0, y: 0, style: style.with(bold: true))
