@@ -22,8 +22,11 @@ final class ThemeTerminalTests: XCTestCase {
         XCTAssertTrue(dark.contains("48;5;233"), "the dark theme's background #121212 (xterm 233):")
         try tmux.type(":theme light")
         try tmux.send("Enter")
-        let light = try tmux.waitFor("theme light")
+        // (The command line shows the words too: wait for the colours themselves.)
+        try tmux.waitFor("the light background") { _ in (try? tmux.capture(colors: true).contains("48;5;231")) ?? false }
         let lightColors = try tmux.capture(colors: true)
+        let light = try tmux.capture()
+        XCTAssertTrue(light.contains(" theme light"), light)
         XCTAssertTrue(lightColors.contains("48;5;231"), "the light theme's white background (xterm 231)")
         XCTAssertFalse(lightColors.contains("48;5;233"), "no dark background left")
         XCTAssertEqual(AnsiStrip.lines(light).dropLast(), AnsiStrip.lines(try tmux.waitFor("Head atlas")).dropLast())
@@ -32,7 +35,7 @@ final class ThemeTerminalTests: XCTestCase {
         try tmux.waitFor("Head L1H3 · ")
         try tmux.type(":theme projector")
         try tmux.send("Enter")
-        try tmux.waitFor("theme projector")
+        try tmux.waitFor("the projector's title bar") { _ in (try? tmux.capture(colors: true).contains("48;5;16")) ?? false }
         try tmux.send("q")
         let after = try tmux.waitFor("EXIT=")
         XCTAssertTrue(after.contains("EXIT=0"), after)
@@ -43,7 +46,7 @@ final class ThemeTerminalTests: XCTestCase {
         try tmux.waitFor("Head atlas — ")
         try tmux.type(":theme high-contrast")
         try tmux.send("Enter")
-        try tmux.waitFor("theme high-contrast")
+        try tmux.waitFor("the switch's message") { $0.split(separator: "\n").last?.hasPrefix(" theme high-contrast") ?? false }
         let colored = try tmux.capture(colors: true)
         for escape in ["38;5;", "48;5;", "38;2;", "48;2;"] {
             XCTAssertFalse(colored.contains(escape), "NO_COLOR but \(escape) escapes drawn")

@@ -126,9 +126,11 @@ public enum TerminalExplorer {
                     recorder?.resize(width: w, height: h)
                 }
                 if let player, !player.finished, case .key(let key) = event {
+                    // While a demo plays, q quits and any other key pauses or resumes it. q goes through
+                    // the core as after the demo (the caption clears; the last frame is drawn and recorded),
+                    // even when only the script's closing wait was left.
+                    if key == .char("q") || key == .ctrl("c") { runtime.send(event); runtime.requestQuit(); break }
                     recorder?.key(key)
-                    // While a demo plays, q quits and any other key pauses or resumes it.
-                    if key == .char("q") || key == .ctrl("c") { runtime.requestQuit(); break }
                     player.togglePause(now: Date().timeIntervalSince1970)
                     runtime.notify(StatusMessage(player.paused ? "demo paused: any key resumes, q quits" : "demo resumed"))
                     continue
