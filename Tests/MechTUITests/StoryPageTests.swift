@@ -98,6 +98,8 @@ final class StoryPageTests: XCTestCase {
         let toy = try ToySuperpositionModel(folder: SampleSessions.folder("superposition-toy"))
         let explorer = HeadlessExplorer(toy: toy, width: 120, height: 40)
         XCTAssertEqual(explorer.state.page, .features)
+        let hints = explorer.grid.rowText(39)
+        XCTAssertTrue(hints.contains("next feature") && !hints.contains("edit the prompt"), "no prompt hint for a toy: \(hints)")
         let screen = explorer.screen
         XCTAssertTrue(screen.contains("Features — 16 of 20 represented (‖W_i‖ > 0.5) in 5 dimensions"), screen)
         XCTAssertTrue(screen.contains("dropped (‖W_i‖ ≤ 0.5): 16 17 18 19"), screen)

@@ -39,9 +39,9 @@ public struct Keymap: Sendable {
     public func bindings(in context: KeyContext) -> [KeyBinding] { bindings.filter { $0.context == context } }
 
     /// "key action" hints for the status line: the context's own, then the global ones.
-    public func hints(for context: KeyContext) -> [String] {
+    public func hints(for context: KeyContext, excluding excluded: Set<Action> = []) -> [String] {
         (bindings(in: context) + (context == .lineEditor ? [] : bindings(in: .global)))
-            .filter(\.hint).map { "\($0.keyLabel) \($0.help.split(separator: ":")[0])" }
+            .filter { $0.hint && !excluded.contains($0.action) }.map { "\($0.keyLabel) \($0.help.split(separator: ":")[0])" }
     }
 
     static let movement: [KeyBinding] = []

@@ -58,7 +58,8 @@ enum StatusBar {
             canvas.put(" " + message.text, x: 0, y: 0, style: style, limit: leftWidth)
             return
         }
-        let hints = keymap.hints(for: state.keyContext)
+        // A toy model has no prompt: its hints leave the prompt's keys out.
+        let hints = keymap.hints(for: state.keyContext, excluding: state.model.isToy ? [.editPrompt, .toggleBOS] : [])
         var x = 1
         for hint in hints {
             let w = DisplayWidth.of(hint)
