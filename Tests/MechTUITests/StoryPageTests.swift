@@ -116,6 +116,7 @@ final class StoryPageTests: XCTestCase {
             for j in 0..<20 {
                 XCTAssertEqual(values[i][j], geometry.gram[i, j])
                 let expected = palette.heat(Double(geometry.gram[i, j] / map.gramScale), signed: true).style.background
+                XCTAssertEqual(layout.firstHeatRow, 0)
                 let cell = explorer.grid[main.x + layout.heatX + j * layout.cellWidth + layout.cellWidth - 1, main.y + layout.heatY + i]
                 XCTAssertEqual(cell.style.background, expected, "WᵀW[\(i)][\(j)]")
                 cells += 1

@@ -15,11 +15,17 @@ public enum FeaturesView: PageView {
         public let heatX: Int
         public let heatY: Int
         public let cellWidth: Int
+        /// Heatmap rows that fit, and the first one shown (scrolled to keep the cursor's row in view).
+        public let heatRows: Int
+        public let firstHeatRow: Int
+        /// Whether the heatmap stands beside the list (else below it).
+        public let beside: Bool
 
         public init(features n: Int, cursor: Int, width: Int, height: Int, presenting: Bool) {
             let labelWidth = String(n - 1).count + 1
             let room = width - Self.listWidth - 2 - labelWidth
             let beside = room >= n
+            self.beside = beside
             cellWidth = beside ? max(1, min(presenting ? 3 : 2, room / max(1, n))) : max(1, min(2, (width - labelWidth) / max(1, n)))
             let top = 2
             if beside {
@@ -29,9 +35,11 @@ public enum FeaturesView: PageView {
             } else {
                 listRows = max(1, min(n, (height - top - 1 - 3) / 2))
                 heatX = labelWidth
-                heatY = top + 1 + listRows + 3 + 2
+                heatY = top + 1 + listRows + 1 + 3 + 2
             }
             firstRow = max(0, min(cursor - listRows / 2, n - listRows))
+            heatRows = max(0, min(n, height - heatY))
+            firstHeatRow = max(0, min(cursor - heatRows / 2, n - heatRows))
         }
     }
 
@@ -88,21 +96,25 @@ public enum FeaturesView: PageView {
             y += 1
         }
         y = 3 + layout.listRows + 1
+        let room = layout.beside ? Layout.listWidth : canvas.width
         // Who shares dimensions with the cursor's feature
         let sharing = map.sharing(cursor)
         if !map.isRepresented(cursor) {
             canvas.put("feature \(cursor) is not represented (‖W_i‖ = " + String(format: "%.3f", map.features[cursor].norm)
-                       + "): it has no direction to share", x: 0, y: y, style: p.dim)
+                       + "): it has no direction to share", x: 0, y: y, style: p.dim, limit: room)
         } else if sharing.isEmpty {
-            canvas.put("feature \(cursor) has a dimension to itself (no |cos| ≥ \(FeatureMap.sharingCosine))", x: 0, y: y, style: p.text)
+            canvas.put("feature \(cursor) has a dimension to itself (no |cos| ≥ \(FeatureMap.sharingCosine))", x: 0, y: y, style: p.text,
+                       limit: room)
         } else {
             let list = sharing.map { "\($0) (" + String(format: "%+.2f", map.cosine(cursor, $0)) + ")" }.joined(separator: " ")
-            canvas.put("feature \(cursor) shares dimensions with: " + list, x: 0, y: y, style: p.text.with(bold: state.presenting))
+            canvas.put("feature \(cursor) shares dimensions with: " + list, x: 0, y: y, style: p.text.with(bold: state.presenting),
+                       limit: room)
         }
         let dropped = (0..<n).filter { !map.isRepresented($0) }
         canvas.put("dropped (‖W_i‖ ≤ \(FeatureMap.representedNorm)): "
-                   + (dropped.isEmpty ? "none" : dropped.map(String.init).joined(separator: " ")), x: 0, y: y + 1, style: p.dim)
-        canvas.put("cos(W_i, W_j) in brackets; j/k choose a feature", x: 0, y: y + 2, style: p.dim)
+                   + (dropped.isEmpty ? "none" : dropped.map(String.init).joined(separator: " ")), x: 0, y: y + 1, style: p.dim,
+                   limit: room)
+        canvas.put("cos(W_i, W_j) in brackets; j/k choose a feature", x: 0, y: y + 2, style: p.dim, limit: room)
         drawHeatmap(state, map, layout, into: &canvas)
     }
 
@@ -127,8 +139,8 @@ public enum FeaturesView: PageView {
         for j in 0..<n where cw > digits || j % 5 == 0 || j == cursor {     // column numbers where they fit
             canvas.put(String(j), x: layout.heatX + j * cw, y: layout.heatY - 1, style: j == cursor ? p.accent.with(bold: true) : p.dim)
         }
-        for i in 0..<n {
-            let y = layout.heatY + i
+        for i in layout.firstHeatRow..<(layout.firstHeatRow + layout.heatRows) {
+            let y = layout.heatY + i - layout.firstHeatRow
             canvas.put(DisplayWidth.rightAligned(String(i), labelWidth - 1), x: layout.heatX - labelWidth, y: y,
                        style: i == cursor ? p.accent.with(bold: true) : p.dim)
             for j in 0..<n {
