@@ -24,8 +24,10 @@ struct ExploreCommand: ParsableCommand {
     @Flag(name: .customLong("prepend-bos"), inversion: .prefixedNo,
           help: "Put the BOS token first (default: as the model was trained, from config.json's prepend_bos).")
     var prependBOS: Bool?
-    @Option(help: "A theme name from themes/ (default, paper, contrast) or a theme file's path.")
-    var theme: String = "default"
+    @Option(help: "A theme name from themes/ (dark, light, high-contrast, monochrome, projector) or a theme file's path.")
+    var theme: String = "dark"
+    @Flag(help: "Open in the presentation layout for projectors (larger heatmap cells, no navigator, bold labels; :present toggles).")
+    var present = false
     @Option(help: "Where diagnostics go while the explorer runs (default: $MECHSCOPE_LOG or $TMPDIR/mechscope-explorer.log).")
     var log: String?
     @Option(help: "Play a keystroke script (see samples/demos/ and the README's script format).")
@@ -54,15 +56,30 @@ struct ExploreCommand: ParsableCommand {
                 throw CLIError(error.description)
             }
         }
-        let model = try modelOptions.open()
-        let session = AnalysisSession(model: model)
-        let text = try PromptOptions(prompt: prompt).text(for: model)
-        let bos = prependBOS ?? session.defaultPrependBOS
-        _ = try session.tokenize(text, prependBOS: bos)     // a prompt that cannot run fails here, in one line
+        let opened = try modelOptions.openAny()
+        let story = try StoryLocator.read(opened)
         let (loaded, warnings) = try ThemeLocator.load(theme)
-        let options = TerminalExplorer.Options(prompt: text, prependBOS: bos, theme: loaded,
+        var options = TerminalExplorer.Options(prompt: "", prependBOS: false, theme: loaded,
                                                logPath: log ?? TerminalExplorer.defaultLogPath(), demo: demo, recordPath: record)
-        let status = try TerminalExplorer.run(session: session, options: options, startupMessages: warnings)
+        options.themes = ThemeLocator.catalog
+        options.presenting = present
+        options.story = story
+        let status: Int32
+        switch opened {
+        case .toySuperposition(let toy):
+            // A toy model reads feature vectors, not prompts: it opens on its features page.
+            guard prompt == nil else {
+                throw CLIError("\(toy.folder.path) is a toy superposition model: it takes no --prompt "
+                               + "('mechscope run MODEL --prompt \"1 0 0 …\"' runs one input)")
+            }
+            status = try TerminalExplorer.run(toy: toy, options: options, startupMessages: warnings)
+        case .transformer(let model):
+            let session = AnalysisSession(model: model)
+            options.prompt = try PromptOptions(prompt: prompt).text(for: model)
+            options.prependBOS = prependBOS ?? session.defaultPrependBOS
+            _ = try session.tokenize(options.prompt, prependBOS: options.prependBOS)  // a prompt that cannot run fails here
+            status = try TerminalExplorer.run(session: session, options: options, startupMessages: warnings)
+        }
         if status != 0 { throw ExitCode(status) }
     }
 }
@@ -74,25 +91,18 @@ extension PromptOptions {
     }
 }
 
-/// Finds a theme by name in the shipped themes/ folder, or reads a theme file's path.
+/// Finds a theme by name in the shipped themes/ folder, or reads a theme file's path; a theme
+/// that cannot be used fails in one line naming the file and line.
 enum ThemeLocator {
+    static var catalog: ThemeCatalog { ThemeCatalog(folder: folder()) }
+
     static func load(_ nameOrPath: String) throws -> (Theme, [String]) {
-        if nameOrPath == "default", folder() == nil { return (.default, []) }
-        let candidates: [URL]
-        if nameOrPath.contains("/") || nameOrPath.hasSuffix(".theme") {
-            candidates = [URL(fileURLWithPath: nameOrPath)]
-        } else {
-            candidates = folder().map { [$0.appendingPathComponent("\(nameOrPath).theme")] } ?? []
-        }
-        for url in candidates where FileManager.default.fileExists(atPath: url.path) {
-            let loaded = try ThemeFile.load(url)
+        do {
+            let loaded = try catalog.load(nameOrPath)
             return (loaded.theme, loaded.warnings)
+        } catch let error as ThemeFileError {
+            throw CLIError(error.description)
         }
-        if nameOrPath == "default" { return (.default, []) }
-        let names = (folder().flatMap { try? FileManager.default.contentsOfDirectory(atPath: $0.path) } ?? [])
-            .filter { $0.hasSuffix(".theme") }.map { String($0.dropLast(6)) }.sorted()
-        throw CLIError("no theme '\(nameOrPath)'" + (names.isEmpty ? "" : " (themes: \(names.joined(separator: ", ")))")
-                       + "; give a name or a theme file's path")
     }
 
     /// The themes/ folder shipped beside the samples.
@@ -101,5 +111,19 @@ enum ThemeLocator {
         guard let samples = BundledSamples.folder(named: BundledSamples.defaultSample) else { return nil }
         let themes = samples.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("themes")
         return FileManager.default.fileExists(atPath: themes.path) ? themes : nil
+    }
+}
+
+/// The page a model folder opens on (`mechscope_story` in its config.json), or a one-line error.
+enum StoryLocator {
+    static func read(_ model: AnyModel) throws -> ModelStory {
+        if case .toySuperposition = model { return try read(folder: model.folder, isToy: true) }
+        return try read(folder: model.folder, isToy: false)
+    }
+
+    static func read(folder: URL, isToy: Bool) throws -> ModelStory {
+        do { return try ModelStory.read(folder: folder, isToy: isToy) } catch let error as ModelStoryError {
+            throw CLIError(error.description)
+        }
     }
 }

@@ -10,7 +10,8 @@ struct SnapshotCommand: ParsableCommand {
         commandName: "snapshot",
         abstract: "Print explorer views as plain text (as :export writes them), one per --view command.",
         discussion: """
-        Each --view is an explorer command without its colon (atlas, "head L1H3", "neuron L0N5", "layer 1", \
+        The model opens on its story page (config.json's mechscope_story). Each --view is an explorer command \
+        without its colon (story: the page the model opens on; atlas, "head L1H3", "neuron L0N5", "layer 1", \
         lens, logits, dla, embed, "metric induction-rand", "answer ' Paris'", ...), run in order as if typed; \
         after each, the main view is printed under a '== :COMMAND' line. --keys sends keys as typed first \
         (e.g. "jjl" moves the cursor). Runs headless, compute inline.
@@ -26,21 +27,29 @@ struct SnapshotCommand: ParsableCommand {
     @Option(help: "Screen width.") var width = 100
     @Option(help: "Screen height.") var height = 30
     @Flag(help: "Print the whole screen (title, navigator, status line), not only the main view.") var full = false
+    @Flag(help: "Use the presentation layout (as --present in the explorer).") var present = false
 
     func validate() throws {
         guard width >= 50, height >= 12 else { throw ValidationError("--width and --height must be at least 50 and 12") }
     }
 
     func run() throws {
-        let model = try modelOptions.open()
-        let session = AnalysisSession(model: model)
-        let text = try PromptOptions(prompt: prompt).text(for: model)
-        let bos = prependBOS ?? session.defaultPrependBOS
-        _ = try session.tokenize(text, prependBOS: bos)
-        let explorer = HeadlessExplorer(session: session, prompt: text, prependBOS: bos, width: width, height: height,
-                                        depth: .monochrome)
+        let opened = try modelOptions.openAny()
+        let story = try StoryLocator.read(opened)
+        let explorer: HeadlessExplorer
+        switch opened {
+        case .toySuperposition(let toy):
+            explorer = HeadlessExplorer(toy: toy, width: width, height: height, depth: .monochrome, presenting: present)
+        case .transformer(let model):
+            let session = AnalysisSession(model: model)
+            let text = try PromptOptions(prompt: prompt).text(for: model)
+            let bos = prependBOS ?? session.defaultPrependBOS
+            _ = try session.tokenize(text, prependBOS: bos)
+            explorer = HeadlessExplorer(session: session, prompt: text, prependBOS: bos, width: width, height: height,
+                                        depth: .monochrome, presenting: present, story: story)
+        }
         for (i, view) in views.enumerated() {
-            explorer.command(view)
+            if view != "story" { explorer.command(view) }
             if let message = explorer.state.message, message.isError {
                 throw CLIError("--view '\(view)': \(message.text)")
             }

@@ -29,7 +29,10 @@ final class DemoPlaybackTests: XCTestCase {
     }
 
     func testModAddDemoEndsOnFiftySeven() throws {
-        let explorer = HeadlessExplorer(session: try SampleSessions.session("modadd-1l"), prompt: "12 45 =")
+        // As the explorer opens it: on its story page (the Fourier page).
+        let story = try ModelStory.read(folder: SampleSessions.folder("modadd-1l"), isToy: false)
+        let explorer = HeadlessExplorer(session: try SampleSessions.session("modadd-1l"), prompt: "12 45 =", story: story)
+        XCTAssertEqual(explorer.state.page, .fourier)
         explorer.play(try script("modadd-1l"))
         XCTAssertTrue(explorer.screen.contains("A  1  '57' "), explorer.screen)
         XCTAssertEqual(explorer.state.page, .logits)

@@ -24,7 +24,7 @@ final class ExportFormatTests: XCTestCase {
         XCTAssertTrue(txt.contains("top keys of query"), txt)
         XCTAssertTrue(ans.contains("\u{1B}[0m"), "resets")
         XCTAssertTrue(ans.contains(";5;") || ans.contains("\u{1B}[0m\u{1B}[3"), "colour sequences")
-        XCTAssertTrue(ans.contains("\u{1B}[1;38;5;221m"), "the heading's bold 256-colour yellow")
+        XCTAssertTrue(ans.contains("\u{1B}[1;38;5;221;48;5;233m"), "the heading's bold 256-colour yellow on the theme's background")
         XCTAssertTrue(ans.hasSuffix("\u{1B}[0m\n"))
         for line in ans.dropLast().split(separator: "\n", omittingEmptySubsequences: false) {
             XCTAssertTrue(line.hasSuffix("\u{1B}[0m"), "every line ends in a reset: \(line.debugDescription)")

@@ -57,36 +57,6 @@ final class GridAndTextTests: XCTestCase {
         XCTAssertEqual(view.cursorColumn, DisplayWidth.of(view.text), "the cursor stays visible at the end")
     }
 
-    func testThemeFilesAreLoadedTolerantly() {
-        let loaded = ThemeFile.parse("""
-        # comment
-        accent = #ff0000
-        sparkle = #00ff00
-        heading = blue
-        sequential = #000000 #ffffff
-        diverging = #ff0000
-        """, name: "t")
-        XCTAssertEqual(loaded.theme.color(.accent), RGB(255, 0, 0))
-        XCTAssertEqual(loaded.theme.color(.heading), Theme.default.color(.heading), "a bad value keeps the default")
-        XCTAssertEqual(loaded.theme.color(.text), Theme.default.color(.text), "a missing role keeps the default")
-        XCTAssertEqual(loaded.theme.sequential.stops, [RGB(0, 0, 0), RGB(255, 255, 255)])
-        XCTAssertEqual(loaded.theme.diverging, Theme.default.diverging)
-        XCTAssertEqual(loaded.warnings.count, 3)
-        XCTAssertTrue(loaded.warnings[0].hasPrefix("theme:3: unknown key 'sparkle' ignored"), loaded.warnings[0])
-    }
-
-    func testShippedThemesLoadWithoutWarnings() throws {
-        let folder = SampleSessions.repositoryRoot.appendingPathComponent("themes")
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".theme") }.sorted()
-        XCTAssertEqual(names, ["contrast.theme", "default.theme", "paper.theme"])
-        for name in names {
-            let loaded = try ThemeFile.load(folder.appendingPathComponent(name))
-            XCTAssertEqual(loaded.warnings, [], name)
-        }
-        XCTAssertEqual(try ThemeFile.load(folder.appendingPathComponent("default.theme")).theme.colors, Theme.default.colors,
-                       "default.theme spells out the built-in theme")
-    }
-
     func testColourDepthAndMonochromeHeat() {
         XCTAssertEqual(ColorDepth.detect(environment: ["NO_COLOR": "1"], terminalColors: 256), .monochrome)
         XCTAssertEqual(ColorDepth.detect(environment: [:], terminalColors: 256), .palette256)

@@ -232,6 +232,7 @@ def main() -> None:
         n_inner=None, attn_only=True, normalization_type="LN", activation_function="gelu_new",
         bos_token_id=eot, eos_token_id=eot,
     )
+    config["mechscope_story"] = {"page": "atlas"}  # the explorer's story page
     model = MechscopeTransformer(config)
     initialise(model)
     decay = [p for n, p in model.named_parameters() if p.dim() == 2]
@@ -448,6 +449,12 @@ first time (for a common word such as " the", the text statistics usually win in
 
 `samples/train/verify_samples.py` reloads the saved files with a numpy forward pass and re-checks the
 head scores and the loss drop.
+
+## Story page
+
+`config.json` has `"mechscope_story": {{"page": "atlas"}}`: `mechscope samples/induction-2l` opens on the
+head atlas, where the induction head L1H3 is the strongest (the key is read by the explorer only; the
+default for a transformer is the atlas too).
 """
     (OUT_DIR / "README.md").write_text(text)
 

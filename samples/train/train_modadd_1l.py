@@ -121,6 +121,7 @@ def main() -> None:
         attn_only=False, normalization_type=None, activation_function="relu",
         bos_token_id=None, eos_token_id=None,
     )
+    config["mechscope_story"] = {"page": "fourier", "modulus": P, "template": "{a} {b} ="}  # the explorer's story page
     model = MechscopeTransformer(config)
     initialise(model)
     trainable = [p for name, p in model.named_parameters() if not name.endswith(".bias")]
@@ -269,6 +270,14 @@ about {5 / (P // 2):.0%} on any 5). Largest frequencies: {', '.join(f"{k} ({shar
 {curve}
 
 `samples/train/verify_samples.py` reloads the saved files and re-checks the accuracy on all pairs.
+
+## Story page
+
+`config.json` has `"mechscope_story": {{"page": "fourier", "modulus": 113, "template": "{{a}} {{b}} ="}}`:
+`mechscope samples/modadd-1l` opens on the Fourier page — the embedding's power per frequency, the key
+frequencies (42, 1, 19, 38), one MLP neuron's activation over all 113 × 113 inputs `a b =`, and the
+accuracy over all of them (12769 of 12769 correct, as above). The explorer reads the key; Hugging Face
+ignores it.
 """
     (OUT_DIR / "README.md").write_text(text)
 

@@ -81,6 +81,7 @@ def main() -> None:
         "feature_probability": FEATURE_PROBABILITY,
         "importance": [round(IMPORTANCE_DECAY**i, 12) for i in range(N_FEATURES)],
         "activation": "relu",
+        "mechscope_story": {"page": "features"},
     }
     (OUT_DIR / "config.json").write_text(json.dumps(config, indent=2) + "\n")
     write_prompts()
@@ -146,6 +147,12 @@ extra output on other features, mostly removed by the ReLU and the negative bias
 {rows}
 
 `samples/train/verify_samples.py` reloads the saved files and re-checks the represented-feature count.
+
+## Story page
+
+`config.json` has `"mechscope_story": {{"page": "features"}}` (a toy model's default and only page):
+`mechscope samples/superposition-toy` opens the explorer on the features page — the norms above as
+bars, the interference matrix WᵀW as a heatmap, and which features share dimensions.
 """
     (OUT_DIR / "README.md").write_text(text)
 

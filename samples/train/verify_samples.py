@@ -148,8 +148,9 @@ def check_transformer_layout(checks: Checks, name: str, config: dict, weights: d
     keys = ["model_type", "n_layer", "n_head", "n_embd", "n_positions", "vocab_size", "n_inner", "attn_only",
             "normalization_type", "layer_norm_epsilon", "activation_function", "tie_word_embeddings",
             "bos_token_id", "eos_token_id"]
-    checks.check(f"{name} config keys", sorted(config) == sorted(keys) and config["model_type"] == "mechscope_transformer",
-                 f"{sorted(set(keys) ^ set(config)) or 'all present'}")
+    optional = ["prepend_bos", "mechscope_story"]  # the BOS convention trained with; the explorer's story page
+    checks.check(f"{name} config keys", sorted(k for k in config if k not in optional) == sorted(keys) and config["model_type"] == "mechscope_transformer",
+                 f"{sorted(set(keys) ^ (set(config) - set(optional))) or 'all present'}")
 
 
 # ---- per-sample checks ----------------------------------------------------------------------------

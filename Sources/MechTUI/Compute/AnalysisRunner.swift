@@ -104,6 +104,15 @@ public struct AnalysisRunner: Sendable {
                                           progress: { progress(.patching($0)) }))
         case .onCorrupted(let inner):
             return try compute(inner, on: run, shouldContinue: shouldContinue, progress: progress)
+        case .fourierSpectrum(let modulus):
+            let embedding = model.weights.tokenEmbedding      // [vocab, d_model]
+            guard embedding.shape[0] >= modulus else {
+                throw ComputeFailure("the embedding has \(embedding.shape[0]) rows, fewer than the modulus \(modulus)")
+            }
+            return .fourierSpectrum(EmbeddingFourierSpectrum(embedding: embedding, period: modulus))
+        case .modularSweep(let story):
+            return .modularSweep(try ModularSweepRun(session: session, story: story, prependBOS: run.prependBOS)
+                .sweep(shouldContinue: shouldContinue, progress: { progress(.modularSweep($0)) }))
         }
     }
 

@@ -35,6 +35,11 @@ public enum AnalysisRequest: Hashable, Sendable {
     case patching(PatchingTarget, PatchingQuestion)
     /// `request` computed on the corrupted prompt's run instead of the clean one.
     indirect case onCorrupted(AnalysisRequest)
+    /// The embedding's power per frequency over tokens 0..<modulus (weights only).
+    case fourierSpectrum(modulus: Int)
+    /// The model on every input of a modular-addition story: activations and accuracy. Counted as
+    /// prompt-dependent so that a new prompt cancels it (its result is recomputed then).
+    case modularSweep(FourierStory)
 
     /// Whether the result depends on the prompt (and must be recomputed when it changes), rather
     /// than on the weights alone.
@@ -43,6 +48,8 @@ public enum AnalysisRequest: Hashable, Sendable {
         case .headMetric(let m, _): return m != .ovCopying && m != .repeatedInduction
         case .headCircuit, .neuronEffect: return false
         case .lens, .attribution, .neuronAttribution, .finalReadout, .patching, .onCorrupted: return true
+        case .fourierSpectrum: return false
+        case .modularSweep: return true
         }
     }
 
@@ -70,6 +77,8 @@ public enum AnalysisRequest: Hashable, Sendable {
         case .finalReadout: return "final readout"
         case .patching(let target, _): return "patching \(target.rawValue)"
         case .onCorrupted(let inner): return inner.label + " (corrupted)"
+        case .fourierSpectrum: return "Fourier spectrum"
+        case .modularSweep(let s): return "all \(s.modulus)×\(s.modulus) inputs"
         }
     }
 }

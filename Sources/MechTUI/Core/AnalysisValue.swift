@@ -16,6 +16,8 @@ public enum AnalysisValue: @unchecked Sendable {
     case readout([LogitLensReading])
     /// A patching grid, partly or wholly filled.
     case patching(PatchingCells)
+    case fourierSpectrum(EmbeddingFourierSpectrum)
+    case modularSweep(ModularSweep)
 }
 
 /// What the attention-head page shows of a head's weights: OV and QK read at one token, the

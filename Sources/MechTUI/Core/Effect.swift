@@ -19,5 +19,7 @@ public enum Effect: Equatable, Sendable {
     case cancel(AnalysisRequest)
     /// Write the main view as plain text to `path`.
     case export(path: String)
+    /// Load the theme named (or the theme file) and draw with it from now on.
+    case setTheme(String)
     case quit
 }

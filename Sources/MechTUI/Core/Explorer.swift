@@ -16,6 +16,7 @@ public struct Explorer: Sendable {
     /// The effects that start the explorer: run the first prompt.
     public mutating func start() -> [Effect] {
         state.navigator.reveal(state.page)
+        if state.model.isToy { return [.redraw(Region.all)] }     // a toy model has no prompt to run
         return submitPrompt(state.prompt, prependBOS: state.prependBOS) + [.redraw(Region.all)]
     }
 
@@ -82,6 +83,7 @@ public struct Explorer: Sendable {
             state.mode = .command(LineEditor("", history: state.commandHistory))
             return [.redraw([.status])]
         case .editPrompt:
+            if let refusal = noPrompt() { return refusal }
             state.editingCorrupted = false
             state.mode = .prompt(LineEditor(state.prompt, history: state.promptHistory))
             return [.redraw([.main, .status])]
@@ -168,6 +170,15 @@ public struct Explorer: Sendable {
 
     private func invalidPage(_ page: Page) -> String? {
         let m = state.model
+        if m.isToy, page != .features { return "\(m.name) is a toy superposition model: it has the features page only" }
+        switch page {
+        case .features where !m.isToy: return "the features page is for toy superposition models (mechscope features)"
+        case .fourier:
+            guard case .fourier = state.story else {
+                return "\(m.name) has no Fourier story (config.json's \(ModelStory.key) names one)"
+            }
+        default: break
+        }
         if let l = page.layer, l >= m.layers { return "layer \(l) does not exist (layers 0–\(m.layers - 1))" }
         switch page {
         case .head(_, let h) where h >= m.heads: return "head \(h) does not exist (heads 0–\(m.heads - 1))"
@@ -281,7 +292,7 @@ public struct Explorer: Sendable {
             state.editingCorrupted = false
             return [.redraw(Region.all)]
         case .edit(.complete)? where !isPrompt:
-            let options = ExplorerCommand.completions(editor.text)
+            let options = ExplorerCommand.completions(editor.text, themes: state.themeNames)
             if options.count == 1 {
                 editor.set(options[0] + " ")
             } else if let common = Self.commonPrefix(options), common.count > editor.text.count {
@@ -338,6 +349,8 @@ public struct Explorer: Sendable {
                 return go(to: .atlas)
             case .export(let path): return [.export(path: path)]
             case .bos(let on): return submitPrompt(state.prompt, prependBOS: on)
+            case .theme(let name): return [.setTheme(name)]
+            case .present(let on): return setPresenting(on ?? !state.presenting)
             case .help:
                 state.mode = .help(scroll: 0)
                 return [.redraw([.main])]
@@ -355,6 +368,7 @@ public struct Explorer: Sendable {
 
     /// Starts a new generation for `prompt`: older runs and prompt-dependent work are cancelled.
     public mutating func submitPrompt(_ prompt: String, prependBOS: Bool) -> [Effect] {
+        if let refusal = noPrompt() { return refusal }
         state.generation += 1
         state.prompt = prompt
         state.prependBOS = prependBOS
@@ -367,6 +381,14 @@ public struct Explorer: Sendable {
                                          ablations: state.ablations.filter(\.enabled)))
         }
         return effects + [.redraw([.title, .status])]
+    }
+
+    /// A toy model reads feature vectors, not prompts: say so instead of running one.
+    private mutating func noPrompt() -> [Effect]? {
+        guard state.model.isToy else { return nil }
+        state.message = StatusMessage("\(state.model.name) is a toy superposition model: it reads feature vectors, "
+                                      + "not prompts ('mechscope run' runs one)", isError: true)
+        return [.redraw([.status])]
     }
 
     /// Compute effects for whatever the visible page needs and nobody has asked for yet.
@@ -461,6 +483,22 @@ public struct Explorer: Sendable {
     public mutating func notify(_ message: StatusMessage) -> [Effect] {
         state.message = message
         return [.redraw([.status])]
+    }
+
+    /// Turns the presentation layout on or off (`:present`, `--present`).
+    public mutating func setPresenting(_ on: Bool) -> [Effect] {
+        state.presenting = on
+        if on { state.focus = .main }
+        state.message = StatusMessage(on ? "presentation layout: :present again returns" : "presentation layout off")
+        return [.redraw(Region.all)] + requestsForVisible()
+    }
+
+    /// The runtime switched themes (`:theme`): say so, with the file's first warning if it had any.
+    public mutating func themeChanged(to name: String, warnings: [String]) -> [Effect] {
+        state.themeName = name
+        state.message = warnings.first.map { StatusMessage("theme \(name): \($0)", isError: true) }
+            ?? StatusMessage("theme \(name)")
+        return [.redraw(Region.all)]
     }
 
     /// Records the process's resident memory for the status line (the runtime measures it).

@@ -12,6 +12,8 @@ public enum ExplorerCommand: Equatable, Sendable {
     case metric(HeadMetric)
     case export(String)
     case bos(Bool)
+    case theme(String)
+    case present(Bool?)
     case clearAblations
     case help
     case quit
@@ -41,6 +43,10 @@ public enum ExplorerCommand: Equatable, Sendable {
         ("metric", HeadMetric.allCases.map(\.rawValue).joined(separator: "|"), "the atlas metric"),
         ("export", "FILE", "write the current view: FILE.txt text, .ans ANSI colours, .svg picture"),
         ("bos", "on | off", "put the BOS token first, or not"),
+        ("fourier", "", "a modular-addition model's Fourier story"),
+        ("features", "", "a toy superposition model's features"),
+        ("theme", "NAME | FILE", "switch the colour theme (Tab completes the names)"),
+        ("present", "[on | off]", "the presentation layout: big heatmap cells, no navigator, bold labels"),
         ("help", "", "every key and command"),
         ("q", "", "quit"),
     ]
@@ -117,6 +123,18 @@ public enum ExplorerCommand: Equatable, Sendable {
             return .success(.patch(target))
         case "ablate":
             return parseAblate(rest)
+        case "fourier": return .success(.page(.fourier))
+        case "features": return .success(.page(.features))
+        case "theme", "colors", "colours":
+            guard !rest.isEmpty else { return .failure(.missingArgument(command: "theme", expected: "a theme's name or file")) }
+            return .success(.theme(unquoted(rest)))
+        case "present", "presentation":
+            switch rest.lowercased() {
+            case "": return .success(.present(nil))
+            case "on", "true", "1", "yes": return .success(.present(true))
+            case "off", "false", "0", "no": return .success(.present(false))
+            default: return .failure(.badArgument(command: "present", argument: rest, expected: "nothing, on or off"))
+            }
         case "help", "?": return .success(.help)
         case "q", "quit", "q!", "qa", "wq", "x": return .success(.quit)
         case "": return .failure(.empty)
@@ -125,7 +143,13 @@ public enum ExplorerCommand: Equatable, Sendable {
     }
 
     /// Command names (and metric names after `metric `) that complete `prefix`.
-    public static func completions(_ prefix: String) -> [String] {
+    public static func completions(_ prefix: String, themes: [String] = []) -> [String] {
+        if prefix.hasPrefix("theme ") {
+            return themes.filter { $0.hasPrefix(prefix.dropFirst("theme ".count)) }.map { "theme " + $0 }
+        }
+        if prefix.hasPrefix("present ") {
+            return ["on", "off"].filter { $0.hasPrefix(prefix.dropFirst("present ".count)) }.map { "present " + $0 }
+        }
         if prefix.hasPrefix("metric ") {
             let arg = String(prefix.dropFirst("metric ".count))
             return HeadMetric.allCases.map(\.rawValue).filter { $0.hasPrefix(arg) }.map { "metric " + $0 }

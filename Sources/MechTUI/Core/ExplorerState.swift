@@ -16,7 +16,7 @@ public struct ExplorerState: Sendable {
     public var run: RunSnapshot?
     /// Why the newest prompt could not run, if it could not.
     public var runError: String?
-    public var runPending: Bool { run?.generation != generation && runError == nil }
+    public var runPending: Bool { generation > 0 && run?.generation != generation && runError == nil }
     public var corruptedPending: Bool {
         corruptedPrompt != nil && corruptedRun?.generation != generation && corruptedError == nil
     }
@@ -66,6 +66,21 @@ public struct ExplorerState: Sendable {
     public var compare: CompareMode = .clean
     public var patchingPage = PatchingPageState()
 
+    // Presentation
+    /// The projector layout: no navigator, larger heatmap cells, bold padded labels.
+    public var presenting = false
+    /// The theme being drawn with, and the names `:theme` completes.
+    public var themeName = Theme.dark.name
+    public var themeNames: [String] = []
+
+    // Story pages
+    /// What the model opens on (`mechscope_story`), and what the Fourier page runs.
+    public var story: ModelStory = .atlas
+    /// A toy superposition model's features (nil for a transformer).
+    public var featureMap: FeatureMap?
+    public var fourierPage = FourierPageState()
+    public var featuresPage = ListPageState()
+
     // Derived data and compute status
     public var results = AnalysisStore()
     public var spinnerFrame = 0
@@ -105,7 +120,15 @@ public struct ExplorerState: Sendable {
     public var isTooSmall: Bool { width < Self.minimumWidth || height < Self.minimumHeight }
 
     /// The layout: title row, navigator and main view, status row.
-    public var layout: Layout { Layout(width: width, height: height, showNavigator: width >= 70) }
+    public var layout: Layout {
+        Layout(width: width, height: height, showNavigator: width >= 70 && !presenting && !model.isToy, padded: presenting)
+    }
+
+    /// How many columns a heatmap cell takes: 1, or 2–3 in the presentation layout when there is room.
+    public func heatCellWidth(columns: Int, available: Int) -> Int {
+        guard presenting, columns > 0 else { return 1 }
+        return max(1, min(3, available / columns))
+    }
 
     public struct Layout: Equatable, Sendable {
         public let title: Rect
@@ -113,9 +136,15 @@ public struct ExplorerState: Sendable {
         public let main: Rect
         public let status: Rect
 
-        public init(width: Int, height: Int, showNavigator: Bool) {
+        /// `padded`: the presentation layout's margins, a blank row under the title and a column each side.
+        public init(width: Int, height: Int, showNavigator: Bool, padded: Bool = false) {
             title = Rect(x: 0, y: 0, width: width, height: 1)
             status = Rect(x: 0, y: height - 1, width: width, height: 1)
+            if padded {
+                navigator = Rect(x: 0, y: 1, width: 0, height: height - 2)
+                main = Rect(x: 1, y: 2, width: width - 2, height: height - 3)
+                return
+            }
             let navWidth = showNavigator ? min(24, max(16, width / 6)) : 0
             navigator = Rect(x: 0, y: 1, width: navWidth, height: height - 2)
             main = Rect(x: navWidth == 0 ? 0 : navWidth + 1, y: 1, width: width - (navWidth == 0 ? 0 : navWidth + 1),

@@ -15,6 +15,24 @@ public struct ModelSummary: Equatable, Sendable {
     public let hasFinalNorm: Bool
     /// The tokenizer's beginning-of-sequence token, when the config names one.
     public let bosToken: Int?
+    /// A toy superposition model (no layers, no prompt): only the features page applies.
+    public let isToy: Bool
+
+    /// A toy superposition model of `features` features in `hidden` dimensions.
+    public init(toyName name: String, features: Int, hidden: Int) {
+        self.name = name
+        layers = 0
+        heads = 0
+        dModel = hidden
+        dHead = 0
+        dMLP = 0
+        vocabSize = features
+        context = 0
+        hasMLP = false
+        hasFinalNorm = false
+        bosToken = nil
+        isToy = true
+    }
 
     public init(name: String, config c: TransformerConfig) {
         self.name = name
@@ -28,10 +46,12 @@ public struct ModelSummary: Equatable, Sendable {
         hasMLP = !c.attnOnly && c.dMLP > 0
         hasFinalNorm = c.hasLayerNorm
         bosToken = c.bosTokenID
+        isToy = false
     }
 
     /// "2L × 4H, d_model 128, attn-only" for the title line.
     public var shapeText: String {
-        "\(layers)L×\(heads)H d\(dModel)" + (hasMLP ? " mlp\(dMLP)" : " attn-only")
+        if isToy { return "toy: \(vocabSize) features in \(dModel) dims" }
+        return "\(layers)L×\(heads)H d\(dModel)" + (hasMLP ? " mlp\(dMLP)" : " attn-only")
     }
 }

@@ -69,6 +69,8 @@ public struct NavigatorState: Equatable, Sendable {
         case .attribution: target = .attribution
         case .finalNorm: target = .finalNorm
         case .patching: target = .patching
+        case .fourier: target = .embed
+        case .features: target = .atlas
         }
         if let i = rows.firstIndex(of: target) { cursor = i }
     }

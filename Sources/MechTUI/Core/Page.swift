@@ -13,6 +13,10 @@ public enum Page: Hashable, Sendable {
     case ablations
     /// Activation patching between the clean and the corrupted prompt.
     case patching
+    /// A modular-addition model's Fourier story (`mechscope_story`).
+    case fourier
+    /// A toy superposition model's features.
+    case features
 
     /// The keymap context of the page.
     public var context: KeyContext {
@@ -29,6 +33,8 @@ public enum Page: Hashable, Sendable {
         case .finalNorm: return .finalNorm
         case .ablations: return .ablations
         case .patching: return .patching
+        case .fourier: return .fourier
+        case .features: return .features
         }
     }
 
@@ -47,6 +53,8 @@ public enum Page: Hashable, Sendable {
         case .finalNorm: return "Final norm"
         case .ablations: return "Ablations"
         case .patching: return "Activation patching"
+        case .fourier: return "Fourier"
+        case .features: return "Features"
         }
     }
 

@@ -79,3 +79,8 @@ public struct PatchingPageState: Equatable, Sendable {
     public var layer = 0
     public var column = 0
 }
+
+public struct FourierPageState: Equatable, Sendable {
+    /// The neuron whose activation over every input is shown (nil: the one firing most on the prompt).
+    public var neuron: Int?
+}

@@ -8,10 +8,13 @@ public protocol PageView {
     static func requests(_ state: ExplorerState) -> [AnalysisRequest]
     /// Draws the page into `canvas` (its rectangle is the main view).
     static func render(_ state: ExplorerState, into canvas: inout Canvas)
+    /// Whether the page waits for the prompt's run (default: yes).
+    static var needsRun: Bool { get }
 }
 
 extension PageView {
     public static func requests(_ state: ExplorerState) -> [AnalysisRequest] { [] }
+    public static var needsRun: Bool { true }
 }
 
 /// What an action on a page leads to.
@@ -45,6 +48,8 @@ public enum PageViews {
         case .finalNorm: return FinalNormView.self
         case .ablations: return AblationsView.self
         case .patching: return PatchingView.self
+        case .fourier: return FourierView.self
+        case .features: return FeaturesView.self
         }
     }
 }

@@ -1,4 +1,4 @@
-/// Cells as ANSI-coloured text: SGR sequences (basic, 256-colour, bold, dim, underline, reverse)
+/// Cells as ANSI-coloured text: SGR sequences (basic, 256-colour, 24-bit, bold, dim, underline, reverse)
 /// where the style changes, and a reset at each line's end. Used by `:export FILE.ans` and by
 /// `--record`'s frames.
 public enum AnsiText {
@@ -11,13 +11,17 @@ public enum AnsiText {
         if style.dim { codes.append("2") }
         if style.underline { codes.append("4") }
         if style.reverse { codes.append("7") }
-        if case .palette(let n) = style.foreground { codes.append(color(n, base: 30, bright: 90, extended: 38)) }
-        if case .palette(let n) = style.background { codes.append(color(n, base: 40, bright: 100, extended: 48)) }
+        if let code = color(style.foreground, base: 30, bright: 90, extended: 38) { codes.append(code) }
+        if let code = color(style.background, base: 40, bright: 100, extended: 48) { codes.append(code) }
         return codes.isEmpty ? "" : "\u{1B}[" + codes.joined(separator: ";") + "m"
     }
 
-    private static func color(_ n: UInt8, base: Int, bright: Int, extended: Int) -> String {
-        n < 8 ? "\(base + Int(n))" : n < 16 ? "\(bright + Int(n) - 8)" : "\(extended);5;\(n)"
+    private static func color(_ c: TerminalColor, base: Int, bright: Int, extended: Int) -> String? {
+        switch c {
+        case .terminalDefault: return nil
+        case .palette(let n): return n < 8 ? "\(base + Int(n))" : n < 16 ? "\(bright + Int(n) - 8)" : "\(extended);5;\(n)"
+        case .rgb(let r, let g, let b): return "\(extended);2;\(r);\(g);\(b)"
+        }
     }
 
     /// Columns `x0..<x1` of row `y`: text with SGR where the style changes, ending in a reset.

@@ -1,5 +1,6 @@
 /// A drawing surface: the frame's cell grid, the rectangle being drawn (coordinates are relative
-/// to it and clipped to it), and the palette. Views draw only through this.
+/// to it and clipped to it), and the palette. Views draw only through this; whatever they leave
+/// in the terminal's default colours takes the theme's background and text colour.
 public struct Canvas {
     public var grid: CellGrid
     public var rect: Rect
@@ -19,20 +20,20 @@ public struct Canvas {
     public mutating func put(_ text: String, x: Int, y: Int, style: CellStyle = .plain, limit: Int? = nil) -> Int {
         guard y >= 0, y < rect.height, x >= 0, x < rect.width else { return 0 }
         let room = rect.width - x
-        return grid.put(text, x: rect.x + x, y: rect.y + y, style: style, limit: min(room, limit ?? room))
+        return grid.put(text, x: rect.x + x, y: rect.y + y, style: palette.resolveDefaults(style), limit: min(room, limit ?? room))
     }
 
     /// Sets one cell (a one-column glyph) at (x, y), clipped.
     public mutating func set(_ x: Int, _ y: Int, _ cell: Cell) {
         guard y >= 0, y < rect.height, x >= 0, x < rect.width else { return }
-        grid.put(cell.text, x: rect.x + x, y: rect.y + y, style: cell.style, limit: 1)
+        grid.put(cell.text, x: rect.x + x, y: rect.y + y, style: palette.resolveDefaults(cell.style), limit: 1)
     }
 
     /// Fills the current rectangle (or part of it) with blanks in `style`.
     public mutating func clear(_ part: Rect? = nil, style: CellStyle = .plain) {
         let r = part.map { Rect(x: rect.x + $0.x, y: rect.y + $0.y, width: min($0.width, rect.width - $0.x),
                                 height: min($0.height, rect.height - $0.y)) } ?? rect
-        grid.fill(r, style: style)
+        grid.fill(r, style: palette.resolveDefaults(style))
     }
 
     /// Draws `body` inside a sub-rectangle (relative to the current one, clipped to it).

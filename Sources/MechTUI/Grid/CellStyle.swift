@@ -1,8 +1,18 @@
-/// A colour as the backend can show it: the terminal's own default, or an xterm palette index
-/// (0–15 the basic colours, 16–231 the 6×6×6 cube, 232–255 greys).
+/// A colour as the backend can show it: the terminal's own default, an xterm palette index
+/// (0–15 the basic colours, 16–231 the 6×6×6 cube, 232–255 greys), or 24-bit RGB (truecolor).
 public enum TerminalColor: Hashable, Sendable {
     case terminalDefault
     case palette(UInt8)
+    case rgb(UInt8, UInt8, UInt8)
+
+    /// The colour as RGB, if it is not the terminal's default.
+    public var rgbValue: RGB? {
+        switch self {
+        case .terminalDefault: return nil
+        case .palette(let n): return XtermColors.rgb(n)
+        case .rgb(let r, let g, let b): return RGB(r, g, b)
+        }
+    }
 }
 
 /// How one cell is drawn.

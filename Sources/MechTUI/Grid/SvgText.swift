@@ -9,7 +9,7 @@ public enum SvgText {
     public static func document(_ grid: CellGrid, in rect: Rect, theme: Theme) -> String {
         let y0 = max(0, rect.y), y1 = min(grid.height, rect.maxY), x0 = max(0, rect.x), x1 = min(grid.width, rect.maxX)
         let columns = max(0, x1 - x0), rows = max(0, y1 - y0)
-        let background = RGB(0, 0, 0), foreground = theme.color(.text)
+        let background = theme.color(.background), foreground = theme.color(.text)
         var out = """
         <?xml version="1.0" encoding="UTF-8"?>
         <svg xmlns="http://www.w3.org/2000/svg" width="\(f(Double(columns) * cellWidth))" height="\(f(Double(rows) * cellHeight))" \
@@ -51,10 +51,7 @@ public enum SvgText {
 
     /// The (foreground, background) a cell shows, reverse video applied.
     static func colors(_ style: CellStyle, foreground: RGB, background: RGB) -> (RGB, RGB) {
-        func rgb(_ c: TerminalColor, _ fallback: RGB) -> RGB {
-            if case .palette(let n) = c { return XtermColors.rgb(n) }
-            return fallback
-        }
+        func rgb(_ c: TerminalColor, _ fallback: RGB) -> RGB { c.rgbValue ?? fallback }
         let fg = rgb(style.foreground, foreground), bg = rgb(style.background, background)
         return style.reverse ? (bg, fg) : (fg, bg)
     }

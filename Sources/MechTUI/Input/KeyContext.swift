@@ -2,6 +2,7 @@
 public enum KeyContext: String, Hashable, Sendable, CaseIterable {
     case global, navigator, atlas, layer, head, neurons, neuron, lens, logits, attribution, embed, finalNorm, ablations
     case patching
+    case fourier, features
     case lineEditor
     case help
 
@@ -22,6 +23,8 @@ public enum KeyContext: String, Hashable, Sendable, CaseIterable {
         case .finalNorm: return "Final norm"
         case .ablations: return "Ablations"
         case .patching: return "Activation patching"
+        case .fourier: return "Fourier (modular addition)"
+        case .features: return "Features (toy superposition model)"
         case .lineEditor: return "Prompt and command line"
         case .help: return "Help"
         }

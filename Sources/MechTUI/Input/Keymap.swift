@@ -39,9 +39,9 @@ public struct Keymap: Sendable {
     public func bindings(in context: KeyContext) -> [KeyBinding] { bindings.filter { $0.context == context } }
 
     /// "key action" hints for the status line: the context's own, then the global ones.
-    public func hints(for context: KeyContext) -> [String] {
+    public func hints(for context: KeyContext, excluding excluded: Set<Action> = []) -> [String] {
         (bindings(in: context) + (context == .lineEditor ? [] : bindings(in: .global)))
-            .filter(\.hint).map { "\($0.keyLabel) \($0.help.split(separator: ":")[0])" }
+            .filter { $0.hint && !excluded.contains($0.action) }.map { "\($0.keyLabel) \($0.help.split(separator: ":")[0])" }
     }
 
     static let movement: [KeyBinding] = []
@@ -159,6 +159,14 @@ public struct Keymap: Sendable {
         KeyBinding([.char("c")], .lens, .cycleCompare, "clean / corrupted run / Δ p(answer) corrupted − clean", hint: true),
         KeyBinding([.char("s")], .patching, .cyclePatchingGrid, "next grid: resid_pre, attn_out, mlp_out, heads", hint: true),
         KeyBinding([.enter], .patching, .open, "open the layer (position grids) or the head (head grid)", hint: true),
+        // Fourier (modular addition)
+        KeyBinding([.char("]")], .fourier, .nextHead, "next neuron in the heatmap", hint: true),
+        KeyBinding([.char("[")], .fourier, .previousHead, "previous neuron"),
+        KeyBinding([.enter], .fourier, .open, "open the neuron's page", hint: true),
+
+        // Features (toy superposition model)
+        KeyBinding([.char("j"), .down], .features, .moveDown, "next feature (its row and column in WᵀW)", hint: true),
+        KeyBinding([.char("k"), .up], .features, .moveUp, "previous feature"),
 
         // Help
         KeyBinding([.char("q"), .escape, .char("?")], .help, .back, "close help"),

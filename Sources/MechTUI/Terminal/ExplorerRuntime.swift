@@ -14,10 +14,17 @@ public final class ExplorerRuntime {
     /// Writes `:export` files (a closure so tests can capture them).
     private let writeFile: (String, String) throws -> Void
 
-    public init(explorer: Explorer, palette: Palette, worker: ComputeWorker,
+    /// Where `:theme` finds themes by name.
+    public let themes: ThemeCatalog
+
+    public init(explorer: Explorer, palette: Palette, worker: ComputeWorker, themes: ThemeCatalog = ThemeCatalog(folder: nil),
                 writeFile: @escaping (String, String) throws -> Void = ExplorerRuntime.writeTextFile) {
+        var explorer = explorer
+        explorer.state.themeName = palette.theme.name
+        explorer.state.themeNames = themes.names
         self.explorer = explorer
         self.worker = worker
+        self.themes = themes
         self.writeFile = writeFile
         renderer = ExplorerRenderer(width: explorer.state.width, height: explorer.state.height, palette: palette,
                                     keymap: explorer.keymap)
@@ -91,6 +98,14 @@ public final class ExplorerRuntime {
                     apply(explorer.notify(StatusMessage("wrote \(explorer.state.page.title) to \(path)")))
                 } catch {
                     apply(explorer.notify(StatusMessage("cannot write \(path): \(Self.reason(error))", isError: true)))
+                }
+            case .setTheme(let name):
+                do {
+                    let loaded = try themes.load(name)
+                    renderer.setPalette(renderer.palette.with(theme: loaded.theme))
+                    apply(explorer.themeChanged(to: loaded.theme.name, warnings: loaded.warnings))
+                } catch {
+                    apply(explorer.notify(StatusMessage(":theme \(error)", isError: true)))
                 }
             case .quit: quitRequested = true
             }

@@ -1,5 +1,6 @@
 import Foundation
 import MechAnalysis
+import MechModels
 
 /// The explorer without a terminal: the same core, views and runtime as `mechscope`, drawing into
 /// a cell grid that tests read, with compute run inline so every key's result is ready at once.
@@ -8,15 +9,31 @@ public final class HeadlessExplorer {
     /// Files `:export` wrote, by path.
     public private(set) var exports: [String: String] = [:]
 
-    public init(session: AnalysisSession, prompt: String, prependBOS: Bool? = nil, width: Int = 120, height: Int = 40,
-                depth: ColorDepth = .palette256, theme: Theme = .default) {
-        let state = ExplorerState(width: width, height: height,
+    public convenience init(session: AnalysisSession, prompt: String, prependBOS: Bool? = nil, width: Int = 120, height: Int = 40,
+                depth: ColorDepth = .palette256, theme: Theme = .dark, themes: ThemeCatalog = ThemeCatalog(folder: nil),
+                presenting: Bool = false, story: ModelStory? = nil) {
+        var state = ExplorerState(width: width, height: height,
                                   model: ModelSummary(name: session.model.folder.lastPathComponent, config: session.config),
                                   vocabulary: ModelVocabulary(model: session.model), prompt: prompt,
                                   prependBOS: prependBOS ?? session.defaultPrependBOS)
+        state.presenting = presenting
+        if let story { state.open(story) }
+        self.init(state: state, worker: InlineComputeWorker(runner: AnalysisRunner(session: session)),
+                  palette: Palette(theme: theme, depth: depth), themes: themes)
+    }
+
+    /// A toy superposition model: it opens on its features page.
+    public convenience init(toy: ToySuperpositionModel, width: Int = 120, height: Int = 40, depth: ColorDepth = .palette256,
+                            theme: Theme = .dark, themes: ThemeCatalog = ThemeCatalog(folder: nil), presenting: Bool = false) {
+        var state = ExplorerState(toy: toy, width: width, height: height)
+        state.presenting = presenting
+        self.init(state: state, worker: IdleComputeWorker(reason: "a toy superposition model runs no prompts"),
+                  palette: Palette(theme: theme, depth: depth), themes: themes)
+    }
+
+    private init(state: ExplorerState, worker: ComputeWorker, palette: Palette, themes: ThemeCatalog) {
         let box = ExportBox()
-        runtime = ExplorerRuntime(explorer: Explorer(state: state), palette: Palette(theme: theme, depth: depth),
-                                  worker: InlineComputeWorker(runner: AnalysisRunner(session: session)),
+        runtime = ExplorerRuntime(explorer: Explorer(state: state), palette: palette, worker: worker, themes: themes,
                                   writeFile: { path, text in box.files[path] = text })
         exportBox = box
         runtime.start()

@@ -14,6 +14,8 @@ final class NcursesScreen {
     private(set) var colors = 0
     private var maxPairs: Int32 = 0
     private var usesDefaultColors = false
+    /// A direct-colour terminal numbers colours 0xRRGGBB (below 8: the basic colours).
+    private var isDirectColor = false
 
     private struct TerminalColorPair: Hashable { let fg: TerminalColor; let bg: TerminalColor }
 
@@ -24,7 +26,9 @@ final class NcursesScreen {
         guard !term.isEmpty else { throw TerminalError.unusableTerminal(term: "(unset)", reason: "TERM is not set") }
         setlocale(LC_ALL, "")
         TerminalRestore.saveModes()
-        guard let s = newterm(nil, stdout, stdin) else {
+        // COLORTERM=truecolor: open the terminal's direct-colour description when one is installed.
+        let direct = DirectColorTerminal.description(for: environment)
+        guard let s = direct.map({ newterm($0, stdout, stdin) }) ?? newterm(nil, stdout, stdin) else {
             throw TerminalError.unusableTerminal(term: term, reason: "no terminfo entry for it")
         }
         screen = s
@@ -45,6 +49,7 @@ final class NcursesScreen {
             start_color()
             usesDefaultColors = use_default_colors() == OK
             colors = Int(mech_colors())
+            isDirectColor = colors >= ColorDepth.directColors
             maxPairs = min(mech_color_pairs(), 32767)
         }
     }
@@ -101,6 +106,12 @@ final class NcursesScreen {
             previous = nil
             werase(mech_stdscr())
         }
+        // 24-bit heatmaps use many pairs: start the table afresh (and draw everything) before it fills.
+        if nextPair > maxPairs * 3 / 4, maxPairs > 16 {
+            pairs = [:]
+            nextPair = 1
+            previous = nil
+        }
         for y in grid.changedRows(since: previous) {
             var x = 0
             while x < grid.width {
@@ -154,7 +165,12 @@ final class NcursesScreen {
         func number(_ c: TerminalColor, _ fallback: Int32) -> Int32 {
             switch c {
             case .terminalDefault: return usesDefaultColors ? -1 : fallback
+            case .palette(let n) where isDirectColor:
+                return n < 8 ? Int32(n) : Int32(XtermColors.rgb(n).packed)
             case .palette(let n): return Int32(n) < colors ? Int32(n) : fallback
+            case .rgb(let r, let g, let b) where isDirectColor:
+                return Int32(max(8, RGB(r, g, b).packed))       // 0…7 would name the basic colours
+            case .rgb(let r, let g, let b): return Int32(RGB(r, g, b).xterm256) < colors ? Int32(RGB(r, g, b).xterm256) : fallback
             }
         }
         let p = nextPair

@@ -1,5 +1,6 @@
 import Foundation
 import MechAnalysis
+import MechModels
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,6 +12,12 @@ public enum TerminalExplorer {
         public var prompt: String
         public var prependBOS: Bool
         public var theme: Theme
+        /// Where `:theme` finds themes by name.
+        public var themes: ThemeCatalog = ThemeCatalog(folder: nil)
+        /// Open in the presentation layout (`--present`).
+        public var presenting = false
+        /// The page to open on and what it shows (`mechscope_story` in config.json).
+        public var story: ModelStory?
         /// Where diagnostics go while the screen is in use (standard error is redirected there).
         public var logPath: String
         public var environment: [String: String]
@@ -34,7 +41,7 @@ public enum TerminalExplorer {
             }
         }
 
-        public init(prompt: String, prependBOS: Bool, theme: Theme = .default, logPath: String,
+        public init(prompt: String, prependBOS: Bool, theme: Theme = .dark, logPath: String,
                     environment: [String: String] = ProcessInfo.processInfo.environment, demo: Demo? = nil, recordPath: String? = nil) {
             self.demo = demo
             self.recordPath = recordPath
@@ -56,6 +63,25 @@ public enum TerminalExplorer {
     /// Runs the explorer until the user quits or a stop signal arrives; the terminal is restored
     /// on every way out. Returns the exit status (0, or 128 + the signal).
     public static func run(session: AnalysisSession, options: Options, startupMessages: [String] = []) throws -> Int32 {
+        try run(options: options, startupMessages: startupMessages,
+                worker: ThreadedComputeWorker(runner: AnalysisRunner(session: session))) { width, height in
+            ExplorerState(width: width, height: height,
+                          model: ModelSummary(name: session.model.folder.lastPathComponent, config: session.config),
+                          vocabulary: ModelVocabulary(model: session.model), prompt: options.prompt,
+                          prependBOS: options.prependBOS)
+        }
+    }
+
+    /// A toy superposition model: its features page, nothing to compute in the background.
+    public static func run(toy: ToySuperpositionModel, options: Options, startupMessages: [String] = []) throws -> Int32 {
+        try run(options: options, startupMessages: startupMessages,
+                worker: IdleComputeWorker(reason: "a toy superposition model runs no prompts")) { width, height in
+            ExplorerState(toy: toy, width: width, height: height)
+        }
+    }
+
+    private static func run(options: Options, startupMessages: [String], worker: ComputeWorker,
+                            makeState: (Int, Int) -> ExplorerState) throws -> Int32 {
         let castFile = try options.recordPath.map { try CastWriter.createFile(path: $0) }
         let screen = try NcursesScreen(environment: options.environment)
         TerminalRestore.installHandlers()
@@ -73,13 +99,11 @@ public enum TerminalExplorer {
             })
         }
         let depth = ColorDepth.detect(environment: options.environment, terminalColors: screen.colors)
-        let state = ExplorerState(width: size.width, height: size.height,
-                                  model: ModelSummary(name: session.model.folder.lastPathComponent, config: session.config),
-                                  vocabulary: ModelVocabulary(model: session.model), prompt: options.prompt,
-                                  prependBOS: options.prependBOS)
-        let worker = ThreadedComputeWorker(runner: AnalysisRunner(session: session))
+        var state = makeState(size.width, size.height)
+        state.presenting = options.presenting
+        if let story = options.story { state.open(story) }
         let runtime = ExplorerRuntime(explorer: Explorer(state: state), palette: Palette(theme: options.theme, depth: depth),
-                                      worker: worker)
+                                      worker: worker, themes: options.themes)
         runtime.keyObserver = recorder.map { r in { r.key($0) } }
         runtime.start()
         if !startupMessages.isEmpty {
@@ -102,9 +126,11 @@ public enum TerminalExplorer {
                     recorder?.resize(width: w, height: h)
                 }
                 if let player, !player.finished, case .key(let key) = event {
+                    // While a demo plays, q quits and any other key pauses or resumes it. q goes through
+                    // the core as after the demo (the caption clears; the last frame is drawn and recorded),
+                    // even when only the script's closing wait was left.
+                    if key == .char("q") || key == .ctrl("c") { runtime.send(event); runtime.requestQuit(); break }
                     recorder?.key(key)
-                    // While a demo plays, q quits and any other key pauses or resumes it.
-                    if key == .char("q") || key == .ctrl("c") { runtime.requestQuit(); break }
                     player.togglePause(now: Date().timeIntervalSince1970)
                     runtime.notify(StatusMessage(player.paused ? "demo paused: any key resumes, q quits" : "demo resumed"))
                     continue

@@ -4,7 +4,7 @@ public struct Palette: Sendable {
     public let theme: Theme
     public let depth: ColorDepth
 
-    public init(theme: Theme = .default, depth: ColorDepth) {
+    public init(theme: Theme = .dark, depth: ColorDepth) {
         self.theme = theme
         self.depth = depth
     }
@@ -16,7 +16,24 @@ public struct Palette: Sendable {
         case .monochrome: return .terminalDefault
         case .basic(let n): return .palette(rgb.basic(only8: n < 16))
         case .palette256: return .palette(rgb.xterm256)
+        case .truecolor: return .rgb(rgb.r, rgb.g, rgb.b)
         }
+    }
+
+    /// The same depth with another theme (`:theme` switches live).
+    public func with(theme: Theme) -> Palette { Palette(theme: theme, depth: depth) }
+
+    /// The screen's background: the theme's, or the terminal's own in monochrome.
+    public var background: TerminalColor { hasColor ? color(theme.color(.background)) : .terminalDefault }
+
+    /// Fills in the theme's background and text colour wherever a cell left the terminal's
+    /// defaults, so a light theme is light on a dark terminal too (nothing changes in monochrome).
+    public func resolveDefaults(_ style: CellStyle) -> CellStyle {
+        guard hasColor, style.foreground == .terminalDefault || style.background == .terminalDefault else { return style }
+        var s = style
+        if s.background == .terminalDefault { s.background = background }
+        if s.foreground == .terminalDefault { s.foreground = color(theme.color(.text)) }
+        return s
     }
 
     public func style(_ role: Theme.Role, bold: Bool = false) -> CellStyle {
@@ -24,7 +41,7 @@ public struct Palette: Sendable {
     }
 
     public var text: CellStyle { style(.text) }
-    public var dim: CellStyle { hasColor ? style(.dim) : CellStyle(dim: true) }
+    public var dim: CellStyle { hasColor ? style(.muted) : CellStyle(dim: true) }
     public var heading: CellStyle { style(.heading, bold: true) }
     public var accent: CellStyle { style(.accent) }
     public var positive: CellStyle { style(.positive) }
@@ -39,7 +56,7 @@ public struct Palette: Sendable {
                  : CellStyle(reverse: true)
     }
     public var selection: CellStyle {
-        hasColor ? CellStyle(foreground: color(theme.color(.selection)), background: color(theme.color(.selectionBackground)))
+        hasColor ? CellStyle(foreground: color(theme.color(.selectionText)), background: color(theme.color(.selection)))
                  : CellStyle(reverse: true)
     }
     public var token: CellStyle {
@@ -62,8 +79,7 @@ public struct Palette: Sendable {
             return Cell(text ?? Self.shades[level], style: .plain)
         }
         let rgb = signed ? theme.diverging.color(at: (clamped + 1) / 2) : theme.sequential.color(at: clamped)
-        let brightness = 0.299 * Double(rgb.r) + 0.587 * Double(rgb.g) + 0.114 * Double(rgb.b)
-        let fg: TerminalColor = brightness > 140 ? color(RGB(0, 0, 0)) : color(RGB(255, 255, 255))
+        let fg = color(rgb.contrasting)
         return Cell(text ?? " ", style: CellStyle(foreground: fg, background: color(rgb)))
     }
 

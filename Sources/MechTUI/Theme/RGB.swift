@@ -12,7 +12,7 @@ public struct RGB: Equatable, Sendable {
     public init?(hex: String) {
         var s = Substring(hex.trimmingCharacters(in: [" ", "\"", "'"]))
         if s.hasPrefix("#") { s = s.dropFirst() }
-        guard s.count == 6, let v = UInt32(s, radix: 16) else { return nil }
+        guard s.count == 6, s.allSatisfy(\.isHexDigit), let v = UInt32(s, radix: 16) else { return nil }
         self.init(UInt8(v >> 16), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF))
     }
 
@@ -21,6 +21,15 @@ public struct RGB: Equatable, Sendable {
         func lerp(_ a: UInt8, _ b: UInt8) -> UInt8 { UInt8((Double(a) + (Double(b) - Double(a)) * t).rounded()) }
         return RGB(lerp(r, other.r), lerp(g, other.g), lerp(b, other.b))
     }
+
+    /// Black or white, whichever reads better on this colour (by its perceived brightness).
+    public var contrasting: RGB { brightness > 140 ? RGB(0, 0, 0) : RGB(255, 255, 255) }
+
+    /// Perceived brightness 0…255 (ITU-R BT.601 weights).
+    public var brightness: Double { 0.299 * Double(r) + 0.587 * Double(g) + 0.114 * Double(b) }
+
+    /// The 24-bit value `0xRRGGBB`, as direct-colour terminals number colours.
+    public var packed: Int { Int(r) << 16 | Int(g) << 8 | Int(b) }
 
     /// The nearest xterm-256 palette index (colour cube or grey ramp).
     public var xterm256: UInt8 {

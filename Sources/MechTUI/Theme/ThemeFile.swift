@@ -1,9 +1,16 @@
 import Foundation
 
-/// Reads a theme file: `role = #rrggbb` lines and `sequential = #… #… …` / `diverging = …`
-/// gradient stops; `#` starts a comment only after whitespace or at the start of a line. Loading is
-/// tolerant, as btop's is: unknown keys and bad values are reported as warnings and skipped, and
-/// missing roles keep the default theme's colours.
+/// Reads a theme file, one setting a line:
+///
+///     # a comment (lines starting with #)
+///     background = "#121212"
+///     sequential = "#000000" "#8c2981" "#fcfdbf"
+///
+/// A role takes one `#rrggbb` colour (quotes optional); `sequential` and `diverging` take two or
+/// more stops, low to high (diverging: negative, zero, positive). Unknown keys are warnings, not
+/// errors (a newer theme still loads); roles left out take defaults; a line that is not
+/// `key = value`, or a value that is not a colour, makes the whole file fail with one line naming
+/// the file and the line.
 public enum ThemeFile {
     public struct Loaded: Sendable {
         public var theme: Theme
@@ -11,58 +18,75 @@ public enum ThemeFile {
     }
 
     public static func load(_ url: URL) throws -> Loaded {
-        let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
             throw ThemeFileError.unreadable(path: url.path)
         }
-        return parse(text, name: url.deletingPathExtension().lastPathComponent, source: url.path)
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ThemeFileError.malformed(source: url.path, line: 1, problem: "the file is not UTF-8 text")
+        }
+        return try parse(text, name: url.deletingPathExtension().lastPathComponent, source: url.path)
     }
 
-    public static func parse(_ text: String, name: String, source: String = "theme") -> Loaded {
-        var theme = Theme.default
-        theme.name = name
+    public static func parse(_ text: String, name: String, source: String = "theme") throws -> Loaded {
+        var theme = Theme(name: name, colors: [:], sequential: Theme.dark.sequential, diverging: Theme.dark.diverging)
         var warnings: [String] = []
+        var seen: [String: Int] = [:]
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("//") { continue }
-            guard let eq = line.firstIndex(of: "=") else {
-                warnings.append("\(source):\(index + 1): expected 'key = value', found '\(line)'")
-                continue
+            let lineNumber = index + 1
+            func fail(_ problem: String) -> ThemeFileError {
+                ThemeFileError.malformed(source: source, line: lineNumber, problem: problem)
             }
+            let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("//") { continue }
+            guard let eq = line.firstIndex(of: "=") else { throw fail("expected 'key = \"#rrggbb\"', found '\(line)'") }
             let key = line[..<eq].trimmingCharacters(in: .whitespaces)
             let value = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+            guard !key.isEmpty else { throw fail("a setting needs a key before '='") }
             let words = value.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            if let earlier = seen[key] {
+                warnings.append("\(source):\(lineNumber): '\(key)' was already set on line \(earlier); this line wins")
+            }
+            seen[key] = lineNumber
             if key == "sequential" || key == "diverging" {
-                let stops = words.compactMap(RGB.init(hex:))
-                guard stops.count >= 2, stops.count == words.count else {
-                    warnings.append("\(source):\(index + 1): \(key) needs two or more #rrggbb stops, found '\(value)'")
-                    continue
+                guard words.count >= 2 else { throw fail("\(key) needs two or more \"#rrggbb\" stops, found '\(value)'") }
+                var stops: [RGB] = []
+                for word in words {
+                    guard let stop = RGB(hex: word) else { throw fail("\(key): '\(word)' is not a \"#rrggbb\" colour") }
+                    stops.append(stop)
                 }
                 if key == "sequential" { theme.sequential = Gradient(stops) } else { theme.diverging = Gradient(stops) }
-            } else if let role = Theme.Role(rawValue: key) {
+            } else if let role = Theme.Role(rawValue: key) ?? Theme.Role.aliases[key] {
                 guard words.count == 1, let color = RGB(hex: words[0]) else {
-                    warnings.append("\(source):\(index + 1): \(key) needs one #rrggbb colour, found '\(value)'")
-                    continue
+                    throw fail("\(key) needs one \"#rrggbb\" colour, found '\(value)'")
                 }
                 theme.colors[role] = color
             } else {
-                let known = (Theme.Role.allCases.map(\.rawValue) + ["sequential", "diverging"]).joined(separator: ", ")
-                warnings.append("\(source):\(index + 1): unknown key '\(key)' ignored (known: \(known))")
+                warnings.append("\(source):\(lineNumber): unknown key '\(key)' ignored "
+                                + "(roles: \(Theme.Role.allCases.map(\.rawValue).joined(separator: ", ")), sequential, diverging)")
+            }
+        }
+        for (key, gradient, diverging) in [("sequential", theme.sequential, false), ("diverging", theme.diverging, true)]
+        where seen[key] != nil {
+            for problem in ColorVision.problems(gradient, diverging: diverging) {
+                warnings.append("\(source):\(seen[key]!): \(key): \(problem)")
             }
         }
         return Loaded(theme: theme, warnings: warnings)
     }
 }
 
-public enum ThemeFileError: Error, CustomStringConvertible {
+public enum ThemeFileError: Error, Equatable, CustomStringConvertible {
     case unreadable(path: String)
-    case notFound(name: String, searched: [String])
+    case malformed(source: String, line: Int, problem: String)
+    case notFound(name: String, available: [String])
 
     public var description: String {
         switch self {
         case .unreadable(let path): return "cannot read theme file \(path)"
-        case .notFound(let name, let searched):
-            return "no theme '\(name)' (looked for \(searched.joined(separator: ", ")))"
+        case .malformed(let source, let line, let problem): return "\(source):\(line): \(problem)"
+        case .notFound(let name, let available):
+            return "no theme '\(name)'" + (available.isEmpty ? "" : " (themes: \(available.joined(separator: ", ")))")
+                + "; give a theme's name or a theme file's path"
         }
     }
 }

@@ -32,7 +32,8 @@ struct AttentionHeadLayout {
     /// Keys each zoomed column covers at most (1 when nothing is pooled).
     var keysPerColumn: Int { zoomed ? (tokens + keyColumns - 1) / max(1, keyColumns) : 1 }
 
-    init(width: Int, height: Int, tokenTexts: [String], zoomed: Bool, query: Int, key: Int) {
+    /// `presenting`: the widest cells that fit, the panel below the heatmap (or left out).
+    init(width: Int, height: Int, tokenTexts: [String], zoomed: Bool, query: Int, key: Int, presenting: Bool = false) {
         let n = max(1, tokenTexts.count)
         tokens = n
         self.zoomed = zoomed
@@ -49,7 +50,7 @@ struct AttentionHeadLayout {
             panelBeside = beside >= min(n, 16)
             keyColumns = max(1, min(n, panelBeside ? beside : available))
         } else {
-            let fitting = (1...3).reversed().first { label + n * $0 + 2 + Self.panelMinimum <= width }
+            let fitting = presenting ? nil : (1...3).reversed().first { label + n * $0 + 2 + Self.panelMinimum <= width }
             panelBeside = fitting != nil
             cellWidth = fitting ?? max(1, min(3, available / n))
             keyColumns = max(1, min(n, available / cellWidth)) * cellWidth

@@ -77,7 +77,8 @@ public enum AttentionHeadView: PageView {
     static func layout(_ state: ExplorerState) -> AttentionHeadLayout {
         let main = state.layout.main
         return AttentionHeadLayout(width: main.width, height: main.height, tokenTexts: state.run?.tokenTexts ?? [],
-                                   zoomed: state.headPage.zoomedOut, query: state.headPage.query, key: state.headPage.key)
+                                   zoomed: state.headPage.zoomedOut, query: state.headPage.query, key: state.headPage.key,
+                                   presenting: state.presenting)
     }
 
     public static func render(_ state: ExplorerState, into canvas: inout Canvas) {
@@ -94,7 +95,7 @@ public enum AttentionHeadView: PageView {
         }
         let layout = AttentionHeadLayout(width: canvas.width, height: canvas.height, tokenTexts: run.tokenTexts,
                                          zoomed: state.headPage.zoomedOut, query: state.headPage.query,
-                                         key: state.headPage.key)
+                                         key: state.headPage.key, presenting: state.presenting)
         title(state, layer: layer, head: head, layout: layout, signed: matrix.isSigned, into: &canvas)
         AttentionHeatmap.draw(state, matrix, layout, into: &canvas)
         panel(state, matrix, layer: layer, head: head, layout: layout, into: &canvas)

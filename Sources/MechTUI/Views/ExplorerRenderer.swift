@@ -3,6 +3,8 @@
 public struct ExplorerRenderer {
     public private(set) var canvas: Canvas
     public let keymap: Keymap
+    /// The layout of the last frame drawn.
+    private var lastLayout: ExplorerState.Layout?
 
     public init(width: Int, height: Int, palette: Palette, keymap: Keymap = .standard) {
         canvas = Canvas(grid: CellGrid(width: width, height: height), palette: palette)
@@ -22,9 +24,15 @@ public struct ExplorerRenderer {
         canvas.rect = canvas.grid.bounds
         if state.isTooSmall {
             TooSmallNotice.render(state, into: &canvas)
+            lastLayout = nil
             return
         }
         let layout = state.layout, keymap = self.keymap
+        if layout != lastLayout {             // panes moved (:present): nothing of the old frame stays
+            canvas.redraw(canvas.grid.bounds) { _ in }
+            regions = Region.all
+            lastLayout = layout
+        }
         if regions.contains(.title) { canvas.redraw(layout.title) { TitleBar.render(state, into: &$0) } }
         if regions.contains(.navigator), layout.navigator.width > 0 {
             canvas.redraw(layout.navigator) { NavigatorView.render(state, into: &$0) }
@@ -34,6 +42,11 @@ public struct ExplorerRenderer {
         }
         if regions.contains(.main) { canvas.redraw(layout.main) { MainArea.render(state, keymap: keymap, into: &$0) } }
         if regions.contains(.status) { canvas.redraw(layout.status) { StatusBar.render(state, keymap: keymap, into: &$0) } }
+    }
+
+    /// Draws with another palette from now on (`:theme`); the next render must cover every region.
+    public mutating func setPalette(_ palette: Palette) {
+        canvas = Canvas(grid: canvas.grid, palette: palette)
     }
 
     /// The main view alone as plain text (what `:export` writes).
@@ -67,6 +80,11 @@ enum MainArea {
         if case .prompt(let editor) = state.mode {
             PromptEditorView.render(editor, corrupted: state.editingCorrupted, into: &canvas)
             pageRect = pageRect.droppingTop(PromptEditorView.height)
+        }
+        let view = PageViews.view(for: state.page)
+        if !view.needsRun {
+            canvas.within(pageRect) { view.render(state, into: &$0) }
+            return
         }
         if let error = state.runError, state.run == nil {
             canvas.within(pageRect) { c in

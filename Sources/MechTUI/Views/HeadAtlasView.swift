@@ -70,7 +70,8 @@ public enum HeadAtlasView: PageView {
 
         // The grid: a label column, then one cell per head.
         let labelWidth = 5
-        let cellWidth = max(2, min(7, (canvas.width - labelWidth) / max(1, m.heads)))
+        // Presenting: cells up to twice as wide, and two lines tall where the layers fit.
+        let cellWidth = max(2, min(state.presenting ? 14 : 7, (canvas.width - labelWidth) / max(1, m.heads)))
         let showNumbers = cellWidth >= 5
         let visibleHeads = min(m.heads, (canvas.width - labelWidth) / cellWidth)
         let firstHead = max(0, min(state.atlas.head - visibleHeads + 1, m.heads - visibleHeads))
@@ -82,7 +83,14 @@ public enum HeadAtlasView: PageView {
         y += 1
         let gridRows = max(1, min(m.layers, canvas.height - y - 8))
         let firstLayer = max(0, min(state.atlas.layer - gridRows + 1, m.layers - gridRows))
+        let rowHeight = state.presenting && 2 * m.layers <= canvas.height - y - 8 ? 2 : 1
         for l in firstLayer..<(firstLayer + gridRows) {
+            for extra in 1..<rowHeight {                                   // the taller cell's lower lines
+                for h in firstHead..<(firstHead + visibleHeads) {
+                    let cell = p.heat(metric.shade(values[l * m.heads + h], scale: scale, tokens: tokens), signed: metric.isSigned)
+                    for dx in 0..<cellWidth { canvas.set(labelWidth + (h - firstHead) * cellWidth + dx, y + extra, Cell(" ", style: cell.style)) }
+                }
+            }
             canvas.put(DisplayWidth.fit("L\(l)", labelWidth), x: 0, y: y, style: l == state.atlas.layer ? p.accent : p.dim)
             for h in firstHead..<(firstHead + visibleHeads) {
                 let v = values[l * m.heads + h]
@@ -100,7 +108,7 @@ public enum HeadAtlasView: PageView {
                     for dx in 0..<cellWidth { canvas.set(x0 + dx, y, cell) }
                 }
             }
-            y += 1
+            y += rowHeight
         }
         y += 1
         y = legend(metric, scale: scale, y: y, into: &canvas)

@@ -6,6 +6,18 @@ enum TitleBar {
         let tokens = state.run.map { "\($0.count) tok" } ?? "…"
         let bos = state.prependBOS ? "BOS" : "no BOS"
         let marker = AblationReadout.marker(state).map { " · " + $0 } ?? ""
+        if state.model.isToy {
+            let bold = state.presenting
+            canvas.put(" mechscope · \(state.model.name) · \(state.model.shapeText) · \(state.page.title)", x: 0, y: 0,
+                       style: style.with(bold: bold))
+            return
+        }
+        if state.presenting {                  // the page's name first, bold and padded; the prompt after it
+            let used = canvas.put("   \(state.page.title.uppercased())   ·   \(state.model.name)\(marker)   │  ",
+                                  x: 0, y: 0, style: style.with(bold: true))
+            canvas.put("\"" + state.prompt.replacingOccurrences(of: "\n", with: "\\n") + "\"", x: used, y: 0, style: style)
+            return
+        }
         let title = state.page.title + TwoPromptTitle.compareMarker(state)
         var left = " mechscope · \(state.model.name) · \(state.model.shapeText) · \(title) · \(tokens), \(bos)\(marker) │ "
         // Two prompts need room too: the short form leaves it to them.
@@ -54,7 +66,8 @@ enum StatusBar {
             canvas.put(" " + message.text, x: 0, y: 0, style: style, limit: leftWidth)
             return
         }
-        let hints = keymap.hints(for: state.keyContext)
+        // A toy model has no prompt: its hints leave the prompt's keys out.
+        let hints = keymap.hints(for: state.keyContext, excluding: state.model.isToy ? [.editPrompt, .toggleBOS] : [])
         var x = 1
         for hint in hints {
             let w = DisplayWidth.of(hint)
