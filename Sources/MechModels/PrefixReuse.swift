@@ -38,8 +38,8 @@ public enum PrefixReuseError: Error, CustomStringConvertible, LocalizedError, Eq
 
 /// One block's keys and values for the positions before a resumed pass's first row.
 struct CachedKeysValues {
-    let keys: Tensor    // [≥ count, head, d_head]
-    let values: Tensor  // [≥ count, head, d_head]
+    let keys: Tensor    // [≥ count, kv_head, d_head] (rotated for rotary models)
+    let values: Tensor  // [≥ count, kv_head, d_head]
     let count: Int
 
     func keys(followedBy later: Tensor) -> Tensor { Self.concatenate(keys, count, later) }
@@ -92,8 +92,10 @@ extension Transformer {
         }
         var prefixes: [CachedKeysValues?] = Array(repeating: nil, count: config.nLayers)
         if position > 0 {
+            // Rotary models attend with rotated keys: resume from hook_rot_k.
+            let keyHook: (Int) -> HookPoint = config.positions.rotary == nil ? HookPoint.k : HookPoint.rotK
             for l in layer..<config.nLayers {
-                guard let k = base.cache[.k(l)] else { throw PrefixReuseError.missingActivation(hook: HookPoint.k(l).name) }
+                guard let k = base.cache[keyHook(l)] else { throw PrefixReuseError.missingActivation(hook: keyHook(l).name) }
                 guard let v = base.cache[.v(l)] else { throw PrefixReuseError.missingActivation(hook: HookPoint.v(l).name) }
                 prefixes[l] = CachedKeysValues(keys: k, values: v, count: position)
             }

@@ -34,7 +34,7 @@ final class QKCircuitGoldenTests: XCTestCase {
             XCTAssertEqual(heads.count, g.layers * g.heads, "\(name): every head's positional golden")
             for head in heads {
                 let circuit = try QKCircuit(g.weights, layer: head["layer"] as! Int, head: head["head"] as! Int)
-                let preference = circuit.positionalPreference()
+                let preference = try circuit.positionalPreference()
                 XCTAssertEqual(preference.argmaxOffsets, GoldenJSON.ints(head["argmax_offsets"]), "\(name) \(circuit.weights.label)")
                 XCTAssertEqual(preference.preferredOffset, head["preferred_offset"] as? Int)
                 XCTAssertEqual(preference.share, (head["share"] as! NSNumber).doubleValue, accuracy: 1e-12)
