@@ -39,7 +39,7 @@ public enum AblationInterventions {
     /// zero z is on raw weights (ProcessedWeights.foldedValueBias, without processing every weight).
     static func valueBias(_ transformer: Transformer, layer: Int, head: Int) -> [Float] {
         let c = transformer.config, d = c.dModel, dh = c.dHead
-        let block = transformer.weights.blocks[layer]
+        let block = transformer.weights.block(layer)
         let kvHead = head / c.architecture.attention.groupSize                 // the value head this head reads
         let bias = Tensor(shape: [dh], values: Array(UnsafeBufferPointer(start: block.bV.pointer + kvHead * dh, count: dh)))
         if let ln = block.ln1 {

@@ -32,7 +32,7 @@ struct LastLayerNeuronAblation {
         let c = transformer.config, w = transformer.weights
         let T = tokens.count, d = c.dModel, vocab = c.vocabSize, dMLP = c.dMLP
         let layer = c.nLayers - 1
-        let wOut = w.blocks[layer].mlpOut!
+        let wOut = w.block(layer).mlpOut!
         let ln = w.lnFinal, eps = Double(c.layerNormEpsilon ?? 0)
         let centres = c.normalization.centres   // LayerNorm centres; RMSNorm only rescales
 

@@ -13,7 +13,7 @@ extension ProcessedWeights {
 
     /// Layer `l`'s attention weights, as TransformerLens's processed `blocks[l].attn`.
     public func attention(_ l: Int) -> Attention {
-        let block = raw.blocks[l], heads = config.nHeads, d = config.dModel, dh = config.dHead
+        let block = raw.block(l), heads = config.nHeads, d = config.dModel, dh = config.dHead
         func part(_ p: QKVPart) -> (Tensor, Tensor) {
             let W = Tensor(uninitialized: [heads, d, dh]), bias = Tensor(uninitialized: [heads, dh])
             for h in 0..<heads {
@@ -49,7 +49,7 @@ extension ProcessedWeights {
 
     /// One head's W_Q', W_K' or W_V' [d_model, d_head]: its c_attn block with ln_1 folded in.
     func headInput(_ p: QKVPart, layer l: Int, head h: Int) -> Tensor {
-        let block = raw.blocks[l], d = config.dModel, dh = config.dHead
+        let block = raw.block(l), d = config.dModel, dh = config.dHead
         let W = Tensor(uninitialized: [d, dh])
         Self.gatherHead(block, p, head: h, config: config, into: W.pointer)
         if let ln = block.ln1 { WeightFolding.foldLayerNorm(into: W, bias: nil, ln: ln, blocks: 1, rows: d, cols: dh) }

@@ -12,7 +12,7 @@ extension ProcessedWeights {
 
     /// Layer `l`'s MLP weights, as TransformerLens's processed `blocks[l].mlp`; nil for attention-only models.
     public func mlp(_ l: Int) -> MLP? {
-        let block = raw.blocks[l]
+        let block = raw.block(l)
         guard let rawIn = block.mlpIn, let rawInBias = block.mlpInBias, let rawOutBias = block.mlpOutBias,
               let out = mlpOutput(l) else { return nil }
         let d = config.dModel, dMLP = config.dMLP

@@ -121,21 +121,21 @@ public final class Transformer: @unchecked Sendable {
     /// + MLP(LN2(resid_pre)). With a `prefix`, `residPre` holds only the positions after the prefix's,
     /// and attention also reads the prefix's cached keys and values (see PrefixReuse.swift).
     func block(_ l: Int, _ residPre: Tensor, _ pass: inout Pass, prefix: CachedKeysValues? = nil) -> Tensor {
-        let w = weights.blocks[l]
+        let w = weights.block(l)                                         // converted here for 16-bit checkpoints
         let x = pass.hook(.residPre(l), residPre)                       // [pos, d_model]
         let attnIn = normalize(x, w.ln1, scale: .ln1Scale(l), normalized: .ln1Normalized(l), &pass)
-        let attnOut = pass.hook(.attnOut(l), attention(l, attnIn, &pass, prefix: prefix))  // [pos, d_model]
+        let attnOut = pass.hook(.attnOut(l), attention(l, w, attnIn, &pass, prefix: prefix))  // [pos, d_model]
         if config.attnOnly {
             return pass.hook(.residPost(l), x + attnOut)
         }
         if config.architecture.parallelAttentionMLP {
             let mlpIn = normalize(x, w.ln2, scale: .ln2Scale(l), normalized: .ln2Normalized(l), &pass)
-            let mlpOut = pass.hook(.mlpOut(l), mlp(l, mlpIn, &pass))       // [pos, d_model]
+            let mlpOut = pass.hook(.mlpOut(l), mlp(l, w, mlpIn, &pass))       // [pos, d_model]
             return pass.hook(.residPost(l), x + attnOut + mlpOut)
         }
         let residMid = pass.hook(.residMid(l), x + attnOut)               // [pos, d_model]
         let mlpIn = normalize(residMid, w.ln2, scale: .ln2Scale(l), normalized: .ln2Normalized(l), &pass)
-        let mlpOut = pass.hook(.mlpOut(l), mlp(l, mlpIn, &pass))           // [pos, d_model]
+        let mlpOut = pass.hook(.mlpOut(l), mlp(l, w, mlpIn, &pass))           // [pos, d_model]
         return pass.hook(.residPost(l), residMid + mlpOut)
     }
 
@@ -163,8 +163,9 @@ public final class Transformer: @unchecked Sendable {
     /// pattern_h = softmax(q_h·k_gᵀ/√d_head), z_h = pattern_h·v_g, and the output is z·W_O + b_O.
     /// Rotary models rotate q and k first (hook_rot_q, hook_rot_k). Queries are the rows of `x`;
     /// keys and values are the `prefix`'s cached rows (earlier positions) followed by those of `x`.
-    private func attention(_ l: Int, _ x: Tensor, _ pass: inout Pass, prefix: CachedKeysValues?) -> Tensor {
-        let w = weights.blocks[l], a = config.architecture.attention
+    private func attention(_ l: Int, _ w: BlockWeights, _ x: Tensor, _ pass: inout Pass,
+                           prefix: CachedKeysValues?) -> Tensor {
+        let a = config.architecture.attention
         let t = x.shape[0], heads = a.nHeads, kvHeads = a.nKVHeads, dh = a.dHead
         let qWidth = heads * dh, kvWidth = kvHeads * dh
         var q = pass.hook(.q(l), project(x, w.wQ, w.bQ).reshaped([t, heads, dh]))      // [pos, head, d_head]
@@ -217,8 +218,7 @@ public final class Transformer: @unchecked Sendable {
 
     /// MLP, plain: post = act(x·W_in + b_in); gated (SwiGLU): pre = x·W_gate + b_gate,
     /// pre_linear = x·W_in + b_in, post = act(pre) ⊙ pre_linear. Then out = post·W_out + b_out.
-    private func mlp(_ l: Int, _ x: Tensor, _ pass: inout Pass) -> Tensor {
-        let w = weights.blocks[l]
+    private func mlp(_ l: Int, _ w: BlockWeights, _ x: Tensor, _ pass: inout Pass) -> Tensor {
         let post: Tensor
         if let gate = w.mlpGate {
             let pre = pass.hook(.mlpPre(l), x.linear(weight: gate, bias: w.mlpGateBias))          // [pos, d_mlp]
@@ -242,9 +242,10 @@ public final class Transformer: @unchecked Sendable {
     public func headResults(layer l: Int, z: Tensor) -> Tensor {
         let t = z.shape[0], d = config.dModel, heads = config.nHeads, dh = config.dHead
         let out = Tensor(uninitialized: [t, heads, d])                   // [pos, head, d_model]
+        let wO = weights.block(l).attnOut                                // [head·d_head, d_model]
         for h in 0..<heads {
             BLAS.gemm(m: t, n: d, k: dh, a: z.pointer + h * dh, lda: heads * dh,
-                      b: weights.blocks[l].attnOut.pointer + h * dh * d, ldb: d,
+                      b: wO.pointer + h * dh * d, ldb: d,
                       c: out.pointer + h * d, ldc: heads * d)
         }
         return out

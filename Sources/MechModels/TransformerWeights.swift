@@ -1,3 +1,4 @@
+import MechFormats
 import MechTensor
 
 /// A normalisation's parameters (LayerNorm or RMSNorm). A LayerNorm without bias and an RMSNorm
@@ -91,33 +92,114 @@ public struct BlockWeights: Sendable {
 
 /// All parameters of a transformer in the internal layout, bound and shape-checked by its family's
 /// checkpoint reader (GPT2Checkpoint, LlamaCheckpoint, GPTNeoXCheckpoint).
-public struct TransformerWeights: Sendable {
+///
+/// Blocks are resident (views of the mapped F32 checkpoint, or converted once at load) unless the
+/// checkpoint stores them in 16 bits: then they stay F16/BF16 in the memory map and `block(_:)`
+/// converts one block's weights into fresh float32 buffers (recycled by `BufferPool`) each time it
+/// is asked, so the forward pass holds one converted block at a time, never a float32 model copy.
+public struct TransformerWeights: @unchecked Sendable {
     public let tokenEmbedding: Tensor     // W_E [vocab, d_model]
     public let positionEmbedding: Tensor? // W_pos [n_ctx, d_model], learned positions only
-    public let blocks: [BlockWeights]
     public let lnFinal: LayerNormWeights?
     public let unembedding: Tensor        // [vocab, d_model]: logits = x · unembeddingᵀ (W_U transposed)
     public let unembeddingBias: Tensor?   // [vocab]
+    public let layerCount: Int
+    private let residentBlocks: [BlockWeights]?
+    private let readBlock: (Int) -> BlockWeights
 
+    /// Weights whose blocks are all in memory.
     public init(tokenEmbedding: Tensor, positionEmbedding: Tensor?, blocks: [BlockWeights],
                 lnFinal: LayerNormWeights?, unembedding: Tensor, unembeddingBias: Tensor?) {
+        self.init(tokenEmbedding: tokenEmbedding, positionEmbedding: positionEmbedding, layerCount: blocks.count,
+                  residentBlocks: blocks, readBlock: { blocks[$0] }, lnFinal: lnFinal,
+                  unembedding: unembedding, unembeddingBias: unembeddingBias)
+    }
+
+    /// Weights whose blocks `readBlock` converts on demand (checked beforehand, so it cannot fail).
+    init(tokenEmbedding: Tensor, positionEmbedding: Tensor?, layerCount: Int, residentBlocks: [BlockWeights]?,
+         readBlock: @escaping (Int) -> BlockWeights, lnFinal: LayerNormWeights?, unembedding: Tensor,
+         unembeddingBias: Tensor?) {
         self.tokenEmbedding = tokenEmbedding
         self.positionEmbedding = positionEmbedding
-        self.blocks = blocks
+        self.layerCount = layerCount
+        self.residentBlocks = residentBlocks
+        self.readBlock = readBlock
         self.lnFinal = lnFinal
         self.unembedding = unembedding
         self.unembeddingBias = unembeddingBias
     }
 
+    /// Whether blocks are converted from 16-bit storage each time they are read.
+    public var convertsBlocksOnDemand: Bool { residentBlocks == nil }
+
+    /// Block `l`'s weights (for a 16-bit checkpoint: a fresh float32 conversion; keep it only while needed).
+    public func block(_ l: Int) -> BlockWeights { residentBlocks?[l] ?? readBlock(l) }
+
+    /// Every block (for a 16-bit checkpoint this converts them all: prefer `block(_:)` one at a time).
+    public var blocks: [BlockWeights] { residentBlocks ?? (0..<layerCount).map(readBlock) }
+
     /// Reads a checkpoint with its family's names and layouts.
     public init(config c: TransformerConfig, source: WeightSource) throws {
+        let reader: BlockReader
         switch c.modelType {
-        case "gpt_neox": self = try GPTNeoXCheckpoint(config: c, source: source).weights()
+        case "gpt_neox": reader = try GPTNeoXCheckpoint(config: c, source: source)
         case _ where TransformerConfig.llamaFamilyModelTypes.contains(c.modelType):
-            self = try LlamaCheckpoint(config: c, source: source).weights()
-        default: self = try GPT2Checkpoint(config: c, source: source).weights()
+            reader = try LlamaCheckpoint(config: c, source: source)
+        default: reader = try GPT2Checkpoint(config: c, source: source)
+        }
+        let globals = try reader.globals()
+        // Block 0 is read in full (names, shapes, layouts); every other block must have the same tensors.
+        let log = TensorLog()
+        let first = CheckpointTensors(source: source, prefixes: reader.prefixes, transient: true, log: log)
+        _ = try reader.block(0, first.layer(reader.layerPrefix(0)))
+        for l in 1..<max(c.nLayers, 1) {
+            try first.checkSameTensors(as: reader.layerPrefix(0), in: reader.layerPrefix(l))
+        }
+        let halfPrecision = log.names.contains { source.isStoredInHalfPrecision($0) }
+        if halfPrecision {
+            let onDemand = CheckpointTensors(source: source, prefixes: reader.prefixes, transient: true, log: nil)
+            self.init(tokenEmbedding: globals.tokenEmbedding, positionEmbedding: globals.positionEmbedding,
+                      layerCount: c.nLayers, residentBlocks: nil,
+                      readBlock: { l in
+                          do { return try reader.block(l, onDemand.layer(reader.layerPrefix(l))) } catch {
+                              // Unreachable: every block's names, shapes and dtypes were checked above.
+                              fatalError("block \(l) of \(source.location) could not be read after checking: \(error)")
+                          }
+                      },
+                      lnFinal: globals.lnFinal, unembedding: globals.unembedding, unembeddingBias: globals.unembeddingBias)
+        } else {
+            let resident = CheckpointTensors(source: source, prefixes: reader.prefixes, transient: false, log: nil)
+            let blocks = try (0..<c.nLayers).map { try reader.block($0, resident.layer(reader.layerPrefix($0))) }
+            self.init(tokenEmbedding: globals.tokenEmbedding, positionEmbedding: globals.positionEmbedding, blocks: blocks,
+                      lnFinal: globals.lnFinal, unembedding: globals.unembedding, unembeddingBias: globals.unembeddingBias)
         }
     }
+}
+
+/// The weights outside the blocks.
+struct GlobalWeights {
+    let tokenEmbedding: Tensor
+    let positionEmbedding: Tensor?
+    let lnFinal: LayerNormWeights?
+    let unembedding: Tensor
+    let unembeddingBias: Tensor?
+}
+
+/// One family's checkpoint names and layouts.
+protocol BlockReader {
+    /// Name prefixes tried in turn (e.g. "model." then "").
+    var prefixes: [String] { get }
+    /// The prefix of block `l`'s names ("h.3.", "layers.3.").
+    func layerPrefix(_ l: Int) -> String
+    func globals() throws -> GlobalWeights
+    /// Block `l` in the internal layout, its tensors read through `tensors` (names relative to the layer).
+    func block(_ l: Int, _ tensors: LayerTensors) throws -> BlockWeights
+}
+
+/// The names and shapes block 0 read, to check the other blocks against.
+final class TensorLog {
+    var entries: [(suffix: String, shape: [Int])] = []
+    var names: [String] = []
 }
 
 /// Shape-checked tensor lookup shared by the checkpoint readers.
@@ -125,30 +207,67 @@ struct CheckpointTensors {
     let source: WeightSource
     /// Prefixes tried in turn ("model." for Llama's `LlamaForCausalLM`, "" for a bare model).
     let prefixes: [String]
+    /// Read 16-bit tensors into fresh memory the source does not keep (blocks of 16-bit checkpoints).
+    var transient = false
+    var log: TensorLog? = nil
+
+    func key(_ name: String) -> String {
+        prefixes.map { $0 + name }.first(where: source.contains) ?? (prefixes.first ?? "") + name
+    }
 
     func load(_ name: String, _ shape: [Int]) throws -> Tensor {
-        let key = prefixes.map { $0 + name }.first(where: source.contains) ?? (prefixes.first ?? "") + name
-        guard source.contains(key) else { throw ModelError.missingTensor(folder: source.location, tensor: key) }
-        let t = try source.tensor(named: key)
-        guard t.shape == shape else {
-            throw ModelError.wrongShape(folder: source.location, tensor: key, expected: shape, found: t.shape)
+        let key = key(name)
+        try check(key, shape)
+        log?.names.append(key)
+        return transient ? try source.transientTensor(named: key) : try source.tensor(named: key)
+    }
+
+    private func check(_ key: String, _ shape: [Int]) throws {
+        guard let stored = source.storedShape(key) else { throw ModelError.missingTensor(folder: source.location, tensor: key) }
+        guard stored == shape else {
+            throw ModelError.wrongShape(folder: source.location, tensor: key, expected: shape, found: stored)
         }
-        return t
+        if let dtype = source.unreadableDType(key) {
+            throw FormatError.unsupportedDtype(path: source.location, tensor: key, dtype: dtype)
+        }
     }
 
     func contains(_ name: String) -> Bool { prefixes.contains { source.contains($0 + name) } }
 
-    /// An nn.Linear weight stored [out, in], returned in x·W orientation [in, out] (a transposed copy).
-    func linear(_ name: String, out: Int, in inFeatures: Int) throws -> Tensor {
-        try load(name, [out, inFeatures]).transposedCopy()
+    func layer(_ prefix: String) -> LayerTensors { LayerTensors(tensors: self, prefix: prefix) }
+
+    /// Every tensor block `first` read exists under `other` with the same shape and a readable dtype.
+    func checkSameTensors(as first: String, in other: String) throws {
+        for entry in log?.entries ?? [] { try check(key(other + entry.suffix), entry.shape) }
     }
 
-    /// The untied unembedding `lm_head.weight` [vocab, d_model] and its bias if the checkpoint has one.
+    /// The untied unembedding `NAME.weight` [vocab, d_model] and its bias if the checkpoint has one.
     func separateUnembedding(_ c: TransformerConfig, name: String = "lm_head") throws -> (Tensor, Tensor?) {
-        let weight = try CheckpointTensors(source: source, prefixes: [""]).load("\(name).weight", [c.vocabSize, c.dModel])
-        let bias = source.contains("\(name).bias")
-            ? try CheckpointTensors(source: source, prefixes: [""]).load("\(name).bias", [c.vocabSize]) : nil
+        let top = CheckpointTensors(source: source, prefixes: [""])
+        let weight = try top.load("\(name).weight", [c.vocabSize, c.dModel])
+        let bias = source.contains("\(name).bias") ? try top.load("\(name).bias", [c.vocabSize]) : nil
         return (weight, bias)
+    }
+}
+
+/// One block's tensors, named relative to the block ("attn.c_attn.weight").
+struct LayerTensors {
+    let tensors: CheckpointTensors
+    let prefix: String
+
+    func load(_ suffix: String, _ shape: [Int]) throws -> Tensor {
+        tensors.log?.entries.append((suffix, shape))
+        return try tensors.load(prefix + suffix, shape)
+    }
+
+    /// An nn.Linear weight stored [out, in], returned in x·W orientation [in, out] (a transposed copy).
+    func linear(_ suffix: String, out: Int, in inFeatures: Int) throws -> Tensor {
+        try load(suffix, [out, inFeatures]).transposedCopy()
+    }
+
+    /// A bias that the architecture may lack (then zeros, as TransformerLens stores them).
+    func bias(_ suffix: String, _ count: Int, present: Bool) throws -> Tensor {
+        present ? try load(suffix, [count]) : Tensor(zeros: [count])
     }
 }
 

@@ -55,6 +55,42 @@ final class FamilyGoldenTests: XCTestCase {
         ])
     }
 
+    /// 16-bit checkpoints keep their blocks F16/BF16 in the memory map: a run converts each block as it
+    /// reaches it and keeps no float32 copy (only the embeddings and final norm are converted and kept).
+    func testHalfPrecisionBlocksStayInTheMemoryMap() throws {
+        for (name, blockMarker) in [("llama-tiny-bf16", "layers."), ("gpt2-tiny-a-bf16", "h."), ("gpt2-tiny-a-f16", "h.")] {
+            let model = try LoadedModel(folder: GoldenFixtures.modelFolder(name))
+            XCTAssertTrue(model.transformer.weights.convertsBlocksOnDemand, name)
+            _ = try model.transformer.run([1, 2, 3, 4])
+            let kept = model.weights.convertedTensorNames
+            XCTAssertFalse(kept.isEmpty, "\(name): the embedding is converted once and kept")
+            XCTAssertEqual(kept.filter { $0.contains(blockMarker) }, [], "\(name): block weights kept as float32")
+        }
+        for name in ["llama-tiny", "gpt2-tiny-a", "pythia-tiny"] {
+            let model = try LoadedModel(folder: GoldenFixtures.modelFolder(name))
+            XCTAssertFalse(model.transformer.weights.convertsBlocksOnDemand, "\(name): F32 blocks are resident")
+            XCTAssertEqual(model.weights.convertedTensorNames, [], name)
+        }
+    }
+
+    /// A block that differs from block 0 (a tensor missing, another shape) is found at load, not mid-pass.
+    func testEveryBlockIsCheckedAtLoad() throws {
+        let model = try LoadedModel(folder: GoldenFixtures.modelFolder("llama-tiny"))
+        var tensors: [String: Tensor] = [:]
+        for name in model.weights.names { tensors[name] = try model.weights.tensor(named: name) }
+        var missing = tensors
+        missing["model.layers.1.mlp.up_proj.weight"] = nil
+        XCTAssertThrowsError(try TransformerWeights(config: model.config, source: InMemoryWeights(missing))) {
+            XCTAssertEqual($0 as? ModelError, .missingTensor(folder: "(in memory)", tensor: "model.layers.1.mlp.up_proj.weight"))
+        }
+        var reshaped = tensors
+        reshaped["model.layers.1.self_attn.v_proj.weight"] = Tensor(zeros: [16, 64])
+        XCTAssertThrowsError(try TransformerWeights(config: model.config, source: InMemoryWeights(reshaped))) {
+            XCTAssertEqual($0 as? ModelError, .wrongShape(folder: "(in memory)", tensor: "model.layers.1.self_attn.v_proj.weight",
+                                                          expected: [32, 64], found: [16, 64]))
+        }
+    }
+
     /// A pass resumed mid-prompt (activation patching's prefix reuse) attends with the cached rotated
     /// keys of the earlier positions and rotates its own rows at their absolute positions.
     func testResumedPassMatchesFullRunOnRotaryModel() throws {
