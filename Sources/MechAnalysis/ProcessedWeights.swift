@@ -42,7 +42,7 @@ public struct ProcessedWeights: @unchecked Sendable {
         raw = w
         embedding = CentredRows(w.tokenEmbedding, centred: centerWriting)
         positionEmbedding = w.positionEmbedding.map { CentredRows($0, centred: centerWriting) }
-        unembedding = ProcessedUnembedding(w)
+        unembedding = ProcessedUnembedding(w, centres: centerWriting)
 
         var valueBiases: [Tensor] = [], outputBiases: [Tensor] = []
         var outputs: [CentredRows] = [], mlpOuts: [CentredRows?] = []
