@@ -20,7 +20,8 @@ extension ProcessedWeights {
                 Self.gatherHead(block, p, head: h, config: config, into: W.pointer + h * d * dh)
                 Self.gatherBias(block, p, head: h, config: config, into: bias.pointer + h * dh)
             }
-            if let ln = block.ln1 { WeightFolding.foldLayerNorm(into: W, bias: bias, ln: ln, blocks: heads, rows: d, cols: dh) }
+            if let ln = block.ln1 { WeightFolding.foldLayerNorm(into: W, bias: bias, ln: ln, blocks: heads, rows: d, cols: dh,
+                                        centre: config.normalization.centres) }
             return (W, bias)
         }
         let (wQ, bQ) = part(.query), (wK, bK) = part(.key), (wV, _) = part(.value)
@@ -52,7 +53,8 @@ extension ProcessedWeights {
         let block = raw.block(l), d = config.dModel, dh = config.dHead
         let W = Tensor(uninitialized: [d, dh])
         Self.gatherHead(block, p, head: h, config: config, into: W.pointer)
-        if let ln = block.ln1 { WeightFolding.foldLayerNorm(into: W, bias: nil, ln: ln, blocks: 1, rows: d, cols: dh) }
+        if let ln = block.ln1 { WeightFolding.foldLayerNorm(into: W, bias: nil, ln: ln, blocks: 1, rows: d, cols: dh,
+                                        centre: config.normalization.centres) }
         return W
     }
 

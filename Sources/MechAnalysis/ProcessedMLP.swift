@@ -18,7 +18,8 @@ extension ProcessedWeights {
         let d = config.dModel, dMLP = config.dMLP
         let wIn = rawIn.copy(), bIn = rawInBias.copy()
         if let ln = block.ln2 {
-            WeightFolding.foldLayerNorm(into: wIn.reshaped([1, d, dMLP]), bias: bIn, ln: ln, blocks: 1, rows: d, cols: dMLP)
+            WeightFolding.foldLayerNorm(into: wIn.reshaped([1, d, dMLP]), bias: bIn, ln: ln, blocks: 1, rows: d, cols: dMLP,
+                                        centre: config.normalization.centres)
         }
         let bOut = rawOutBias.copy()
         if out.isCentred { WeightFolding.centerRows(bOut.reshaped([1, d])) }
