@@ -12,7 +12,6 @@ public enum ModelError: Error, CustomStringConvertible, LocalizedError, Equatabl
     case cancelled
     case nonFiniteValues(hook: String, folder: String)
     case unsupportedRopeScaling(file: String, ropeType: String)
-    case notInArchitecture(quantity: String, missing: String)
 
     public var description: String {
         switch self {
@@ -26,8 +25,6 @@ public enum ModelError: Error, CustomStringConvertible, LocalizedError, Equatabl
             return "\(folder): tensor '\(tensor)' has shape \(found), the config implies \(expected)"
         case .unsupportedRopeScaling(let file, let type):
             return "\(file): rope scaling type '\(type)' is not supported (supported: default, llama3)"
-        case .notInArchitecture(let quantity, let missing):
-            return "\(quantity) does not exist for this model: it has \(missing)"
         case .emptyPrompt:
             return "the prompt is empty: give some text to run"
         case .promptTooLong(let tokens, let context):
