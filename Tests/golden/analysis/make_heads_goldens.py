@@ -49,7 +49,7 @@ MODELS_DIR = os.path.join(HERE, "..", "models")
 OUT_DIR = os.path.join(HERE, "heads")
 # llama-tiny (make_family_goldens.py): grouped-query attention (TransformerLens repeats each key/value
 # head's W_K, W_V for its query heads), RMSNorm, rotary positions (no W_pos: no positional QK circuit).
-MODELS = ["gpt2-tiny-a", "gpt2-tiny-b", "llama-tiny"]
+MODELS = ["gpt2-tiny-a", "gpt2-tiny-b", "llama-tiny", "pythia-tiny"]
 PROMPTS = [
     "the cat sat on the mat; the cat sat",
     "one two three four one two three",
