@@ -38,12 +38,13 @@ public enum AblationInterventions {
     /// One head's value bias after fold_ln, b_V + ln1.b·W_V [d_head]: what the processed model's
     /// zero z is on raw weights (ProcessedWeights.foldedValueBias, without processing every weight).
     static func valueBias(_ transformer: Transformer, layer: Int, head: Int) -> [Float] {
-        let d = transformer.config.dModel, dh = transformer.config.dHead
-        let block = transformer.weights.blocks[layer]
-        let bias = Tensor(shape: [dh], values: Array(UnsafeBufferPointer(start: block.qkvBias.pointer + 2 * d + head * dh, count: dh)))
+        let c = transformer.config, d = c.dModel, dh = c.dHead
+        let block = transformer.weights.block(layer)
+        let kvHead = head / c.architecture.attention.groupSize                 // the value head this head reads
+        let bias = Tensor(shape: [dh], values: Array(UnsafeBufferPointer(start: block.bV.pointer + kvHead * dh, count: dh)))
         if let ln = block.ln1 {
-            // bias += ln1.b · W_V[:, head]   (c_attn is [d, 3d]; this head's value columns start at 2d + head·d_head)
-            BLAS.gemv(transposeA: true, rows: d, cols: dh, a: block.qkv.pointer + 2 * d + head * dh, lda: 3 * d,
+            // bias += ln1.b · W_V[:, head]   (W_V is [d_model, kv_head·d_head]; this head's columns start at kv_head·d_head)
+            BLAS.gemv(transposeA: true, rows: d, cols: dh, a: block.wV.pointer + kvHead * dh, lda: block.wV.ld,
                       x: ln.bias.pointer, beta: 1, y: bias.pointer)
         }
         return bias.scalars

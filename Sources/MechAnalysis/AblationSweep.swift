@@ -139,7 +139,7 @@ public struct AblationSweep: @unchecked Sendable {
     /// block's output minus (activation − value)·W_out[neuron] at every position.
     private static func removeNeuronOutput(layer: Int, neuron: Int, activations: Tensor, value: Float,
                                            weights: TransformerWeights, label: String) -> ActivationEdit {
-        let wOut = weights.blocks[layer].mlpOut!
+        let wOut = weights.block(layer).mlpOut!
         return ActivationEdit(hook: .residPre(layer + 1), label: label) { x in
             let d = x.shape[1], dMLP = activations.shape[1], w = wOut.pointer + neuron * d
             for p in 0..<x.shape[0] {

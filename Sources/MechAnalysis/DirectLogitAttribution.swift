@@ -134,8 +134,10 @@ public enum DirectLogitAttribution {
         guard model.config.hasLayerNorm else { return (direction.vector, [Float](repeating: 1, count: positions.count)) }
         let d = model.config.dModel
         let u = direction.vector.copy()
-        let mean = Reduce.sum(u.pointer, count: d) / Float(d)
-        for i in 0..<d { u.pointer[i] -= mean }
+        if model.config.normalization.centres {                          // RMSNorm does not centre
+            let mean = Reduce.sum(u.pointer, count: d) / Float(d)
+            for i in 0..<d { u.pointer[i] -= mean }
+        }
         let scale = try run.cache.required(.lnFinalScale)
         return (u, positions.map { 1 / scale.pointer[$0] })
     }

@@ -10,6 +10,8 @@ public enum HeadAnalysisError: Error, Equatable, CustomStringConvertible, Locali
     /// Every id of the vocabulary is a special token, so there is nothing to draw from.
     case noOrdinaryTokens(vocabularySize: Int)
     case patternMissing(layer: Int)
+    /// A quantity read through W_pos asked of a model with rotary or no positions.
+    case noLearnedPositions(quantity: String)
 
     public var description: String {
         switch self {
@@ -21,6 +23,8 @@ public enum HeadAnalysisError: Error, Equatable, CustomStringConvertible, Locali
             return "the model's context of \(context) positions is too short for a repeated sequence (needs at least 4)"
         case let .noOrdinaryTokens(vocabularySize):
             return "all \(vocabularySize) token ids are special tokens, so no random sequence can be drawn"
+        case let .noLearnedPositions(quantity):
+            return "\(quantity) does not exist for this model: it has no learned position embedding (W_pos)"
         case let .patternMissing(layer):
             return "the forward pass did not keep blocks.\(layer).attn.hook_pattern (internal error; please report it)"
         }

@@ -10,7 +10,7 @@ import MechTensor
 ///   A = (x_c ⊙ γ)·W_Uᵀ,  B = (w_c ⊙ γ)·W_Uᵀ,  E = β·W_Uᵀ + b_U,
 ///   s'[p]² = var(x_c − c·w_c) + ε = var_x − 2c·⟨x_c, w_c⟩/d + c²·⟨w_c, w_c⟩/d + ε
 ///
-/// (without a final LayerNorm: no centring, γ = 1, β = 0, s' = 1). So one product A for the prompt,
+/// (without a final LayerNorm: no centring, γ = 1, β = 0, s' = 1; with RMSNorm: no centring, β = 0). So one product A for the prompt,
 /// one product B per batch of neurons, and a rank-one log-sum-exp per (neuron, position) give every
 /// neuron's logit difference and mean next-token loss: the same numbers as a resumed run per neuron,
 /// to float32 rounding.
@@ -32,14 +32,15 @@ struct LastLayerNeuronAblation {
         let c = transformer.config, w = transformer.weights
         let T = tokens.count, d = c.dModel, vocab = c.vocabSize, dMLP = c.dMLP
         let layer = c.nLayers - 1
-        let wOut = w.blocks[layer].mlpOut!
+        let wOut = w.block(layer).mlpOut!
         let ln = w.lnFinal, eps = Double(c.layerNormEpsilon ?? 0)
+        let centres = c.normalization.centres   // LayerNorm centres; RMSNorm only rescales
 
         // x_c (centred with LayerNorm) and its variance per position.
         let xc = residual.copy()
         var varianceX = [Double](repeating: 0, count: T)
         if ln != nil {
-            for p in 0..<T { varianceX[p] = Self.centre(xc.pointer + p * d, d) }
+            for p in 0..<T { varianceX[p] = Self.centre(xc.pointer + p * d, d, subtractMean: centres) }
         }
         // A = (x_c ⊙ γ)·W_Uᵀ [T, V]; E = β·W_Uᵀ + b_U [V].
         let a = unembedRows(Self.scaled(xc, by: ln?.weight), rows: T)
@@ -60,7 +61,7 @@ struct LastLayerNeuronAblation {
             var norms = [Double](repeating: 0, count: K)
             for (k, n) in chunk.enumerated() {
                 (wc.pointer + k * d).update(from: wOut.pointer + n * d, count: d)
-                if ln != nil { norms[k] = Self.centre(wc.pointer + k * d, d) * Double(d) }
+                if ln != nil { norms[k] = Self.centre(wc.pointer + k * d, d, subtractMean: centres) * Double(d) }
             }
             let cross = Tensor(uninitialized: [K, T])
             BLAS.gemm(transposeB: true, m: K, n: T, k: d, a: wc.pointer, lda: d, b: xc.pointer, ldb: d,
@@ -127,11 +128,12 @@ struct LastLayerNeuronAblation {
         return out
     }
 
-    /// Centres `count` floats in place; returns their variance (mean of squares after centring).
-    private static func centre(_ x: UnsafeMutablePointer<Float>, _ count: Int) -> Double {
+    /// Centres `count` floats in place (LayerNorm; RMSNorm leaves them) and returns their mean of
+    /// squares after that: the variance for LayerNorm, mean(x²) for RMSNorm.
+    private static func centre(_ x: UnsafeMutablePointer<Float>, _ count: Int, subtractMean: Bool) -> Double {
         var sum = 0.0
         for i in 0..<count { sum += Double(x[i]) }
-        let mean = Float(sum / Double(count))
+        let mean = subtractMean ? Float(sum / Double(count)) : 0
         var squares = 0.0
         for i in 0..<count {
             x[i] -= mean

@@ -46,7 +46,7 @@ public enum LogitLens {
         }
         let d = model.config.dModel
         var x = vectors.reshaped([vectors.count / d, d])
-        if let eps = model.config.layerNormEpsilon { x = LayerNorm.normalize(x, epsilon: eps).normalized }
+        if model.config.hasLayerNorm { x = model.config.normalization.normalize(x).normalized }
         return readNormalized(x, weights, topK: topK, targets: targets)
     }
 

@@ -39,7 +39,8 @@ public struct PatchingSweep: @unchecked Sendable {
         }
         var kept: Set<HookPoint> = []
         for l in 0..<c.nLayers {
-            kept.formUnion([.residPre(l), .k(l), .v(l), .z(l), .attnOut(l)])
+            let keysValues = transformer.keyValueHooks(layer: l)
+            kept.formUnion([.residPre(l), keysValues.keys, keysValues.values, .z(l), .attnOut(l)])
             if !c.attnOnly { kept.insert(.mlpOut(l)) }
         }
         let cleanRun = try transformer.run(clean, caching: .only(kept), shouldContinue: shouldContinue)

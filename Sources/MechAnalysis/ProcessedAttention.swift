@@ -13,14 +13,15 @@ extension ProcessedWeights {
 
     /// Layer `l`'s attention weights, as TransformerLens's processed `blocks[l].attn`.
     public func attention(_ l: Int) -> Attention {
-        let block = raw.blocks[l], heads = config.nHeads, d = config.dModel, dh = config.dHead
+        let block = raw.block(l), heads = config.nHeads, d = config.dModel, dh = config.dHead
         func part(_ p: QKVPart) -> (Tensor, Tensor) {
             let W = Tensor(uninitialized: [heads, d, dh]), bias = Tensor(uninitialized: [heads, dh])
             for h in 0..<heads {
-                Self.gatherHead(block, p, head: h, d: d, dh: dh, into: W.pointer + h * d * dh)
-                (bias.pointer + h * dh).update(from: block.qkvBias.pointer + p.rawValue * d + h * dh, count: dh)
+                Self.gatherHead(block, p, head: h, config: config, into: W.pointer + h * d * dh)
+                Self.gatherBias(block, p, head: h, config: config, into: bias.pointer + h * dh)
             }
-            if let ln = block.ln1 { WeightFolding.foldLayerNorm(into: W, bias: bias, ln: ln, blocks: heads, rows: d, cols: dh) }
+            if let ln = block.ln1 { WeightFolding.foldLayerNorm(into: W, bias: bias, ln: ln, blocks: heads, rows: d, cols: dh,
+                                        centre: config.normalization.centres) }
             return (W, bias)
         }
         let (wQ, bQ) = part(.query), (wK, bK) = part(.key), (wV, _) = part(.value)
@@ -49,20 +50,42 @@ extension ProcessedWeights {
 
     /// One head's W_Q', W_K' or W_V' [d_model, d_head]: its c_attn block with ln_1 folded in.
     func headInput(_ p: QKVPart, layer l: Int, head h: Int) -> Tensor {
-        let block = raw.blocks[l], d = config.dModel, dh = config.dHead
+        let block = raw.block(l), d = config.dModel, dh = config.dHead
         let W = Tensor(uninitialized: [d, dh])
-        Self.gatherHead(block, p, head: h, d: d, dh: dh, into: W.pointer)
-        if let ln = block.ln1 { WeightFolding.foldLayerNorm(into: W, bias: nil, ln: ln, blocks: 1, rows: d, cols: dh) }
+        Self.gatherHead(block, p, head: h, config: config, into: W.pointer)
+        if let ln = block.ln1 { WeightFolding.foldLayerNorm(into: W, bias: nil, ln: ln, blocks: 1, rows: d, cols: dh,
+                                        centre: config.normalization.centres) }
         return W
     }
 
-    /// The query, key and value thirds of GPT-2's c_attn [d_model, 3·d_model] (columns q | k | v).
+    /// The query, key and value projections.
     enum QKVPart: Int { case query = 0, key = 1, value = 2 }
 
-    /// Copies head `head`'s [d_model, d_head] block of one part of c_attn into `dst`.
-    static func gatherHead(_ block: BlockWeights, _ part: QKVPart, head: Int, d: Int, dh: Int,
+    /// The matrix [d_model, heads·d_head] and bias of one projection, and which of its heads query
+    /// head `head` reads: itself for W_Q, its key/value head under grouped-query attention (as
+    /// TransformerLens's W_K/W_V properties repeat `_W_K`/`_W_V` per query head).
+    static func projection(_ block: BlockWeights, _ part: QKVPart, head: Int,
+                           config: TransformerConfig) -> (WeightMatrix, Tensor, Int) {
+        let group = config.architecture.attention.groupSize
+        switch part {
+        case .query: return (block.wQ, block.bQ, head)
+        case .key: return (block.wK, block.bK, head / group)
+        case .value: return (block.wV, block.bV, head / group)
+        }
+    }
+
+    /// Copies query head `head`'s [d_model, d_head] block of one projection into `dst`.
+    static func gatherHead(_ block: BlockWeights, _ part: QKVPart, head: Int, config: TransformerConfig,
                            into dst: UnsafeMutablePointer<Float>) {
-        let src = block.qkv.pointer + part.rawValue * d + head * dh
-        for i in 0..<d { (dst + i * dh).update(from: src + i * 3 * d, count: dh) }
+        let (w, _, index) = projection(block, part, head: head, config: config), dh = config.dHead
+        let src = w.pointer + index * dh
+        for i in 0..<w.rows { (dst + i * dh).update(from: src + i * w.ld, count: dh) }
+    }
+
+    /// Copies query head `head`'s [d_head] bias of one projection into `dst`.
+    static func gatherBias(_ block: BlockWeights, _ part: QKVPart, head: Int, config: TransformerConfig,
+                           into dst: UnsafeMutablePointer<Float>) {
+        let (_, bias, index) = projection(block, part, head: head, config: config), dh = config.dHead
+        dst.update(from: bias.pointer + index * dh, count: dh)
     }
 }

@@ -12,13 +12,14 @@ extension ProcessedWeights {
 
     /// Layer `l`'s MLP weights, as TransformerLens's processed `blocks[l].mlp`; nil for attention-only models.
     public func mlp(_ l: Int) -> MLP? {
-        let block = raw.blocks[l]
+        let block = raw.block(l)
         guard let rawIn = block.mlpIn, let rawInBias = block.mlpInBias, let rawOutBias = block.mlpOutBias,
               let out = mlpOutput(l) else { return nil }
         let d = config.dModel, dMLP = config.dMLP
         let wIn = rawIn.copy(), bIn = rawInBias.copy()
         if let ln = block.ln2 {
-            WeightFolding.foldLayerNorm(into: wIn.reshaped([1, d, dMLP]), bias: bIn, ln: ln, blocks: 1, rows: d, cols: dMLP)
+            WeightFolding.foldLayerNorm(into: wIn.reshaped([1, d, dMLP]), bias: bIn, ln: ln, blocks: 1, rows: d, cols: dMLP,
+                                        centre: config.normalization.centres)
         }
         let bOut = rawOutBias.copy()
         if out.isCentred { WeightFolding.centerRows(bOut.reshaped([1, d])) }

@@ -13,7 +13,8 @@ import MechTensor
 /// and for x [d_model], with x̃ = centre(x)∘s, x·W_U'[:, v] = x̃·U[v] − x·c, where x·c = x̃·ū is the
 /// mean over the vocabulary of x̃·U[v]. Hence the logits:
 ///     logits' = y − mean_v(y) + b_U',    y = x̃·Uᵀ  (one gemm on the raw matrix, transposed operand)
-/// Without LayerNorm there is no fold and no centring over d_model: s = 1, x̃ = x, c = ū.
+/// Without LayerNorm there is no fold and no centring over d_model: s = 1, x̃ = x, c = ū. With
+/// RMSNorm TransformerLens folds s but does not centre over d_model: x̃ = x∘s, c = s∘ū.
 public struct ProcessedUnembedding: @unchecked Sendable {
     /// U [vocab, d_model]: logits = x·Uᵀ in the raw model.
     public let raw: Tensor
@@ -23,8 +24,11 @@ public struct ProcessedUnembedding: @unchecked Sendable {
     let columnMean: Tensor
     /// b_U' [vocab].
     public let bias: Tensor
+    /// Whether the final normalisation centres (LayerNorm), so processing centres over d_model.
+    let centres: Bool
 
-    public init(_ w: TransformerWeights) {
+    public init(_ w: TransformerWeights, centres: Bool = true) {
+        self.centres = centres
         let U = w.unembedding, vocab = U.shape[0], d = U.shape[1]
         raw = U
         scale = w.lnFinal?.weight
@@ -42,7 +46,7 @@ public struct ProcessedUnembedding: @unchecked Sendable {
                   x: ones.pointer, y: c.pointer)
         if let s = w.lnFinal?.weight {
             for i in 0..<d { c.pointer[i] *= s.pointer[i] }
-            WeightFolding.centerRows(c.reshaped([1, d]))
+            if centres { WeightFolding.centerRows(c.reshaped([1, d])) }
         }
         columnMean = c
     }
@@ -58,7 +62,7 @@ public struct ProcessedUnembedding: @unchecked Sendable {
         let xs = Tensor(uninitialized: [m, d])                       // x̃ = centre(x)∘s
         xs.pointer.update(from: x, count: m * d)
         if let scale {
-            WeightFolding.centerRows(xs.pointer, rows: m, columns: d, stride: d)
+            if centres { WeightFolding.centerRows(xs.pointer, rows: m, columns: d, stride: d) }
             for r in 0..<m { for i in 0..<d { xs.pointer[r * d + i] *= scale.pointer[i] } }
         }
         BLAS.gemm(transposeB: true, m: m, n: vocab, k: d, a: xs.pointer, lda: d, b: raw.pointer, ldb: d,
@@ -92,7 +96,7 @@ public struct ProcessedUnembedding: @unchecked Sendable {
             var mean: Float = 0
             if let s {                                               // s∘U[v] − mean(s∘U[v])
                 for i in 0..<d { row[i] *= s[i] }
-                mean = Reduce.sum(row, count: d) / Float(d)
+                mean = centres ? Reduce.sum(row, count: d) / Float(d) : 0
             }
             for i in 0..<d { row[i] = row[i] - mean - c[i] }         // − c
         }

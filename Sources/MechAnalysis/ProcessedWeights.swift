@@ -20,8 +20,8 @@ public struct ProcessedWeights: @unchecked Sendable {
     let raw: TransformerWeights
     /// W_E' [vocab, d_model]: rows centred over d_model (with LayerNorm).
     public let embedding: CentredRows
-    /// W_pos' [n_ctx, d_model]: rows centred over d_model (with LayerNorm).
-    public let positionEmbedding: CentredRows
+    /// W_pos' [n_ctx, d_model]: rows centred over d_model (with LayerNorm); nil without learned positions.
+    public let positionEmbedding: CentredRows?
     /// W_U' [d_model, vocab] and b_U' [vocab].
     public let unembedding: ProcessedUnembedding
     /// The value biases after ln_1 folding, per layer [head, d_head]: what fold_value_biases moved
@@ -36,12 +36,13 @@ public struct ProcessedWeights: @unchecked Sendable {
     public init(_ model: Transformer) {
         let c = model.config, w = model.weights
         let d = c.dModel, heads = c.nHeads, dh = c.dHead
-        let centerWriting = c.hasLayerNorm
+        // TransformerLens centres writing weights for LayerNorm models only (not for RMSNorm).
+        let centerWriting = c.normalization.centres
         config = c
         raw = w
         embedding = CentredRows(w.tokenEmbedding, centred: centerWriting)
-        positionEmbedding = CentredRows(w.positionEmbedding, centred: centerWriting)
-        unembedding = ProcessedUnembedding(w)
+        positionEmbedding = w.positionEmbedding.map { CentredRows($0, centred: centerWriting) }
+        unembedding = ProcessedUnembedding(w, centres: centerWriting)
 
         var valueBiases: [Tensor] = [], outputBiases: [Tensor] = []
         var outputs: [CentredRows] = [], mlpOuts: [CentredRows?] = []
@@ -50,9 +51,9 @@ public struct ProcessedWeights: @unchecked Sendable {
             let bV = Tensor(uninitialized: [heads, dh])
             let V = Tensor(uninitialized: [d, dh])
             for h in 0..<heads {
-                (bV.pointer + h * dh).update(from: block.qkvBias.pointer + 2 * d + h * dh, count: dh)
+                Self.gatherBias(block, .value, head: h, config: c, into: bV.pointer + h * dh)
                 if let ln = block.ln1 {
-                    Self.gatherHead(block, .value, head: h, d: d, dh: dh, into: V.pointer)
+                    Self.gatherHead(block, .value, head: h, config: c, into: V.pointer)
                     BLAS.gemv(transposeA: true, rows: d, cols: dh, a: V.pointer, lda: dh, x: ln.bias.pointer,
                               beta: 1, y: bV.pointer + h * dh)
                 }

@@ -7,7 +7,7 @@ import MechTensor
 public struct QKCircuit: @unchecked Sendable {
     public let weights: HeadCircuitWeights
     private let embedding: CentredRows   // W_E' [d_vocab, d_model]
-    private let positions: CentredRows   // W_pos' [n_ctx, d_model]
+    private let positions: CentredRows?  // W_pos' [n_ctx, d_model], nil without learned positions
 
     public init(_ processed: ProcessedWeights, layer: Int, head: Int) throws {
         weights = try HeadCircuitWeights(processed, layer: layer, head: head)
@@ -37,14 +37,15 @@ public struct QKCircuit: @unchecked Sendable {
     }
 
     /// W_pos·W_Q·W_Kᵀ·W_posᵀ [n_ctx (query), n_ctx (key)]: the positional part of the QK circuit.
-    public func positionalScores() -> Tensor {
+    public func positionalScores() throws -> Tensor {
+        guard let positions else { throw HeadAnalysisError.noLearnedPositions(quantity: "the positional QK circuit") }
         let queries = positions.times(weights.wQ), keys = positions.times(weights.wK)   // [n_ctx, d_head]
         return queries.matmul(keys, transposeOther: true)
     }
 
     /// Which relative offset the positional QK pattern prefers, see `PositionalPreference`.
-    public func positionalPreference() -> PositionalPreference {
-        PositionalPreference(scores: positionalScores())
+    public func positionalPreference() throws -> PositionalPreference {
+        PositionalPreference(scores: try positionalScores())
     }
 }
 

@@ -26,7 +26,7 @@ public enum ResidualDecomposition {
         var entries: [(ResidualComponent, HookPoint)] = []
         for l in 0..<c.nLayers {
             entries.append((.residPre(l), .residPre(l)))
-            if includeMid && !c.attnOnly { entries.append((.residMid(l), .residMid(l))) }
+            if includeMid && !c.attnOnly && !c.architecture.parallelAttentionMLP { entries.append((.residMid(l), .residMid(l))) }
         }
         entries.append((.finalPost, .residPost(c.nLayers - 1)))
         return try gathered(entries, model, run, positions: positions, layerNorm: layerNorm)
@@ -37,7 +37,8 @@ public enum ResidualDecomposition {
     public static func components(_ model: Transformer, _ run: ForwardResult, positions: [Int],
                                   layerNorm: ResidualLayerNorm = .none) throws -> ResidualStack {
         let c = model.config
-        var entries: [(ResidualComponent, HookPoint)] = [(.embed, .embed), (.posEmbed, .posEmbed)]
+        var entries: [(ResidualComponent, HookPoint)] = [(.embed, .embed)]
+        if c.positions.isLearned { entries.append((.posEmbed, .posEmbed)) }
         for l in 0..<c.nLayers {
             entries.append((.attnOut(l), .attnOut(l)))
             if !c.attnOnly { entries.append((.mlpOut(l), .mlpOut(l))) }
@@ -84,23 +85,24 @@ public enum ResidualDecomposition {
             let listed = components.count - 1
             let rest = values.pointer + listed * nPos * d
             let final = try run.cache.required(.residPost(c.nLayers - 1))
-            copyRows(final, positions, centred: c.hasLayerNorm, into: rest, d: d)
+            copyRows(final, positions, centred: c.normalization.centres, into: rest, d: d)
             for e in 0..<listed {
                 let entry = values.pointer + e * nPos * d
                 for j in 0..<(nPos * d) { rest[j] -= entry[j] }
             }
         }
-        try layerNorm.apply(to: values, positions: positions, epsilon: c.layerNormEpsilon, cache: run.cache)
+        try layerNorm.apply(to: values, positions: positions, normalization: c.normalization, cache: run.cache)
         return ResidualStack(components: components, positions: positions, values: values, layerNorm: layerNorm)
     }
 
     /// The hooks these stacks read, to cache no more than needed.
     public static func requiredHooks(_ config: TransformerConfig) -> Set<HookPoint> {
-        var hooks: Set<HookPoint> = [.embed, .posEmbed]
+        var hooks: Set<HookPoint> = config.positions.isLearned ? [.embed, .posEmbed] : [.embed]
         if config.hasLayerNorm { hooks.formUnion([.lnFinalScale, .lnFinalNormalized]) }
         for l in 0..<config.nLayers {
             hooks.formUnion([.residPre(l), .residPost(l), .attnOut(l), .z(l)])
-            if !config.attnOnly { hooks.formUnion([.residMid(l), .mlpOut(l), .mlpPost(l)]) }
+            if !config.attnOnly { hooks.formUnion([.mlpOut(l), .mlpPost(l)]) }
+            if !config.attnOnly && !config.architecture.parallelAttentionMLP { hooks.insert(.residMid(l)) }
         }
         return hooks
     }
@@ -116,10 +118,10 @@ public enum ResidualDecomposition {
         let d = c.dModel
         let values = Tensor(uninitialized: [entries.count, positions.count, d])
         for (e, entry) in entries.enumerated() {
-            copyRows(try run.cache.required(entry.1), positions, centred: c.hasLayerNorm,
+            copyRows(try run.cache.required(entry.1), positions, centred: c.normalization.centres,
                      into: values.pointer + e * positions.count * d, d: d)
         }
-        try layerNorm.apply(to: values, positions: positions, epsilon: c.layerNormEpsilon, cache: run.cache)
+        try layerNorm.apply(to: values, positions: positions, normalization: c.normalization, cache: run.cache)
         return ResidualStack(components: entries.map(\.0), positions: positions, values: values, layerNorm: layerNorm)
     }
 

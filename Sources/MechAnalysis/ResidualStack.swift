@@ -63,8 +63,8 @@ public enum ResidualLayerNorm: Sendable, Equatable {
 
     /// Applies this treatment in place to `values` ([component, position index, d_model]) whose
     /// positions are `positions`; models without LayerNorm are left unchanged (as TransformerLens).
-    func apply(to values: Tensor, positions: [Int], epsilon: Float?, cache: ActivationCache) throws {
-        guard let epsilon, self != .none else { return }
+    func apply(to values: Tensor, positions: [Int], normalization: Normalization, cache: ActivationCache) throws {
+        guard normalization.exists, self != .none else { return }
         let d = values.shape[2], nPos = positions.count
         let rows = values.count / d
         switch self {
@@ -74,12 +74,12 @@ public enum ResidualLayerNorm: Sendable, Equatable {
             let scale = try cache.required(.lnFinalScale)              // [pos, 1]
             for r in 0..<rows {
                 let p = values.pointer + r * d
-                let mean = Reduce.sum(p, count: d) / Float(d)
+                let mean = normalization.centres ? Reduce.sum(p, count: d) / Float(d) : 0
                 let inv = 1 / scale.pointer[positions[r % nPos]]
                 for i in 0..<d { p[i] = (p[i] - mean) * inv }
             }
         case .recomputedFinal:
-            let normalized = LayerNorm.normalize(values.reshaped([rows, d]), epsilon: epsilon).normalized
+            let normalized = normalization.normalize(values.reshaped([rows, d])).normalized
             values.pointer.update(from: normalized.pointer, count: rows * d)
         }
     }

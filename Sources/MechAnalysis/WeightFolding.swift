@@ -6,7 +6,9 @@ import MechTensor
 enum WeightFolding {
     /// fold_ln with fold_biases and center_weights: b += ln_b·W, W = diag(ln_w)·W, then W is centred
     /// over its input (d_model) axis. `W` is [blocks, rows = d_model, cols], `bias` [blocks, cols] or nil.
-    static func foldLayerNorm(into W: Tensor, bias: Tensor?, ln: LayerNormWeights, blocks: Int, rows: Int, cols: Int) {
+    /// `centre` false for RMSNorm, whose folding TransformerLens does without centring over d_model.
+    static func foldLayerNorm(into W: Tensor, bias: Tensor?, ln: LayerNormWeights, blocks: Int, rows: Int, cols: Int,
+                              centre: Bool = true) {
         for blk in 0..<blocks {
             let base = W.pointer + blk * rows * cols
             if let bias {
@@ -18,6 +20,7 @@ enum WeightFolding {
                 let s = ln.weight.pointer[i]
                 for j in 0..<cols { base[i * cols + j] *= s; mean[j] += base[i * cols + j] }
             }
+            guard centre else { continue }
             for j in 0..<cols { mean[j] /= Float(rows) }
             for i in 0..<rows { for j in 0..<cols { base[i * cols + j] -= mean[j] } }
         }

@@ -61,22 +61,53 @@ public final class SafetensorsFile: @unchecked Sendable {
         return Tensor(shape: info.shape, buffer: convertedBuffer(for: info, source: source))
     }
 
+    /// Tensor `name` as float32 in new memory that this file does not keep: F16/BF16 data stays in the
+    /// mapping in its stored dtype, and each call converts it afresh (the forward pass of a 16-bit
+    /// checkpoint converts a block's weights when it reaches the block, then lets them go).
+    public func transientTensor(named name: String) throws -> Tensor {
+        guard let info = infos[name] else {
+            throw FormatError.missingTensor(tensor: name, location: url.path,
+                                            suggestions: NameSuggestions.closest(to: name, among: tensorNames))
+        }
+        guard info.dtype.isLoadable else {
+            throw FormatError.unsupportedDtype(path: url.path, tensor: name, dtype: info.dtype.rawValue)
+        }
+        guard let base = mapping.bytes.baseAddress else { throw FormatError.truncatedFile(path: url.path, size: mapping.size) }
+        let source = base.advanced(by: info.fileByteRange.lowerBound)
+        if info.dtype == .f32, info.elementCount > 0, Int(bitPattern: source) % MemoryLayout<Float>.alignment == 0 {
+            return try tensor(named: name)   // already a view of the mapping
+        }
+        let buffer = TensorBuffer(count: info.elementCount, zeroed: false)
+        Self.convert(info, source, into: buffer.pointer)
+        return Tensor(shape: info.shape, buffer: buffer)
+    }
+
+    /// Names of the tensors converted and kept so far (by `tensor(named:)`), sorted.
+    public var convertedTensorNames: [String] {
+        cacheLock.lock()
+        defer { cacheLock.unlock() }
+        return convertedBuffers.keys.sorted()
+    }
+
+    private static func convert(_ info: TensorInfo, _ source: UnsafeRawPointer, into destination: UnsafeMutablePointer<Float>) {
+        let count = info.elementCount
+        guard count > 0 else { return }
+        switch info.dtype {
+        case .f32: memcpy(destination, source, count * MemoryLayout<Float>.size)
+        case .f16: HalfPrecisionConversion.convertFloat16(source, count: count, into: destination)
+        case .bf16: HalfPrecisionConversion.convertBFloat16(source, count: count, into: destination)
+        default: break  // unreachable: callers check `isLoadable`
+        }
+    }
+
     /// The cached float32 copy of a tensor, made on first request under the lock so it happens once.
     private func convertedBuffer(for info: TensorInfo, source: UnsafeRawPointer) -> TensorBuffer {
         cacheLock.lock()
         defer { cacheLock.unlock() }
         if let cached = convertedBuffers[info.name] { return cached }
 
-        let count = info.elementCount
-        let buffer = TensorBuffer(count: count, zeroed: false)
-        if count > 0 {
-            switch info.dtype {
-            case .f32: memcpy(buffer.pointer, source, count * MemoryLayout<Float>.size)
-            case .f16: HalfPrecisionConversion.convertFloat16(source, count: count, into: buffer.pointer)
-            case .bf16: HalfPrecisionConversion.convertBFloat16(source, count: count, into: buffer.pointer)
-            default: break  // unreachable: callers check `isLoadable`
-            }
-        }
+        let buffer = TensorBuffer(count: info.elementCount, zeroed: false)
+        Self.convert(info, source, into: buffer.pointer)
         convertedBuffers[info.name] = buffer
         return buffer
     }

@@ -82,6 +82,24 @@ public final class WeightStore: @unchecked Sendable {
         return try file.tensor(named: name)
     }
 
+    /// Tensor `name` as float32 in new memory the store does not keep (see `SafetensorsFile.transientTensor`).
+    public func transientTensor(named name: String) throws -> Tensor {
+        guard let file = fileForTensor[name] else {
+            throw FormatError.missingTensor(tensor: name, location: folder.path,
+                                            suggestions: NameSuggestions.closest(to: name, among: names))
+        }
+        return try file.transientTensor(named: name)
+    }
+
+    /// Names of tensors converted to float32 and kept (16-bit or misaligned ones read with `tensor(named:)`).
+    public var convertedTensorNames: [String] {
+        var seen = Set<ObjectIdentifier>(), out: [String] = []
+        for file in fileForTensor.values where seen.insert(ObjectIdentifier(file)).inserted {
+            out += file.convertedTensorNames
+        }
+        return out.sorted()
+    }
+
     /// Tensor counts and bytes per dtype, largest byte count first.
     public var dtypes: [DTypeSummary] {
         var counts: [SafetensorsDType: (tensors: Int, bytes: Int)] = [:]

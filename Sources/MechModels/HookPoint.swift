@@ -6,7 +6,8 @@ public enum HookPoint: Hashable, Sendable, CustomStringConvertible {
     case residPre(Int)               // blocks.L.hook_resid_pre
     case ln1Scale(Int)               // blocks.L.ln1.hook_scale       [pos, 1]
     case ln1Normalized(Int)          // blocks.L.ln1.hook_normalized  [pos, d_model]
-    case q(Int), k(Int), v(Int)      // blocks.L.attn.hook_q|k|v      [pos, head, d_head]
+    case q(Int), k(Int), v(Int)      // blocks.L.attn.hook_q|k|v      [pos, head, d_head] (k, v: kv heads)
+    case rotQ(Int), rotK(Int)        // blocks.L.attn.hook_rot_q|k    [pos, head, d_head] after rotary
     case attnScores(Int)             // blocks.L.attn.hook_attn_scores [head, query, key]
     case pattern(Int)                // blocks.L.attn.hook_pattern     [head, query, key]
     case z(Int)                      // blocks.L.attn.hook_z           [pos, head, d_head]
@@ -15,7 +16,8 @@ public enum HookPoint: Hashable, Sendable, CustomStringConvertible {
     case residMid(Int)               // blocks.L.hook_resid_mid
     case ln2Scale(Int)               // blocks.L.ln2.hook_scale
     case ln2Normalized(Int)          // blocks.L.ln2.hook_normalized
-    case mlpPre(Int)                 // blocks.L.mlp.hook_pre          [pos, d_mlp]
+    case mlpPre(Int)                 // blocks.L.mlp.hook_pre          [pos, d_mlp] (x·W_gate when gated)
+    case mlpPreLinear(Int)           // blocks.L.mlp.hook_pre_linear   [pos, d_mlp] (x·W_in, gated MLPs)
     case mlpPost(Int)                // blocks.L.mlp.hook_post         [pos, d_mlp]
     case mlpOut(Int)                 // blocks.L.hook_mlp_out
     case residPost(Int)              // blocks.L.hook_resid_post
@@ -26,11 +28,13 @@ public enum HookPoint: Hashable, Sendable, CustomStringConvertible {
         ("hook_resid_pre", HookPoint.residPre), ("ln1.hook_scale", HookPoint.ln1Scale),
         ("ln1.hook_normalized", HookPoint.ln1Normalized), ("attn.hook_q", HookPoint.q),
         ("attn.hook_k", HookPoint.k), ("attn.hook_v", HookPoint.v),
+        ("attn.hook_rot_q", HookPoint.rotQ), ("attn.hook_rot_k", HookPoint.rotK),
         ("attn.hook_attn_scores", HookPoint.attnScores), ("attn.hook_pattern", HookPoint.pattern),
         ("attn.hook_z", HookPoint.z), ("attn.hook_result", HookPoint.result),
         ("hook_attn_out", HookPoint.attnOut), ("hook_resid_mid", HookPoint.residMid),
         ("ln2.hook_scale", HookPoint.ln2Scale), ("ln2.hook_normalized", HookPoint.ln2Normalized),
-        ("mlp.hook_pre", HookPoint.mlpPre), ("mlp.hook_post", HookPoint.mlpPost),
+        ("mlp.hook_pre", HookPoint.mlpPre), ("mlp.hook_pre_linear", HookPoint.mlpPreLinear),
+        ("mlp.hook_post", HookPoint.mlpPost),
         ("hook_mlp_out", HookPoint.mlpOut), ("hook_resid_post", HookPoint.residPost),
     ]
 
@@ -54,6 +58,7 @@ public enum HookPoint: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .embed, .posEmbed, .lnFinalScale, .lnFinalNormalized: return nil
         case .residPre(let l), .ln1Scale(let l), .ln1Normalized(let l), .q(let l), .k(let l), .v(let l),
+             .rotQ(let l), .rotK(let l), .mlpPreLinear(let l),
              .attnScores(let l), .pattern(let l), .z(let l), .result(let l), .attnOut(let l),
              .residMid(let l), .ln2Scale(let l), .ln2Normalized(let l), .mlpPre(let l), .mlpPost(let l),
              .mlpOut(let l), .residPost(let l):
@@ -78,15 +83,32 @@ public enum HookPoint: Hashable, Sendable, CustomStringConvertible {
     /// Every hook a forward pass of this shape produces, in execution order (hook_result excluded:
     /// it is computed on demand from hook_z).
     public static func all(layers: Int, attnOnly: Bool, hasLayerNorm: Bool) -> [HookPoint] {
-        var hooks: [HookPoint] = [.embed, .posEmbed]
+        all(layers: layers, attnOnly: attnOnly, hasLayerNorm: hasLayerNorm, learnedPositions: true,
+            rotary: false, gatedMLP: false, parallel: false)
+    }
+
+    /// Every hook a forward pass of this config produces, in execution order (hook_result excluded).
+    public static func all(for c: TransformerConfig) -> [HookPoint] {
+        let a = c.architecture
+        return all(layers: c.nLayers, attnOnly: c.attnOnly, hasLayerNorm: c.hasLayerNorm,
+                   learnedPositions: a.positions.isLearned, rotary: a.positions.rotary != nil,
+                   gatedMLP: a.mlp.gated, parallel: a.parallelAttentionMLP)
+    }
+
+    static func all(layers: Int, attnOnly: Bool, hasLayerNorm: Bool, learnedPositions: Bool, rotary: Bool,
+                    gatedMLP: Bool, parallel: Bool) -> [HookPoint] {
+        var hooks: [HookPoint] = learnedPositions ? [.embed, .posEmbed] : [.embed]
         for l in 0..<layers {
             hooks.append(.residPre(l))
             if hasLayerNorm { hooks += [.ln1Scale(l), .ln1Normalized(l)] }
-            hooks += [.q(l), .k(l), .v(l), .attnScores(l), .pattern(l), .z(l), .attnOut(l)]
+            hooks += [.q(l), .k(l), .v(l)]
+            if rotary { hooks += [.rotQ(l), .rotK(l)] }
+            hooks += [.attnScores(l), .pattern(l), .z(l), .attnOut(l)]
             if !attnOnly {
-                hooks.append(.residMid(l))
+                if !parallel { hooks.append(.residMid(l)) }
                 if hasLayerNorm { hooks += [.ln2Scale(l), .ln2Normalized(l)] }
-                hooks += [.mlpPre(l), .mlpPost(l), .mlpOut(l)]
+                hooks += gatedMLP ? [.mlpPre(l), .mlpPreLinear(l), .mlpPost(l), .mlpOut(l)]
+                                  : [.mlpPre(l), .mlpPost(l), .mlpOut(l)]
             }
             hooks.append(.residPost(l))
         }

@@ -87,9 +87,10 @@ extension Intervention {
              .residPost, .lnFinalNormalized:
             return [c.dModel]
         case .ln1Scale, .ln2Scale, .lnFinalScale: return [1]
-        case .q, .k, .v, .z: return [c.nHeads, c.dHead]
+        case .q, .rotQ, .z: return [c.nHeads, c.dHead]
+        case .k, .v, .rotK: return [c.nKVHeads, c.dHead]
         case .result: return [c.nHeads, c.dModel]
-        case .mlpPre, .mlpPost: return [c.dMLP]
+        case .mlpPre, .mlpPreLinear, .mlpPost: return [c.dMLP]
         case .attnScores, .pattern: return nil
         }
     }

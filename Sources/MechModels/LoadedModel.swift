@@ -5,6 +5,15 @@ import MechTensor
 extension WeightStore: WeightSource {
     public var location: String { folder.path }
     public func contains(_ name: String) -> Bool { info(named: name) != nil }
+    public func storedShape(_ name: String) -> [Int]? { info(named: name)?.shape }
+    public func unreadableDType(_ name: String) -> String? {
+        guard let dtype = info(named: name)?.dtype, !dtype.isLoadable else { return nil }
+        return dtype.rawValue
+    }
+    public func isStoredInHalfPrecision(_ name: String) -> Bool {
+        guard let dtype = info(named: name)?.dtype else { return false }
+        return dtype == .f16 || dtype == .bf16
+    }
 }
 
 /// A model folder opened for use: config, memory-mapped weights bound to a `Transformer`, and its

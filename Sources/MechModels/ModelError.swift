@@ -11,17 +11,20 @@ public enum ModelError: Error, CustomStringConvertible, LocalizedError, Equatabl
     case tokenOutOfRange(token: Int, vocabSize: Int)
     case cancelled
     case nonFiniteValues(hook: String, folder: String)
+    case unsupportedRopeScaling(file: String, ropeType: String)
 
     public var description: String {
         switch self {
         case .unknownModelType(let file, let type):
-            return "\(file): unknown model_type '\(type)' (supported: gpt2, mechscope_transformer, toy_superposition)"
+            return "\(file): unknown model_type '\(type)' (supported: gpt2, llama, mistral, qwen2, gpt_neox, mechscope_transformer, toy_superposition)"
         case .badConfig(let file, let key, let problem):
             return "\(file): '\(key)' \(problem)"
         case .missingTensor(let folder, let tensor):
             return "\(folder): the weights have no tensor '\(tensor)'"
         case .wrongShape(let folder, let tensor, let expected, let found):
             return "\(folder): tensor '\(tensor)' has shape \(found), the config implies \(expected)"
+        case .unsupportedRopeScaling(let file, let type):
+            return "\(file): rope scaling type '\(type)' is not supported (supported: default, llama3)"
         case .emptyPrompt:
             return "the prompt is empty: give some text to run"
         case .promptTooLong(let tokens, let context):

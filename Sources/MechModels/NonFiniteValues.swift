@@ -10,7 +10,7 @@ public enum NonFiniteValues {
     public static func firstHook(_ transformer: Transformer, tokens: [Int]) throws -> String? {
         let c = transformer.config
         let run = try transformer.run(tokens, caching: .all, logits: .all)
-        for hook in HookPoint.all(layers: c.nLayers, attnOnly: c.attnOnly, hasLayerNorm: c.hasLayerNorm) {
+        for hook in HookPoint.all(for: c) {
             guard let t = run.cache[hook] else { continue }
             if case .attnScores = hook {
                 if (0..<t.count).contains(where: { t.pointer[$0].isNaN || t.pointer[$0] == .infinity }) { return hook.name }

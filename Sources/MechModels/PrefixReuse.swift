@@ -38,8 +38,8 @@ public enum PrefixReuseError: Error, CustomStringConvertible, LocalizedError, Eq
 
 /// One block's keys and values for the positions before a resumed pass's first row.
 struct CachedKeysValues {
-    let keys: Tensor    // [≥ count, head, d_head]
-    let values: Tensor  // [≥ count, head, d_head]
+    let keys: Tensor    // [≥ count, kv_head, d_head] (rotated for rotary models)
+    let values: Tensor  // [≥ count, kv_head, d_head]
     let count: Int
 
     func keys(followedBy later: Tensor) -> Tensor { Self.concatenate(keys, count, later) }
@@ -74,7 +74,7 @@ extension Transformer {
     /// Edits see the recomputed rows only: row i of every [pos, …] hook is position
     /// `position + i`; attention scores and patterns are [head, query, key] over the recomputed
     /// queries and all keys. `base` must have cached `hook_resid_pre` of block `layer` and, when
-    /// `position` > 0, `hook_k` and `hook_v` of blocks `layer…`. `shouldContinue` is polled between
+    /// `position` > 0, `keyValueHooks` of blocks `layer…`. `shouldContinue` is polled between
     /// blocks; false cancels.
     public func resume(from base: ForwardResult, layer: Int, position: Int, edits: [ActivationEdit] = [],
                        caching: CachePolicy = .none, computeLogits: Bool = true,
@@ -93,8 +93,9 @@ extension Transformer {
         var prefixes: [CachedKeysValues?] = Array(repeating: nil, count: config.nLayers)
         if position > 0 {
             for l in layer..<config.nLayers {
-                guard let k = base.cache[.k(l)] else { throw PrefixReuseError.missingActivation(hook: HookPoint.k(l).name) }
-                guard let v = base.cache[.v(l)] else { throw PrefixReuseError.missingActivation(hook: HookPoint.v(l).name) }
+                let (keyHook, valueHook) = keyValueHooks(layer: l)
+                guard let k = base.cache[keyHook] else { throw PrefixReuseError.missingActivation(hook: keyHook.name) }
+                guard let v = base.cache[valueHook] else { throw PrefixReuseError.missingActivation(hook: valueHook.name) }
                 prefixes[l] = CachedKeysValues(keys: k, values: v, count: position)
             }
         }
@@ -108,6 +109,14 @@ extension Transformer {
         let final = finalLayerNorm(residual, &pass)
         let logits = computeLogits ? unembed(final) : Tensor(zeros: [final.shape[0], 0])
         return ResumedForwardResult(position: position, logits: logits, finalResidual: final, cache: pass.cache)
+    }
+}
+
+extension Transformer {
+    /// The hooks a resumed pass reads block `l`'s earlier keys and values from: hook_k (hook_rot_k for
+    /// rotary models, which attend with rotated keys) and hook_v.
+    public func keyValueHooks(layer l: Int) -> (keys: HookPoint, values: HookPoint) {
+        (config.positions.rotary == nil ? .k(l) : .rotK(l), .v(l))
     }
 }
 

@@ -18,7 +18,8 @@ public enum LogitRows: Sendable {
     case all, last, none
 }
 
-/// A GPT-2-family transformer (pre-LN blocks, learned positions, causal attention) that runs
+/// A decoder-only transformer (pre-LN blocks; learned, rotary or no positions; grouped-query
+/// causal attention; plain or gated MLPs; sequential or parallel blocks, per `config.architecture`) that runs
 /// with hooks: every activation is cached under its TransformerLens name and may be edited in
 /// flight. The forward pass reads like nanoGPT's `model.py`: one function per block part.
 public final class Transformer: @unchecked Sendable {
@@ -58,10 +59,11 @@ public final class Transformer: @unchecked Sendable {
         }
         var pass = Pass(edits: edits, caching: caching)
 
-        // Embeddings: residual [pos, d_model]
-        let embed = pass.hook(.embed, weights.tokenEmbedding.gatherRows(tokens))
-        let posEmbed = pass.hook(.posEmbed, weights.positionEmbedding.gatherRows(Array(0..<tokens.count)))
-        var residual = embed + posEmbed
+        // Embeddings: residual [pos, d_model]; learned positions are added here, rotary ones in attention.
+        var residual = pass.hook(.embed, weights.tokenEmbedding.gatherRows(tokens))
+        if let table = weights.positionEmbedding {
+            residual = residual + pass.hook(.posEmbed, table.gatherRows(Array(0..<tokens.count)))
+        }
 
         for layer in 0..<config.nLayers {
             guard shouldContinue() else { throw ModelError.cancelled }
@@ -79,10 +81,10 @@ public final class Transformer: @unchecked Sendable {
         return ForwardResult(tokens: tokens, logits: logits, cache: pass.cache)
     }
 
-    /// The final LayerNorm (identity for models without LayerNorm), hooked as ln_final.
+    /// The final LayerNorm or RMSNorm (identity for models without one), hooked as ln_final.
     func finalLayerNorm(_ residual: Tensor, _ pass: inout Pass) -> Tensor {
-        guard let ln = weights.lnFinal, let eps = config.layerNormEpsilon else { return residual }
-        let normed = LayerNorm.normalize(residual, epsilon: eps)
+        guard let ln = weights.lnFinal, config.hasLayerNorm else { return residual }
+        let normed = config.normalization.normalize(residual)
         pass.hook(.lnFinalScale, normed.scale)
         return LayerNorm.affine(pass.hook(.lnFinalNormalized, normed.normalized), weight: ln.weight, bias: ln.bias)
     }
@@ -114,67 +116,84 @@ public final class Transformer: @unchecked Sendable {
 
     // MARK: - Blocks
 
-    /// resid_post = resid_mid + MLP(LN2(resid_mid)),  resid_mid = resid_pre + Attn(LN1(resid_pre)).
-    /// With a `prefix`, `residPre` holds only the positions after the prefix's, and attention also
-    /// reads the prefix's cached keys and values (see PrefixReuse.swift).
+    /// resid_post = resid_mid + MLP(LN2(resid_mid)),  resid_mid = resid_pre + Attn(LN1(resid_pre)),
+    /// or, with parallel attention and MLP (GPT-NeoX), resid_post = resid_pre + Attn(LN1(resid_pre))
+    /// + MLP(LN2(resid_pre)). With a `prefix`, `residPre` holds only the positions after the prefix's,
+    /// and attention also reads the prefix's cached keys and values (see PrefixReuse.swift).
     func block(_ l: Int, _ residPre: Tensor, _ pass: inout Pass, prefix: CachedKeysValues? = nil) -> Tensor {
-        let w = weights.blocks[l]
+        let w = weights.block(l)                                         // converted here for 16-bit checkpoints
         let x = pass.hook(.residPre(l), residPre)                       // [pos, d_model]
-        let attnIn = layerNorm(x, w.ln1, scale: .ln1Scale(l), normalized: .ln1Normalized(l), &pass)
-        let attnOut = pass.hook(.attnOut(l), attention(l, attnIn, &pass, prefix: prefix))
-        let mid = x + attnOut
+        let attnIn = normalize(x, w.ln1, scale: .ln1Scale(l), normalized: .ln1Normalized(l), &pass)
+        let attnOut = pass.hook(.attnOut(l), attention(l, w, attnIn, &pass, prefix: prefix))  // [pos, d_model]
         if config.attnOnly {
-            return pass.hook(.residPost(l), mid)
+            return pass.hook(.residPost(l), x + attnOut)
         }
-        let residMid = pass.hook(.residMid(l), mid)
-        let mlpIn = layerNorm(residMid, w.ln2, scale: .ln2Scale(l), normalized: .ln2Normalized(l), &pass)
-        let mlpOut = pass.hook(.mlpOut(l), mlp(l, mlpIn, &pass))
+        if config.architecture.parallelAttentionMLP {
+            let mlpIn = normalize(x, w.ln2, scale: .ln2Scale(l), normalized: .ln2Normalized(l), &pass)
+            let mlpOut = pass.hook(.mlpOut(l), mlp(l, w, mlpIn, &pass))       // [pos, d_model]
+            return pass.hook(.residPost(l), x + attnOut + mlpOut)
+        }
+        let residMid = pass.hook(.residMid(l), x + attnOut)               // [pos, d_model]
+        let mlpIn = normalize(residMid, w.ln2, scale: .ln2Scale(l), normalized: .ln2Normalized(l), &pass)
+        let mlpOut = pass.hook(.mlpOut(l), mlp(l, w, mlpIn, &pass))           // [pos, d_model]
         return pass.hook(.residPost(l), residMid + mlpOut)
     }
 
-    private func layerNorm(_ x: Tensor, _ ln: LayerNormWeights?, scale: HookPoint, normalized: HookPoint,
+    /// The block's LayerNorm or RMSNorm: hook_scale, hook_normalized (before the weight), then ·w + b.
+    private func normalize(_ x: Tensor, _ ln: LayerNormWeights?, scale: HookPoint, normalized: HookPoint,
                            _ pass: inout Pass) -> Tensor {
-        guard let ln, let eps = config.layerNormEpsilon else { return x }
-        let r = LayerNorm.normalize(x, epsilon: eps)
+        guard let ln, config.hasLayerNorm else { return x }
+        let r = config.normalization.normalize(x)
         pass.hook(scale, r.scale)                                        // [pos, 1]
         let hooked = pass.hook(normalized, r.normalized)                 // [pos, d_model], before w and b
         return LayerNorm.affine(hooked, weight: ln.weight, bias: ln.bias)
     }
 
-    /// Causal multi-head self-attention: per head h, pattern_h = softmax(q_h·k_hᵀ/√d_head),
-    /// z_h = pattern_h·v_h, and the output is z·W_O + b_O. Queries are the rows of `x`; keys and
-    /// values are the `prefix`'s cached rows (earlier positions) followed by those of `x`.
-    private func attention(_ l: Int, _ x: Tensor, _ pass: inout Pass, prefix: CachedKeysValues?) -> Tensor {
-        let w = weights.blocks[l]
-        let t = x.shape[0], d = config.dModel, heads = config.nHeads, dh = config.dHead
-        // q, k, v [pos, head, d_head]: three products against column blocks of c_attn.
-        func project(_ part: Int) -> Tensor {
-            let out = Tensor(uninitialized: [t, heads, dh])
-            for p in 0..<t { (out.pointer + p * d).update(from: w.qkvBias.pointer + part * d, count: d) }
-            BLAS.gemm(m: t, n: d, k: d, a: x.pointer, lda: d, b: w.qkv.pointer + part * d, ldb: 3 * d,
-                      beta: 1, c: out.pointer, ldc: d)
-            return out
+    /// x·W + b for a weight read through a leading dimension: [pos, d_model] → [pos, cols].
+    private func project(_ x: Tensor, _ w: WeightMatrix, _ bias: Tensor) -> Tensor {
+        let t = x.shape[0], n = w.cols
+        let out = Tensor(uninitialized: [t, n])
+        for p in 0..<t { (out.pointer + p * n).update(from: bias.pointer, count: n) }
+        BLAS.gemm(m: t, n: n, k: w.rows, a: x.pointer, lda: x.shape[1], b: w.pointer, ldb: w.ld,
+                  beta: 1, c: out.pointer, ldc: n)
+        return out
+    }
+
+    /// Causal multi-head self-attention: per query head h reading key/value head g = h / group,
+    /// pattern_h = softmax(q_h·k_gᵀ/√d_head), z_h = pattern_h·v_g, and the output is z·W_O + b_O.
+    /// Rotary models rotate q and k first (hook_rot_q, hook_rot_k). Queries are the rows of `x`;
+    /// keys and values are the `prefix`'s cached rows (earlier positions) followed by those of `x`.
+    private func attention(_ l: Int, _ w: BlockWeights, _ x: Tensor, _ pass: inout Pass,
+                           prefix: CachedKeysValues?) -> Tensor {
+        let a = config.architecture.attention
+        let t = x.shape[0], heads = a.nHeads, kvHeads = a.nKVHeads, dh = a.dHead
+        let qWidth = heads * dh, kvWidth = kvHeads * dh
+        var q = pass.hook(.q(l), project(x, w.wQ, w.bQ).reshaped([t, heads, dh]))      // [pos, head, d_head]
+        var k = pass.hook(.k(l), project(x, w.wK, w.bK).reshaped([t, kvHeads, dh]))    // [pos, kv_head, d_head]
+        var v = pass.hook(.v(l), project(x, w.wV, w.bV).reshaped([t, kvHeads, dh]))    // [pos, kv_head, d_head]
+        let offset = prefix?.count ?? 0                                  // position of query row 0
+        if let rotary = config.positions.rotary {
+            let table = RotaryTable(inverseFrequencies: rotary.inverseFrequencies, positions: offset..<(offset + t))
+            q = pass.hook(.rotQ(l), table.apply(q))                      // [pos, head, d_head]
+            k = pass.hook(.rotK(l), table.apply(k))                      // [pos, kv_head, d_head]
         }
-        let q = pass.hook(.q(l), project(0))
-        var k = pass.hook(.k(l), project(1))
-        var v = pass.hook(.v(l), project(2))
         if let prefix {                                                  // earlier positions, from a cache
             k = prefix.keys(followedBy: k)
             v = prefix.values(followedBy: v)
         }
-        let keyCount = k.shape[0]                                        // = t without a prefix
+        let keyCount = k.shape[0]                                        // = offset + t
 
-        // scores [head, query, key] = q_h · k_hᵀ / √d_head, in blocks of queries so the masked
+        // scores [head, query, key] = q_h · k_gᵀ / √d_head, in blocks of queries so the masked
         // (future) part is never computed; CausalSoftmax fills it with −∞. Query q sits at
         // position offset + q (offset > 0 when earlier positions come from a cached prefix).
-        let offset = keyCount - t
         let scores = Tensor(uninitialized: [heads, t, keyCount])
         let scaleFactor = 1 / Float(dh).squareRoot()
         for h in 0..<heads {
+            let g = h / a.groupSize
             for q0 in stride(from: 0, to: t, by: Self.queryBlock) {
                 let q1 = min(q0 + Self.queryBlock, t)
                 BLAS.gemm(transposeB: true, m: q1 - q0, n: offset + q1, k: dh, alpha: scaleFactor,
-                          a: q.pointer + q0 * d + h * dh, lda: d, b: k.pointer + h * dh, ldb: d,
+                          a: q.pointer + q0 * qWidth + h * dh, lda: qWidth, b: k.pointer + g * dh, ldb: kvWidth,
                           c: scores.pointer + (h * t + q0) * keyCount, ldc: keyCount)
             }
         }
@@ -182,27 +201,38 @@ public final class Transformer: @unchecked Sendable {
         pass.hook(.attnScores(l), scores)
         let finalPattern = pass.hook(.pattern(l), pattern)               // [head, query, key]
 
-        // z [pos, head, d_head] = pattern_h · v_h (each query block reads only keys up to its end)
+        // z [pos, head, d_head] = pattern_h · v_g (each query block reads only keys up to its end)
         let z = Tensor(uninitialized: [t, heads, dh])
         for h in 0..<heads {
+            let g = h / a.groupSize
             for q0 in stride(from: 0, to: t, by: Self.queryBlock) {
                 let q1 = min(q0 + Self.queryBlock, t)
                 BLAS.gemm(m: q1 - q0, n: dh, k: offset + q1, a: finalPattern.pointer + (h * t + q0) * keyCount,
-                          lda: keyCount, b: v.pointer + h * dh, ldb: d, c: z.pointer + q0 * d + h * dh, ldc: d)
+                          lda: keyCount, b: v.pointer + g * dh, ldb: kvWidth, c: z.pointer + q0 * qWidth + h * dh,
+                          ldc: qWidth)
             }
         }
         let zHooked = pass.hook(.z(l), z)
-        return zHooked.reshaped([t, d]).linear(weight: w.attnOut, bias: w.attnOutBias)  // [pos, d_model]
+        return zHooked.reshaped([t, qWidth]).linear(weight: w.attnOut, bias: w.attnOutBias)  // [pos, d_model]
     }
 
-    /// MLP: post = act(x·W_in + b_in), out = post·W_out + b_out.
-    private func mlp(_ l: Int, _ x: Tensor, _ pass: inout Pass) -> Tensor {
-        let w = weights.blocks[l]
-        let pre = pass.hook(.mlpPre(l), x.linear(weight: w.mlpIn!, bias: w.mlpInBias!))   // [pos, d_mlp]
-        let post = pre.copy()
-        config.activation.apply(inPlace: post.pointer, count: post.count)
+    /// MLP, plain: post = act(x·W_in + b_in); gated (SwiGLU): pre = x·W_gate + b_gate,
+    /// pre_linear = x·W_in + b_in, post = act(pre) ⊙ pre_linear. Then out = post·W_out + b_out.
+    private func mlp(_ l: Int, _ w: BlockWeights, _ x: Tensor, _ pass: inout Pass) -> Tensor {
+        let post: Tensor
+        if let gate = w.mlpGate {
+            let pre = pass.hook(.mlpPre(l), x.linear(weight: gate, bias: w.mlpGateBias))          // [pos, d_mlp]
+            let linear = pass.hook(.mlpPreLinear(l), x.linear(weight: w.mlpIn!, bias: w.mlpInBias)) // [pos, d_mlp]
+            post = pre.copy()
+            config.activation.apply(inPlace: post.pointer, count: post.count)
+            for i in 0..<post.count { post.pointer[i] *= linear.pointer[i] }
+        } else {
+            let pre = pass.hook(.mlpPre(l), x.linear(weight: w.mlpIn!, bias: w.mlpInBias))       // [pos, d_mlp]
+            post = pre.copy()
+            config.activation.apply(inPlace: post.pointer, count: post.count)
+        }
         let hookedPost = pass.hook(.mlpPost(l), post)                                      // [pos, d_mlp]
-        return hookedPost.linear(weight: w.mlpOut!, bias: w.mlpOutBias!)                   // [pos, d_model]
+        return hookedPost.linear(weight: w.mlpOut!, bias: w.mlpOutBias)                    // [pos, d_model]
     }
 
     // MARK: - Per-head outputs
@@ -211,10 +241,11 @@ public final class Transformer: @unchecked Sendable {
     /// `hook_result`: [pos, head, d_model]. Computed on demand from a cached hook_z.
     public func headResults(layer l: Int, z: Tensor) -> Tensor {
         let t = z.shape[0], d = config.dModel, heads = config.nHeads, dh = config.dHead
-        let out = Tensor(uninitialized: [t, heads, d])
+        let out = Tensor(uninitialized: [t, heads, d])                   // [pos, head, d_model]
+        let wO = weights.block(l).attnOut                                // [head·d_head, d_model]
         for h in 0..<heads {
-            BLAS.gemm(m: t, n: d, k: dh, a: z.pointer + h * dh, lda: d,
-                      b: weights.blocks[l].attnOut.pointer + h * dh * d, ldb: d,
+            BLAS.gemm(m: t, n: d, k: dh, a: z.pointer + h * dh, lda: heads * dh,
+                      b: wO.pointer + h * dh * d, ldb: d,
                       c: out.pointer + h * d, ldc: heads * d)
         }
         return out

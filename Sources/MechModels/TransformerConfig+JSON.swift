@@ -3,15 +3,24 @@ import MechTensor
 
 extension TransformerConfig {
     /// Model types whose folders load as a `Transformer`.
-    public static let transformerModelTypes: Set<String> = ["gpt2", "mechscope_transformer"]
+    public static let transformerModelTypes: Set<String> = Set(["gpt2", "mechscope_transformer", "gpt_neox"])
+        .union(llamaFamilyModelTypes)
+
+    /// Reads a model folder's `config.json` by its `model_type`: GPT-2 (and Mechscope's
+    /// `mechscope_transformer`), the Llama family (llama, mistral, qwen2) or GPT-NeoX.
+    public init(json: JSONConfig) throws {
+        let type = try json.optionalString("model_type") ?? "gpt2"
+        switch type {
+        case "gpt2", "mechscope_transformer": try self.init(gpt2JSON: json, modelType: type)
+        case _ where Self.llamaFamilyModelTypes.contains(type): try self.init(llamaJSON: json, modelType: type)
+        case "gpt_neox": try self.init(neoXJSON: json)
+        default: throw ModelError.unknownModelType(file: json.url.path, modelType: type)
+        }
+    }
 
     /// Reads a Hugging Face GPT-2 `config.json` (field names `n_layer`, `n_head`, `n_embd`, …) or
     /// Mechscope's `mechscope_transformer` extension of it (attention-only, no LayerNorm, ReLU).
-    public init(json: JSONConfig) throws {
-        let type = try json.optionalString("model_type") ?? "gpt2"
-        guard Self.transformerModelTypes.contains(type) else {
-            throw ModelError.unknownModelType(file: json.url.path, modelType: type)
-        }
+    init(gpt2JSON json: JSONConfig, modelType type: String) throws {
         func positive(_ key: String, _ value: Int?) throws -> Int {
             guard let value else { throw ModelError.badConfig(file: json.url.path, key: key, problem: "is missing") }
             guard value > 0 else {

@@ -6,6 +6,15 @@ public protocol WeightSource {
     var location: String { get }
     func contains(_ name: String) -> Bool
     func tensor(named name: String) throws -> Tensor
+    /// The tensor's stored shape, or nil when absent (checked without reading the data).
+    func storedShape(_ name: String) -> [Int]?
+    /// Whether the tensor is stored in 16 bits (F16/BF16): such weights stay in the mapping and are
+    /// converted when used (`transientTensor`).
+    func isStoredInHalfPrecision(_ name: String) -> Bool
+    /// The tensor as float32 in memory the source does not keep.
+    func transientTensor(named name: String) throws -> Tensor
+    /// The stored dtype's name when Mechscope cannot read it (not F32/F16/BF16), else nil.
+    func unreadableDType(_ name: String) -> String?
 }
 
 /// Tensors held in memory, for tests and synthetic models.
@@ -24,4 +33,9 @@ public struct InMemoryWeights: WeightSource {
         guard let t = tensors[name] else { throw ModelError.missingTensor(folder: location, tensor: name) }
         return t
     }
+
+    public func storedShape(_ name: String) -> [Int]? { tensors[name]?.shape }
+    public func isStoredInHalfPrecision(_ name: String) -> Bool { false }
+    public func transientTensor(named name: String) throws -> Tensor { try tensor(named: name) }
+    public func unreadableDType(_ name: String) -> String? { nil }
 }

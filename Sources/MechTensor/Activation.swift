@@ -5,6 +5,8 @@ public enum Activation: String, Sendable, CaseIterable {
     /// Exact GELU, x·Φ(x) with the error function.
     case gelu = "gelu"
     case relu = "relu"
+    /// x·σ(x) (`silu`/`swish`), the gate of Llama's SwiGLU.
+    case silu = "silu"
 
     /// The activation named by a Hugging Face `activation_function` value, if supported.
     public init?(huggingFaceName name: String) {
@@ -12,6 +14,7 @@ public enum Activation: String, Sendable, CaseIterable {
         case "gelu_new", "gelu_pytorch_tanh", "gelu_fast": self = .geluNew
         case "gelu": self = .gelu
         case "relu": self = .relu
+        case "silu", "swish": self = .silu
         default: return nil
         }
     }
@@ -44,6 +47,9 @@ public enum Activation: String, Sendable, CaseIterable {
                 let inner = 0.7978845608028654 * (x + 0.044715 * x * x * x)
                 return 0.5 * x * (1 + VectorMath.tanh(inner))
             }
+        case .silu:
+            // x·σ(x) = x / (1 + e^(−x))
+            VectorMath.map(p, count: count) { x in x / (1 + VectorMath.exp(-x)) }
         case .gelu:
             // x·Φ(x) = 0.5·x·erfc(−x/√2)
             VectorMath.map(p, count: count) { x in

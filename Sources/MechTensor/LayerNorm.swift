@@ -4,6 +4,11 @@
 public struct LayerNormResult {
     public let normalized: Tensor  // [rows, d]
     public let scale: Tensor       // [rows, 1]
+
+    public init(normalized: Tensor, scale: Tensor) {
+        self.normalized = normalized
+        self.scale = scale
+    }
 }
 
 public enum LayerNorm {
@@ -78,5 +83,25 @@ public enum Reduce {
         var m = -Float.infinity
         for i in 0..<count where p[i] > m { m = p[i] }
         return m
+    }
+}
+
+/// RMSNorm over the last axis (Llama family), split where TransformerLens hooks it:
+/// `scale` = √(mean(x²) + ε) per row ([rows, 1], `hook_scale`), `normalized` = x/scale
+/// (`hook_normalized`, before the weight). No mean is subtracted.
+public enum RMSNorm {
+    public static func normalize(_ x: Tensor, epsilon: Float) -> LayerNormResult {
+        let d = x.shape.last ?? 0
+        let rows = d == 0 ? 0 : x.count / d
+        let out = Tensor(uninitialized: x.shape)
+        let scale = Tensor(uninitialized: [rows, 1])
+        for r in 0..<rows {
+            let src = x.pointer + r * d, dst = out.pointer + r * d
+            let s = (Reduce.sumOfSquares(src, count: d) / Float(d) + epsilon).squareRoot()
+            scale.pointer[r] = s
+            let inv = 1 / s
+            for i in 0..<d { dst[i] = src[i] * inv }
+        }
+        return LayerNormResult(normalized: out, scale: scale)
     }
 }

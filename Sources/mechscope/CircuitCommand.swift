@@ -39,7 +39,7 @@ struct CircuitCommand: ParsableCommand {
         let t = try chosenToken(model)
         let (promoted, suppressed) = try ov.promotions(ofToken: t, top: top)
         let keys = try qk.preferredKeys(forQueryToken: t, top: top)
-        let positional = qk.positionalPreference()
+        let positional = try? qk.positionalPreference()
         let eigenvalues = try OVCopyingScores.eigenvalues(weights, layer: spec.layer, head: spec.head)
         var composition: [String: [Earlier]] = [:]
         let kinds = CompositionKind.allCases
@@ -56,7 +56,7 @@ struct CircuitCommand: ParsableCommand {
             token_id: t, token: text(t), ov_copying: copying,
             ov_eigenvalues: eigenvalues.map { [$0.real, $0.imaginary] },
             ov_promoted: entries(promoted), ov_suppressed: entries(suppressed), qk_preferred_keys: entries(keys),
-            positional: .init(preferred_offset: positional.preferredOffset, share: positional.share),
+            positional: positional.map { .init(preferred_offset: $0.preferredOffset, share: $0.share) },
             composition: composition)
         if json { try JSONOutput.print(report); return }
 
@@ -71,8 +71,12 @@ struct CircuitCommand: ParsableCommand {
         }
         print("QK: as a query it prefers keys")
         for (i, e) in report.qk_preferred_keys.enumerated() { print(String(format: "%3d. ", i + 1) + Self.cell(e)) }
-        print(String(format: "Positional QK: preferred offset %d (arg-max key for %.0f%% of query positions)",
-                     positional.preferredOffset, positional.share * 100))
+        if let positional {
+            print(String(format: "Positional QK: preferred offset %d (arg-max key for %.0f%% of query positions)",
+                         positional.preferredOffset, positional.share * 100))
+        } else {
+            print("Positional QK: does not exist for this model (no learned position embedding W_pos)")
+        }
         if spec.layer == 0 {
             print("Composition: layer 0 reads no earlier head")
         } else {
@@ -107,7 +111,8 @@ struct CircuitCommand: ParsableCommand {
         var ov_copying: Double
         var ov_eigenvalues: [[Double]]
         var ov_promoted: [Entry], ov_suppressed: [Entry], qk_preferred_keys: [Entry]
-        var positional: Positional
+        /// null for models without learned positions.
+        var positional: Positional?
         var composition: [String: [Earlier]]
     }
 }

@@ -26,7 +26,7 @@ struct DumpCommand: ParsableCommand {
     func run() throws {
         let model = try modelOptions.open()
         let c = model.config
-        let available = HookPoint.all(layers: c.nLayers, attnOnly: c.attnOnly, hasLayerNorm: c.hasLayerNorm)
+        let available = HookPoint.all(for: c)
         let availableSet = Set(available)
         var wanted: [HookPoint] = []
         var wantLogits = false

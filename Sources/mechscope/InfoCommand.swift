@@ -17,12 +17,16 @@ struct InfoCommand: ParsableCommand {
         var n_layers: Int
         var d_model: Int
         var n_heads: Int
+        var n_kv_heads: Int
         var d_head: Int
         var d_mlp: Int
         var n_ctx: Int
         var d_vocab: Int
         var attn_only: Bool
         var normalization: String
+        var positions: String
+        var mlp: String
+        var parallel_attn_mlp: Bool
         var activation: String
         var tied_embeddings: Bool
         var parameters: Int
@@ -42,8 +46,10 @@ struct InfoCommand: ParsableCommand {
         let c = model.config
         let report = Report(
             folder: model.folder.path, model_type: c.modelType, n_layers: c.nLayers, d_model: c.dModel,
-            n_heads: c.nHeads, d_head: c.dHead, d_mlp: c.dMLP, n_ctx: c.nContext, d_vocab: c.vocabSize,
-            attn_only: c.attnOnly, normalization: c.layerNormEpsilon.map { "LayerNorm (eps \($0))" } ?? "no LayerNorm",
+            n_heads: c.nHeads, n_kv_heads: c.nKVHeads, d_head: c.dHead, d_mlp: c.dMLP, n_ctx: c.nContext, d_vocab: c.vocabSize,
+            attn_only: c.attnOnly, normalization: c.normalization.exists ? c.normalization.description : "no LayerNorm",
+            positions: c.positions.description, mlp: c.architecture.mlp.description,
+            parallel_attn_mlp: c.architecture.parallelAttentionMLP,
             activation: c.activation.rawValue, tied_embeddings: c.tiedEmbeddings, parameters: c.parameterCount,
             dtypes: model.weights.dtypeSummary,
             files: model.weights.files.map { .init(name: $0.url.lastPathComponent, bytes: $0.size) },
@@ -54,9 +60,9 @@ struct InfoCommand: ParsableCommand {
         print("""
         model      \(report.folder)
         type       \(c.modelType)\(c.attnOnly ? " (attention-only)" : "")
-        shape      \(Plural.count(c.nLayers, "layer")) × \(Plural.count(c.nHeads, "head")), d_model \(c.dModel), d_head \(c.dHead), d_mlp \(c.dMLP)
+        shape      \(Plural.count(c.nLayers, "layer")) × \(Plural.count(c.nHeads, "head"))\(c.nKVHeads == c.nHeads ? "" : " (\(c.nKVHeads) key/value)"), d_model \(c.dModel), d_head \(c.dHead), d_mlp \(c.dMLP)
         context    \(c.nContext) positions, vocabulary \(c.vocabSize)
-        blocks     \(report.normalization), \(c.activation.rawValue), unembedding \(c.tiedEmbeddings ? "tied to wte" : "separate")
+        blocks     \(report.normalization), \(c.positions.description), \(report.mlp)\(report.parallel_attn_mlp ? ", parallel attention and MLP" : ""), unembedding \(c.tiedEmbeddings ? "tied to the embedding" : "separate")
         parameters \(ByteFormat.count(report.parameters))
         dtypes     \(report.dtypes.joined(separator: ", "))
         tokenizer  \(report.tokenizer)

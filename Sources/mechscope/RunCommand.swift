@@ -12,6 +12,9 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var promptOptions: PromptOptions
     @Option(name: .customLong("top-k"), parsing: .unconditional, help: "How many next-token candidates to show.") var topK = 10
     @Flag(help: "Print JSON (token_ids, tokens as raw text, display_tokens as printed, top_k).") var json = false
+    @Option(name: .customLong("prompt-ids"), parsing: .unconditional,
+            help: "Token ids to run instead of a prompt, e.g. \"1 15043 29892\" (no tokenizer needed).")
+    var promptIDs: String?
 
     /// `token` is the raw text (Hugging Face's decode of the one id); `display_token` the printed form.
     struct Candidate: Encodable {
@@ -31,6 +34,8 @@ struct RunCommand: ParsableCommand {
 
     func validate() throws {
         guard topK > 0 else { throw InputError.mustBePositive(option: "--top-k", value: topK) }
+        if promptIDs != nil && promptOptions.prompt != nil { throw ValidationError("give --prompt or --prompt-ids, not both") }
+        _ = try parsedPromptIDs()
     }
 
     func run() throws {
@@ -41,17 +46,28 @@ struct RunCommand: ParsableCommand {
             }
             return
         }
-        let prompt = try promptOptions.text(for: model)
-        let ids = try model.tokenize(prompt, prependBOS: promptOptions.prependBOS)
+        let prompt: String, ids: [Int]
+        if var given = try parsedPromptIDs() {
+            if promptOptions.prependBOS {
+                guard let bos = model.bosTokenID else { throw CLIError("--prepend-bos: the model names no BOS token (bos_token_id)") }
+                given.insert(bos, at: 0)
+            }
+            (prompt, ids) = (model.tokenizer.map { $0.decode(given) } ?? "", given)
+        } else {
+            prompt = try promptOptions.text(for: model)
+            ids = try model.tokenize(prompt, prependBOS: promptOptions.prependBOS)
+        }
         let result = try model.transformer.run(ids, caching: .none, logits: .last)
         let last = result.lastLogits!
         let probs = Softmax.probabilities(last)
         let top = TopK.indices(of: probs, k: min(topK, model.config.vocabSize))
-        let tokenizer = model.tokenizer!
+        // Without a tokenizer (--prompt-ids on a folder whose tokenizer is missing), tokens print as #id.
+        func raw(_ id: Int) -> String { model.tokenizer?.decode([id]) ?? "#\(id)" }
+        func shown(_ id: Int) -> String { model.tokenizer?.displayText(of: id) ?? "#\(id)" }
         let report = Report(
             prompt: prompt, prepend_bos: promptOptions.prependBOS, token_ids: ids,
-            tokens: ids.map { tokenizer.decode([$0]) }, display_tokens: ids.map { tokenizer.displayText(of: $0) },
-            top_k: top.map { Candidate(token_id: $0, token: tokenizer.decode([$0]), display_token: tokenizer.displayText(of: $0),
+            tokens: ids.map(raw), display_tokens: ids.map(shown),
+            top_k: top.map { Candidate(token_id: $0, token: raw($0), display_token: shown($0),
                                        prob: probs[$0], logit: last[$0]) })
         try NonFiniteGuard.print(report, json: json, model: model, prompts: [ids]) { printText(report, ids: ids) }
     }
@@ -66,6 +82,17 @@ struct RunCommand: ParsableCommand {
             let padded = quoted + String(repeating: " ", count: max(0, 20 - quoted.count))
             print(String(format: "%3d. ", rank + 1) + padded
                   + String(format: " %7.2f%%  logit %8.3f  ", c.prob * 100, c.logit) + bar)
+        }
+    }
+
+    /// --prompt-ids as integers (separated by spaces or commas), or nil when not given.
+    private func parsedPromptIDs() throws -> [Int]? {
+        guard let promptIDs else { return nil }
+        let parts = promptIDs.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+        guard !parts.isEmpty else { throw ValidationError("--prompt-ids: give at least one token id") }
+        return try parts.map { part in
+            guard let id = Int(part) else { throw ValidationError("--prompt-ids: '\(part)' is not a token id") }
+            return id
         }
     }
 }

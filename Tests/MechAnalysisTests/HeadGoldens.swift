@@ -7,7 +7,9 @@ import XCTest
 /// The TransformerLens 4 head-analysis goldens (Tests/golden/analysis/heads/<model>.json, made by
 /// make_heads_goldens.py) with the model they describe.
 final class HeadGoldens {
-    static let modelNames = ["gpt2-tiny-a", "gpt2-tiny-b"]
+    static let modelNames = ["gpt2-tiny-a", "gpt2-tiny-b", "llama-tiny", "pythia-tiny"]
+    /// The models with a learned position embedding (a positional QK circuit).
+    static let learnedPositionModelNames = ["gpt2-tiny-a", "gpt2-tiny-b"]
 
     let name: String
     let json: [String: Any]

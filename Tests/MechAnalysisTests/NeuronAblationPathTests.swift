@@ -44,6 +44,31 @@ final class NeuronAblationPathTests: XCTestCase {
         XCTAssertEqual(compared, t.config.nLayers * 2 * 4)
     }
 
+    /// RMSNorm (llama-tiny, gated MLP) and GPT-NeoX's parallel blocks (pythia-tiny): both shortcuts
+    /// equal a full run with the neuron's hook_post set, in every layer.
+    func testRMSNormAndParallelBlocksMatchAFullRun() throws {
+        var compared = 0
+        for name in ["llama-tiny", "pythia-tiny"] {
+            let model = try LoadedModel(folder: GoldenFixtures.modelFolder(name))
+            let t = model.transformer, tokens = try GoldenFixtures.meta(name, "ascii_sentence").token_ids
+            let metric = LogitDiffMetric(answer: 5, wrong: 7)
+            let sweep = try AblationSweep(transformer: t, tokens: tokens, metric: metric)
+            for layer in 0..<t.config.nLayers {
+                let chosen = [0, 33, t.config.dMLP - 1]
+                let result = try sweep.neurons(layer: layer, .zero, indices: chosen)
+                XCTAssertEqual(result.effects.map(\.index), chosen)
+                for e in result.effects {
+                    let full = try t.run(tokens, interventions: [.setNeuron(layer: layer, neuron: e.index, to: 0)])
+                    let label = "\(name) L\(layer)N\(e.index)"
+                    assertClose(e.logitDiff, metric.value(full.logits), label)
+                    assertClose(e.loss!, AblationLoss.meanNextTokenLoss(logits: full.logits, tokens: tokens)!, label + " loss")
+                    compared += 1
+                }
+            }
+        }
+        XCTAssertEqual(compared, 2 * 2 * 3)
+    }
+
     /// Without a final LayerNorm (modadd-1l, one block): the rank-one update needs no rescaling.
     func testTheLastBlockOfAModelWithoutLayerNormMatchesAFullRun() throws {
         let model = try LoadedModel(folder: GoldenFixtures.sampleFolder("modadd-1l"))

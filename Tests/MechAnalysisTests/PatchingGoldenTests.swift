@@ -43,7 +43,10 @@ struct PatchingGolden: Decodable {
 /// relative to max(1, |reference|); the prompts' clean and corrupted differences are 0.35 or more
 /// apart, so the ratio is well conditioned.
 final class PatchingGoldenTests: XCTestCase {
-    static let models = ["gpt2-tiny-a", "gpt2-tiny-b"]
+    static let gpt2Models = ["gpt2-tiny-a", "gpt2-tiny-b"]
+    /// With the Llama-shaped qwen2-tiny (q/k/v biases) and llama3-tiny (1 key/value head, d_head 24):
+    /// RMSNorm, rotary positions, grouped-query attention, gated MLPs.
+    static let models = gpt2Models + ["qwen2-tiny", "llama3-tiny"]
 
     private func assertClose(_ ours: Float, _ reference: Float, _ label: String,
                              file: StaticString = #filePath, line: UInt = #line) {
@@ -110,7 +113,7 @@ final class PatchingGoldenTests: XCTestCase {
             "gpt2-tiny-a": [.residPre: 1 + 8, .attnOut: 8 + 1, .mlpOut: 8 + 1, .heads: 8],
             "gpt2-tiny-b": [.residPre: 1 + 8 + 8, .attnOut: 8 + 8 + 1, .mlpOut: 8 + 8 + 1, .heads: 15],
         ]
-        for name in Self.models {
+        for name in Self.gpt2Models {
             let (g, model) = try PatchingGolden.load(name)
             let metric = LogitDiffMetric(answer: g.answer_id, wrong: g.wrong_id)
             let sweep = try PatchingSweep(transformer: model.transformer, clean: g.clean_tokens,

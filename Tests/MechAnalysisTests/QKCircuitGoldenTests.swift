@@ -28,13 +28,13 @@ final class QKCircuitGoldenTests: XCTestCase {
     }
 
     func testPositionalPreferenceMatchesTheReference() throws {
-        for name in HeadGoldens.modelNames {
+        for name in HeadGoldens.learnedPositionModelNames {
             let g = try HeadGoldens.named(name)
             let heads = (g["circuits"] as! [String: Any])["positional"] as! [[String: Any]]
             XCTAssertEqual(heads.count, g.layers * g.heads, "\(name): every head's positional golden")
             for head in heads {
                 let circuit = try QKCircuit(g.weights, layer: head["layer"] as! Int, head: head["head"] as! Int)
-                let preference = circuit.positionalPreference()
+                let preference = try circuit.positionalPreference()
                 XCTAssertEqual(preference.argmaxOffsets, GoldenJSON.ints(head["argmax_offsets"]), "\(name) \(circuit.weights.label)")
                 XCTAssertEqual(preference.preferredOffset, head["preferred_offset"] as? Int)
                 XCTAssertEqual(preference.share, (head["share"] as! NSNumber).doubleValue, accuracy: 1e-12)
@@ -46,7 +46,7 @@ final class QKCircuitGoldenTests: XCTestCase {
     /// (heads/<model>/positional_L<l>H<h>.npy), entry by entry.
     func testPositionalScoresMatchTransformerLens() throws {
         var compared = 0
-        for name in HeadGoldens.modelNames {
+        for name in HeadGoldens.learnedPositionModelNames {
             let g = try HeadGoldens.named(name)
             let nCtx = g["n_ctx"] as! Int
             for (layer, head) in [(0, 0), (g.layers - 1, g.heads - 1)] {
@@ -60,6 +60,17 @@ final class QKCircuitGoldenTests: XCTestCase {
             }
         }
         XCTAssertEqual(compared, 4)
+    }
+
+    /// Rotary models have no W_pos: TransformerLens records no positional circuit, and asking for one
+    /// is a one-line error.
+    func testNoPositionalCircuitWithoutLearnedPositions() throws {
+        let g = try HeadGoldens.named("llama-tiny")
+        XCTAssertEqual(((g["circuits"] as! [String: Any])["positional"] as! [Any]).count, 0)
+        XCTAssertThrowsError(try QKCircuit(g.weights, layer: 1, head: 2).positionalScores()) {
+            XCTAssertEqual($0 as? HeadAnalysisError, .noLearnedPositions(quantity: "the positional QK circuit"))
+            XCTAssertEqual("\($0)", "the positional QK circuit does not exist for this model: it has no learned position embedding (W_pos)")
+        }
     }
 
     func testPositionalPreferenceOfAPreviousTokenPattern() {

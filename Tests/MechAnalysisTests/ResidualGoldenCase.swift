@@ -76,13 +76,15 @@ struct ResidualGoldenCase {
     static func modelFolder(_ model: String) -> URL { GoldenFixtures.modelFolder(model) }
 
     /// How many cases each model's folder holds.
-    static let expectedCounts = ["gpt2-tiny-a": 2, "gpt2-tiny-b": 3]
+    static let expectedCounts = ["gpt2-tiny-a": 2, "gpt2-tiny-b": 3, "llama-tiny": 2, "pythia-tiny": 1]
 
     /// Every recorded case, each with its model opened and run on the recorded tokens (fails the
     /// calling test unless every expected case was read).
     static func all(file: StaticString = #filePath, line: UInt = #line) throws -> [ResidualGoldenCase] {
         var cases: [ResidualGoldenCase] = []
-        for modelName in ["gpt2-tiny-a", "gpt2-tiny-b"] {
+        // GPT-2s first (tests index into the first cases), then a Llama-shaped model (RMSNorm, rotary,
+        // GQA, gated MLP) and a Pythia-shaped one (parallel blocks, partial rotary).
+        for modelName in ["gpt2-tiny-a", "gpt2-tiny-b", "llama-tiny", "pythia-tiny"] {
             let before = cases.count
             let dir = GoldenFixtures.analysis("lens/\(modelName)")
             let model = try LoadedModel(folder: modelFolder(modelName))

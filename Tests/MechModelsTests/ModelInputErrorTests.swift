@@ -31,10 +31,10 @@ final class ModelInputErrorTests: XCTestCase {
     func testUnknownModelType() throws {
         let folder = try copyOfTinyA()
         let config = folder.appendingPathComponent("config.json")
-        let text = try String(contentsOf: config, encoding: .utf8).replacingOccurrences(of: "\"gpt2\"", with: "\"llama\"")
+        let text = try String(contentsOf: config, encoding: .utf8).replacingOccurrences(of: "\"gpt2\"", with: "\"falcon\"")
         try text.write(to: config, atomically: true, encoding: .utf8)
         let msg = message { _ = try LoadedModel(folder: folder) }
-        assertOneLine(msg, contains: ["config.json", "unknown model_type 'llama'"])
+        assertOneLine(msg, contains: ["config.json", "unknown model_type 'falcon'"])
     }
 
     func testMissingTensor() throws {

@@ -69,7 +69,7 @@ public struct AnalysisRunner: Sendable {
             }
             return .headCircuit(HeadCircuitSummary(layer: layer, head: head, token: token, promoted: promoted,
                                                    suppressed: suppressed, preferredKeys: keys, copyingScore: copying,
-                                                   positional: qk.positionalPreference(), compositions: compositions))
+                                                   positional: try? qk.positionalPreference(), compositions: compositions))
         case .lens(let positions, let target):
             return .lens(try LogitLens.read(model, session.processedWeights(), run.result, positions: positions, topK: 5,
                                             targets: target.map { [$0] } ?? []))

@@ -30,12 +30,13 @@ public struct HeadCircuitSummary: Sendable {
     public let suppressed: [CircuitTokenScore]
     public let preferredKeys: [CircuitTokenScore]
     public let copyingScore: Double
-    public let positional: PositionalPreference
+    /// nil for models without learned positions (no positional QK circuit).
+    public let positional: PositionalPreference?
     /// Earlier heads by composition kind ("Q", "K", "V"), strongest first.
     public let compositions: [(kind: String, layer: Int, head: Int, score: Float)]
 
     public init(layer: Int, head: Int, token: Int, promoted: [CircuitTokenScore], suppressed: [CircuitTokenScore],
-                preferredKeys: [CircuitTokenScore], copyingScore: Double, positional: PositionalPreference,
+                preferredKeys: [CircuitTokenScore], copyingScore: Double, positional: PositionalPreference?,
                 compositions: [(kind: String, layer: Int, head: Int, score: Float)]) {
         self.layer = layer
         self.head = head

@@ -55,8 +55,12 @@ enum AttentionHeadPanel {
         out.wrap("OV suppresses: ", c.suppressed.prefix(6).map { chip($0, state) })
         out.add("copying score \(number(Float(c.copyingScore))) (Σλ/Σ|λ| of the full OV circuit)")
         out.wrap("QK as query prefers keys: ", c.preferredKeys.prefix(6).map { chip($0, state) })
-        out.add("positional: prefers offset \(c.positional.preferredOffset) (argmax on "
-                + String(format: "%.0f%%", c.positional.share * 100) + " of queries)")
+        if let positional = c.positional {
+            out.add("positional: prefers offset \(positional.preferredOffset) (argmax on "
+                    + String(format: "%.0f%%", positional.share * 100) + " of queries)")
+        } else {
+            out.add("positional: no learned positions (rotary or none), so no positional QK circuit", .dim)
+        }
         if c.compositions.isEmpty {
             out.add("compositions: none (no earlier layer)", .dim)
         } else {

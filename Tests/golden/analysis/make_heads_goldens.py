@@ -29,7 +29,7 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 
 import numpy as np
 import torch
-from transformers import AutoTokenizer, GPT2LMHeadModel
+from transformers import AutoModelForCausalLM, AutoTokenizer
 from transformers.utils import logging as hf_logging
 
 from transformer_lens.head_detector import (
@@ -47,7 +47,9 @@ hf_logging.set_verbosity_error()
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODELS_DIR = os.path.join(HERE, "..", "models")
 OUT_DIR = os.path.join(HERE, "heads")
-MODELS = ["gpt2-tiny-a", "gpt2-tiny-b"]
+# llama-tiny (make_family_goldens.py): grouped-query attention (TransformerLens repeats each key/value
+# head's W_K, W_V for its query heads), RMSNorm, rotary positions (no W_pos: no positional QK circuit).
+MODELS = ["gpt2-tiny-a", "gpt2-tiny-b", "llama-tiny", "pythia-tiny"]
 PROMPTS = [
     "the cat sat on the mat; the cat sat",
     "one two three four one two three",
@@ -158,7 +160,7 @@ def save_positional_scores(model_name, layer, head, scores):
 
 def make(model_name):
     folder = os.path.join(MODELS_DIR, model_name)
-    hf = GPT2LMHeadModel.from_pretrained(folder, dtype=torch.float32, attn_implementation="eager")
+    hf = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32, attn_implementation="eager")
     tokenizer = AutoTokenizer.from_pretrained(folder)
     bridge = TransformerBridge.boot_transformers(folder, hf_model=hf, tokenizer=tokenizer, device="cpu")
     bridge.eval()
@@ -205,19 +207,22 @@ def make(model_name):
                              "eigenvalues": [[eigen_pairs(eig[l, h]) for h in range(H)] for l in range(L)]}
 
         token = bridge.to_single_token(FIXED_TOKEN_TEXT)
-        W_E, W_U, W_pos = bridge.W_E, bridge.W_U, bridge.W_pos
+        learned_positions = cfg.positional_embedding_type == "standard"
+        W_E, W_U = bridge.W_E, bridge.W_U
+        W_pos = bridge.W_pos if learned_positions else None
         ov_heads, qk_heads, positional = [], [], []
         full_head = (L - 1, H - 1)
         for l in range(L):
             for h in range(H):
                 effect = W_E[token] @ bridge.OV[l, h] @ W_U
                 keys = W_E[token] @ bridge.QK[l, h] @ W_E.T
-                pos = (W_pos @ bridge.QK[l, h] @ W_pos.T).AB
                 ov_heads.append({"layer": l, "head": h, **top_bottom(effect)})
                 qk_heads.append({"layer": l, "head": h, **top_bottom(keys)})
-                positional.append({"layer": l, "head": h, **positional_preference(pos.numpy())})
-                if (l, h) in [full_head if spec == "last" else spec for spec in POSITIONAL_SCORE_HEADS]:
-                    save_positional_scores(model_name, l, h, pos)
+                if learned_positions:
+                    pos = (W_pos @ bridge.QK[l, h] @ W_pos.T).AB
+                    positional.append({"layer": l, "head": h, **positional_preference(pos.numpy())})
+                    if (l, h) in [full_head if spec == "last" else spec for spec in POSITIONAL_SCORE_HEADS]:
+                        save_positional_scores(model_name, l, h, pos)
                 if (l, h) == full_head:
                     ov_full, qk_full = floats(effect), floats(keys)
         out["circuits"] = {"token_text": FIXED_TOKEN_TEXT, "token_id": token, "top": TOP,
@@ -239,8 +244,9 @@ def make(model_name):
 
 
 def main():
+    import sys
     os.makedirs(OUT_DIR, exist_ok=True)
-    for name in MODELS:
+    for name in sys.argv[1:] or MODELS:   # model names to (re)generate; default all
         data = make(name)
         with open(os.path.join(OUT_DIR, f"{name}.json"), "w", encoding="utf-8") as f:
             json.dump(data, f, indent=1, sort_keys=True)

@@ -22,7 +22,7 @@ the numbers researchers see in TransformerLens) and records, per prompt, at a mi
 
 The answer is the model's top next token at the last position and the wrong token its runner-up.
 Outputs: Tests/golden/analysis/lens/<model>/<case>.json (floats to 7 significant digits).
-    /work/venv-tl4/bin/python Tests/golden/analysis/make_lens_goldens.py
+    /work/venv-tl4/bin/python Tests/golden/analysis/make_lens_goldens.py [MODEL ...]
 Pinned packages: Tests/golden/analysis/requirements-tl4.txt. Deterministic (CPU, one thread).
 """
 import os
@@ -34,7 +34,7 @@ import json
 from importlib import metadata
 
 import torch
-from transformers import AutoTokenizer, GPT2LMHeadModel
+from transformers import AutoModelForCausalLM, AutoTokenizer
 from transformers.utils import logging as hf_logging
 
 torch.set_num_threads(1)
@@ -56,14 +56,25 @@ CASES = {
         "numbers": "one, two, three, four, five,",
         "unicode": "café naïve — the end",
     },
+    # Llama-shaped (RMSNorm: TransformerLens folds its weight but does not centre; rotary; GQA;
+    # gated MLP) and Pythia-shaped (parallel blocks, partial rotary, LayerNorm) models from
+    # make_family_goldens.py.
+    "llama-tiny": {
+        "mary_john": "When Mary and John went to the store, John gave a drink to",
+        "cat_mat": "the cat sat on the mat and the dog",
+    },
+    "pythia-tiny": {
+        "mary_john": "When Mary and John went to the store, John gave a drink to",
+    },
 }
-NEURONS = {"gpt2-tiny-a": [(0, 5), (1, 200)], "gpt2-tiny-b": [(0, 7), (2, 123)]}
+NEURONS = {"gpt2-tiny-a": [(0, 5), (1, 200)], "gpt2-tiny-b": [(0, 7), (2, 123)],
+           "llama-tiny": [(0, 3), (1, 100)], "pythia-tiny": [(0, 9), (1, 250)]}
 
 
 def compat_bridge(folder):
     from transformer_lens.model_bridge import TransformerBridge
 
-    hf = GPT2LMHeadModel.from_pretrained(folder, dtype=torch.float32, attn_implementation="eager")
+    hf = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32, attn_implementation="eager")
     bridge = TransformerBridge.boot_transformers(
         folder, hf_model=hf, tokenizer=AutoTokenizer.from_pretrained(folder), device="cpu"
     )
@@ -108,8 +119,10 @@ def record_case(bridge, model_name, prompt):
         }
 
         # Accumulated residual stream: raw, TL's apply_ln (recomputed at the unembed), cached scale.
-        acc, acc_labels = cache.accumulated_resid(incl_mid=True, apply_ln=False, return_labels=True)
-        acc_tl = cache.accumulated_resid(incl_mid=True, apply_ln=True)
+        # Parallel blocks (Pythia) have no resid_mid.
+        incl_mid = not getattr(cfg, "parallel_attn_mlp", False)
+        acc, acc_labels = cache.accumulated_resid(incl_mid=incl_mid, apply_ln=False, return_labels=True)
+        acc_tl = cache.accumulated_resid(incl_mid=incl_mid, apply_ln=True)
         acc_cached = cache.apply_ln_to_stack(acc, layer=None, recompute_ln=False)
         out["accumulated"] = {
             "labels": acc_labels, "raw": rounded(at_positions(acc, positions)),
@@ -123,7 +136,9 @@ def record_case(bridge, model_name, prompt):
                             "cached_scale": rounded(at_positions(dec_ln, positions))}
 
         heads_ln, head_labels = cache.stack_head_results(apply_ln=True, return_labels=True)
-        bias = torch.stack([bridge.blocks[l].attn.b_O.expand(1, T, cfg.d_model) for l in range(cfg.n_layers)])
+        # Models without an output bias (Llama) have b_O None in TransformerLens 4: zeros.
+        b_O = [bridge.blocks[l].attn.b_O for l in range(cfg.n_layers)]
+        bias = torch.stack([(b if b is not None else torch.zeros(cfg.d_model)).expand(1, T, cfg.d_model) for b in b_O])
         bias_ln = cache.apply_ln_to_stack(bias, layer=None)
         # Consistency of TL's own pieces: heads + b_O = attn_out in the processed model.
         heads_raw = cache.stack_head_results(apply_ln=False)
@@ -164,9 +179,10 @@ def record_case(bridge, model_name, prompt):
             neurons = cache.stack_neuron_results(layer=-1, apply_ln=True, project_output_onto=direction)
             per_pos["neuron"] = [neurons[:, 0, p] for p in positions]
             # Components sum to the processed logit (difference) minus the unembedding bias.
-            target = logits[0, positions, answer] - bridge.b_U[answer]
+            b_U = bridge.b_U if bridge.b_U is not None else torch.zeros(cfg.d_vocab)
+            target = logits[0, positions, answer] - b_U[answer]
             if incorrect is not None:
-                target = target - (logits[0, positions, wrong] - bridge.b_U[wrong])
+                target = target - (logits[0, positions, wrong] - b_U[wrong])
             assert torch.allclose(torch.stack(per_pos["component"]).sum(-1), target, atol=1e-4)
             for unit, values in per_pos.items():
                 dla[unit][kind] = rounded(torch.stack(values))       # [position, entry]
@@ -196,7 +212,11 @@ def record_case(bridge, model_name, prompt):
 
 
 def main():
+    import sys
+    chosen = sys.argv[1:] or list(CASES)   # model names to (re)generate; default all
     for model_name, cases in CASES.items():
+        if model_name not in chosen:
+            continue
         bridge = compat_bridge(os.path.join(MODELS, model_name))
         os.makedirs(os.path.join(OUT, model_name), exist_ok=True)
         for case, prompt in cases.items():

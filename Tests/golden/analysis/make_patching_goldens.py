@@ -28,7 +28,7 @@ import os
 os.environ["HF_HUB_OFFLINE"] = "1"
 
 import torch
-from transformers import AutoTokenizer, GPT2LMHeadModel
+from transformers import AutoModelForCausalLM, AutoTokenizer
 from transformers.utils import logging as hf_logging
 
 from transformer_lens import patching
@@ -45,6 +45,10 @@ OUT = os.path.join(HERE, "patching")
 CASES = [
     {"model": "gpt2-tiny-a", "prepend_bos": False},
     {"model": "gpt2-tiny-b", "prepend_bos": True},
+    # Llama-shaped (make_family_goldens.py): RMSNorm, rotary, grouped-query attention, gated MLP; llama-tiny
+    # and mistral-tiny are left out: their clean and corrupted logit differences are too close.
+    {"model": "qwen2-tiny", "prepend_bos": False},
+    {"model": "llama3-tiny", "prepend_bos": False},
 ]
 CLEAN = "Then inform and values went to the values, and values gave the model to"
 CORRUPTED = "Then inform and values went to the values, and inform gave the model to"
@@ -52,7 +56,7 @@ ANSWER, WRONG = " inform", " values"
 
 
 def boot(folder):
-    hf = GPT2LMHeadModel.from_pretrained(folder, dtype=torch.float32, attn_implementation="eager")
+    hf = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32, attn_implementation="eager")
     bridge = TransformerBridge.boot_transformers(
         folder, hf_model=hf, tokenizer=AutoTokenizer.from_pretrained(folder), device="cpu")
     bridge.enable_compatibility_mode(disable_warnings=True)
@@ -168,8 +172,11 @@ def ablate(model, tokens, cache, diff):
 
 
 def main():
+    import sys
     os.makedirs(OUT, exist_ok=True)
     for case in CASES:
+        if sys.argv[1:] and case["model"] not in sys.argv[1:]:   # model names to (re)generate; default all
+            continue
         result = make_case(case)
         path = os.path.join(OUT, f"{case['model']}.json")
         with open(path, "w", encoding="utf-8") as f:

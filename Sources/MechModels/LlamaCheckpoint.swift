@@ -1,0 +1,53 @@
+import MechTensor
+
+/// Llama, Mistral and Qwen2 checkpoints (`LlamaForCausalLM` and kin): nn.Linear weights stored
+/// [out, in] under `model.layers.L.self_attn.{q,k,v,o}_proj` and `mlp.{gate,up,down}_proj`,
+/// RMSNorm weights `input_layernorm`/`post_attention_layernorm`/`model.norm`, `lm_head` unless
+/// tied. The projections are transposed into the internal [in, out] layout as a block is read.
+struct LlamaCheckpoint: BlockReader {
+    let config: TransformerConfig
+    let source: WeightSource
+    let prefixes = ["model.", ""]
+
+    init(config: TransformerConfig, source: WeightSource) throws {
+        self.config = config
+        self.source = source
+    }
+
+    func layerPrefix(_ l: Int) -> String { "layers.\(l)." }
+
+    private func rmsNorm(_ name: String, _ load: (String, [Int]) throws -> Tensor) throws -> LayerNormWeights {
+        LayerNormWeights(weight: try load("\(name).weight", [config.dModel]), bias: Tensor(zeros: [config.dModel]))
+    }
+
+    func globals() throws -> GlobalWeights {
+        let c = config
+        let tensors = CheckpointTensors(source: source, prefixes: prefixes)
+        let tokenEmbedding = try tensors.load("embed_tokens.weight", [c.vocabSize, c.dModel])  // [vocab, d_model]
+        let unembedding = c.tiedEmbeddings ? (tokenEmbedding, nil) : try tensors.separateUnembedding(c)
+        return GlobalWeights(tokenEmbedding: tokenEmbedding, positionEmbedding: nil, lnFinal: try rmsNorm("norm", tensors.load),
+                             unembedding: unembedding.0, unembeddingBias: unembedding.1)
+    }
+
+    func block(_ l: Int, _ t: LayerTensors) throws -> BlockWeights {
+        let c = config, d = c.dModel, a = c.architecture.attention, mlpBias = c.architecture.mlp.bias
+        let q = a.nHeads * a.dHead, kv = a.nKVHeads * a.dHead
+        return BlockWeights(
+            ln1: try rmsNorm("input_layernorm", t.load),
+            wQ: WeightMatrix(try t.linear("self_attn.q_proj.weight", out: q, in: d)),    // [d_model, head·d_head]
+            bQ: try t.bias("self_attn.q_proj.bias", q, present: a.qkvBias),
+            wK: WeightMatrix(try t.linear("self_attn.k_proj.weight", out: kv, in: d)),   // [d_model, kv·d_head]
+            bK: try t.bias("self_attn.k_proj.bias", kv, present: a.qkvBias),
+            wV: WeightMatrix(try t.linear("self_attn.v_proj.weight", out: kv, in: d)),   // [d_model, kv·d_head]
+            bV: try t.bias("self_attn.v_proj.bias", kv, present: a.qkvBias),
+            attnOut: try t.linear("self_attn.o_proj.weight", out: d, in: q),             // [head·d_head, d_model]
+            attnOutBias: try t.bias("self_attn.o_proj.bias", d, present: a.outBias),
+            ln2: try rmsNorm("post_attention_layernorm", t.load),
+            mlpIn: try t.linear("mlp.up_proj.weight", out: c.dMLP, in: d),               // [d_model, d_mlp]
+            mlpInBias: try t.bias("mlp.up_proj.bias", c.dMLP, present: mlpBias),
+            mlpGate: try t.linear("mlp.gate_proj.weight", out: c.dMLP, in: d),           // [d_model, d_mlp]
+            mlpGateBias: try t.bias("mlp.gate_proj.bias", c.dMLP, present: mlpBias),
+            mlpOut: try t.linear("mlp.down_proj.weight", out: d, in: c.dMLP),            // [d_mlp, d_model]
+            mlpOutBias: try t.bias("mlp.down_proj.bias", d, present: mlpBias))
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import MechTestSupport
+import XCTest
+
+/// The Llama, Mistral, Qwen2 and GPT-NeoX folders through the binary: `run` against transformers'
+/// next-token probabilities (Tests/golden/make_family_goldens.py), `info`, analyses that do not
+/// exist for an architecture, and the one-line errors for configs Mechscope cannot run.
+final class FamilyCommandTests: XCTestCase {
+    private static let models = ["llama-tiny", "llama3-tiny", "mistral-tiny", "qwen2-tiny", "pythia-tiny", "neox-seq-tiny",
+                                 "llama-tiny-bf16", "llama-tiny-sharded"]
+    private var scratchFolder: ScratchFolder!
+
+    override func setUpWithError() throws { scratchFolder = try ScratchFolder(prefix: "mechscope-family") }
+    override func tearDownWithError() throws { scratchFolder.remove() }
+
+    struct Reference: Decodable {
+        struct Candidate: Decodable { let token_id: Int; let logit: Double; let prob: Double }
+        struct Run: Decodable { let token_ids: [Int]; let top_k: [Candidate] }
+        let plain: Run
+    }
+
+    /// `run --prompt-ids` (ids straight in) and `run --prompt` (the folder's tokenizer) on every case.
+    func testRunGivesTransformersNextTokenProbabilities() throws {
+        var compared = 0
+        for model in Self.models {
+            let expected = model.hasSuffix("-bf16") || model.hasSuffix("-sharded") ? 1 : 2
+            for (folder, meta) in try GoldenFixtures.cases(of: model, expected: expected) {
+                let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: folder.appendingPathComponent("next_token.json")))
+                let path = GoldenFixtures.modelFolder(model).path
+                for input in [["--prompt-ids", meta.token_ids.map(String.init).joined(separator: " ")], ["--prompt", meta.prompt]] {
+                    let json = try runMechscopeJSONObject(["run", path, "--top-k", "10", "--json"] + input)
+                    let label = "\(model)/\(folder.lastPathComponent) \(input[0])"
+                    XCTAssertEqual(json["token_ids"] as? [Int], reference.plain.token_ids, label)
+                    let top = try XCTUnwrap(json["top_k"] as? [[String: Any]], label)
+                    XCTAssertEqual(top.map { $0["token_id"] as? Int }, reference.plain.top_k.map(\.token_id), label)
+                    for (ours, theirs) in zip(top, reference.plain.top_k) {
+                        XCTAssertEqual(GoldenJSON.number(ours["prob"]), theirs.prob, accuracy: 1e-4 * theirs.prob + 1e-8, label)
+                        XCTAssertEqual(GoldenJSON.number(ours["logit"]), theirs.logit, accuracy: 1e-4 * abs(theirs.logit) + 1e-5, label)
+                    }
+                    compared += 1
+                }
+            }
+        }
+        XCTAssertEqual(compared, 2 * (6 * 2 + 2))
+    }
+
+    func testInfoDescribesTheArchitecture() throws {
+        let llama = try runMechscopeJSONObject(["info", GoldenFixtures.modelFolder("llama3-tiny").path, "--json"])
+        XCTAssertEqual(llama["model_type"] as? String, "llama")
+        XCTAssertEqual(llama["n_heads"] as? Int, 4)
+        XCTAssertEqual(llama["n_kv_heads"] as? Int, 1)
+        XCTAssertEqual(llama["d_head"] as? Int, 24)
+        XCTAssertEqual(llama["normalization"] as? String, "RMSNorm (eps 1e-06)")
+        XCTAssertEqual(llama["positions"] as? String, "rotary (theta 500000.0, 24 dims, llama3 scaling)")
+        XCTAssertEqual(llama["mlp"] as? String, "gated silu MLP")
+        XCTAssertEqual(llama["tied_embeddings"] as? Bool, true)
+        // 512·64 embedding + 2 blocks + final norm 64 (tied, no W_pos).
+        let block = 64 + (64 * (4 + 1 + 1) * 24 + (4 + 1 + 1) * 24 + 4 * 24 * 64 + 64) + 64 + 3 * 64 * 96 + 2 * 96 + 64
+        XCTAssertEqual(llama["parameters"] as? Int, 512 * 64 + 2 * block + 64)
+        let pythia = try runMechscopeJSONObject(["info", GoldenFixtures.modelFolder("pythia-tiny").path, "--json"])
+        XCTAssertEqual(pythia["parallel_attn_mlp"] as? Bool, true)
+        XCTAssertEqual(pythia["positions"] as? String, "rotary (theta 10000.0, 4 dims)")
+        XCTAssertEqual(pythia["normalization"] as? String, "LayerNorm (eps 1e-05)")
+    }
+
+    /// The positional QK circuit reads W_pos, which rotary models do not have: one line says so.
+    func testCircuitSaysThePositionalPartDoesNotExist() throws {
+        let outcome = try MechscopeProcess.run(["circuit", GoldenFixtures.modelFolder("llama-tiny").path, "--head", "1.2",
+                                                "--prompt", "The quick brown fox."])
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        let lines = outcome.stdout.split(separator: "\n").filter { $0.hasPrefix("Positional QK") }
+        XCTAssertEqual(lines, ["Positional QK: does not exist for this model (no learned position embedding W_pos)"])
+    }
+
+    // MARK: - Bad input
+
+    private func copy(_ model: String) throws -> ModelFolderCopy {
+        try ModelFolderCopy(of: GoldenFixtures.modelFolder(model), in: scratchFolder.url)
+    }
+
+    func testUnknownModelType() throws {
+        let folder = try copy("llama-tiny")
+        try folder.editConfig(["model_type": "falcon"])
+        try assertFailsInOneLine(["info", folder.path], mentions: ["config.json", "unknown model_type 'falcon'", "llama"])
+    }
+
+    func testKeyValueHeadsContradictTheWeights() throws {
+        let folder = try copy("llama-tiny")
+        try folder.editConfig(["num_key_value_heads": 4])
+        try assertFailsInOneLine(["run", folder.path, "--prompt", "hi"],
+                                 mentions: ["model.layers.0.self_attn.k_proj.weight", "[32, 64]", "[64, 64]"])
+    }
+
+    func testHeadDimContradictsTheWeights() throws {
+        let folder = try copy("qwen2-tiny")
+        try folder.editConfig(["head_dim": 8])
+        try assertFailsInOneLine(["info", folder.path], mentions: ["q_proj", "[32, 64]"])
+    }
+
+    func testUnsupportedRopeScalingType() throws {
+        let folder = try copy("llama-tiny")
+        try folder.editConfig(["rope_parameters": ["rope_type": "yarn", "rope_theta": 10000.0, "factor": 4.0]])
+        try assertFailsInOneLine(["run", folder.path, "--prompt", "hi"], mentions: ["config.json", "'yarn'", "llama3"])
+    }
+
+    func testHeadsThatDoNotDivideIntoKeyValueGroups() throws {
+        let folder = try copy("mistral-tiny")
+        try folder.editConfig(["num_key_value_heads": 3])
+        try assertFailsInOneLine(["info", folder.path], mentions: ["num_key_value_heads", "(3)", "(4)"])
+    }
+
+    func testPromptIDsOutsideTheVocabulary() throws {
+        try assertFailsInOneLine(["run", GoldenFixtures.modelFolder("pythia-tiny").path, "--prompt-ids", "5 512"],
+                                 mentions: ["512", "vocabulary of 512"])
+    }
+}
