@@ -11,6 +11,6 @@ enum StandardOutput {
         if fflush(stdout) == 0 && ferror(stdout) == 0 { return }
         let reason = String(cString: strerror(errno == 0 ? EIO : errno))
         FileHandle.standardError.write(Data("Error: cannot write to standard output: \(reason)\n".utf8))
-        exit(1)
+        ProcessExit.now(1)
     }
 }

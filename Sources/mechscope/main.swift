@@ -3,7 +3,7 @@ import Foundation
 OpenBLASKernelSelection.ensureFastKernel()
 if let invalid = ArgumentBytes.firstInvalid() {
     FileHandle.standardError.write(Data("Error: \(invalid)\n".utf8))
-    exit(64)  // EX_USAGE
+    ProcessExit.now(64)  // EX_USAGE
 }
 do {
     var command = try MechscopeCommand.parseAsRoot()
@@ -11,8 +11,9 @@ do {
 } catch let interrupted as DumpInterrupted {
     StandardOutput.finishOrFail()
     FileHandle.standardError.write(Data("Error: \(interrupted)\n".utf8))
-    exit(128 + interrupted.signal)
+    ProcessExit.now(128 + interrupted.signal)
 } catch {
-    MechscopeCommand.exit(withError: error)
+    ProcessExit.now(reporting: error)
 }
 StandardOutput.finishOrFail()
+ProcessExit.now(0)

@@ -1,0 +1,18 @@
+import Foundation
+
+/// Why a GGUF file cannot be read as a model, in one line naming the file.
+public enum GGUFModelError: Error, Equatable, Sendable, CustomStringConvertible, LocalizedError {
+    case unsupportedArchitecture(path: String, architecture: String, supported: [String])
+    case missingMetadata(path: String, key: String, expected: String)
+
+    public var description: String {
+        switch self {
+        case let .unsupportedArchitecture(path, architecture, supported):
+            return "\(path): GGUF architecture '\(architecture)' is not supported (supported: \(supported.joined(separator: ", ")))"
+        case let .missingMetadata(path, key, expected):
+            return "\(path): GGUF metadata '\(key)' is missing or not \(expected)"
+        }
+    }
+
+    public var errorDescription: String? { description }
+}
