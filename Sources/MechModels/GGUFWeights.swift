@@ -40,6 +40,29 @@ public struct GGUFWeights: WeightSource {
 
     public var location: String { file.url.path }
 
+    public func storedShape(_ name: String) -> [Int]? { ggufNames[name].flatMap { file.info(named: $0)?.shape } }
+
+    /// Quantized and 16-bit tensors stay in the mapping; the forward pass decodes each block's when it reaches it.
+    public func isStoredInHalfPrecision(_ name: String) -> Bool {
+        guard let type = ggufNames[name].flatMap({ file.info(named: $0)?.type }) else { return false }
+        return type != .f32
+    }
+
+    /// Every decode is into new memory the file does not keep.
+    public func transientTensor(named name: String) throws -> Tensor { try tensor(named: name) }
+
+    public func unreadableDType(_ name: String) -> String? {
+        guard let type = ggufNames[name].flatMap({ file.info(named: $0)?.type }), !type.isReadable else { return nil }
+        return type.name
+    }
+
+    /// "Q4_1 (210 tensors, 72123456 bytes)"-style lines for reports, in type order.
+    public var typeSummary: [String] {
+        var counts: [GGMLType: (tensors: Int, bytes: Int)] = [:]
+        for t in file.tensors { counts[t.type, default: (0, 0)].tensors += 1; counts[t.type, default: (0, 0)].bytes += t.fileByteRange.count }
+        return counts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.name) (\($0.value.tensors) tensor\($0.value.tensors == 1 ? "" : "s"), \($0.value.bytes) bytes)" }
+    }
+
     public func contains(_ name: String) -> Bool { ggufNames[name] != nil }
 
     public func tensor(named name: String) throws -> Tensor {

@@ -51,8 +51,8 @@ struct InfoCommand: ParsableCommand {
             positions: c.positions.description, mlp: c.architecture.mlp.description,
             parallel_attn_mlp: c.architecture.parallelAttentionMLP,
             activation: c.activation.rawValue, tied_embeddings: c.tiedEmbeddings, parameters: c.parameterCount,
-            dtypes: model.weights.dtypeSummary,
-            files: model.weights.files.map { .init(name: $0.url.lastPathComponent, bytes: $0.size) },
+            dtypes: model.dtypeSummary,
+            files: model.weightFiles.map { .init(name: $0.name, bytes: $0.bytes) },
             tokenizer: model.tokenizer.map { "\($0.kindDescription), \($0.vocabSize) tokens" }
                 ?? "none (\(model.tokenizerError.map { "\($0)" } ?? "not found"))",
             openblas: OpenBLASKernelSelection.summary)

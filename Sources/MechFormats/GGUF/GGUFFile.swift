@@ -132,6 +132,9 @@ public final class GGUFFile: @unchecked Sendable {
 
     public var tensorNames: [String] { tensors.map(\.name) }
 
+    /// Size of the file in bytes.
+    public var fileSize: Int { mapping.size }
+
     public func info(named name: String) -> GGUFTensorInfo? { indexByName[name].map { tensors[$0] } }
 
     /// The tensor `name` as float32 in row-major order (`info.shape`).
