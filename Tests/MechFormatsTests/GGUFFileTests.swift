@@ -5,13 +5,14 @@ import MechTestSupport
 
 /// The GGUF reader against files written by gguf-py's GGUFWriter and quantizers
 /// (Tests/golden/make_gguf_goldens.py): every metadata type, the tensor table, and every tensor
-/// decoded to the same float32 values gguf-py's `quants.dequantize` gives.
+/// decoded to the same float32 values gguf-py's `quants.dequantize` gives — quantized with gguf-py's own
+/// quantizers (Q4_0, Q4_1, Q8_0), or random blocks for the types it only dequantizes (Q5_*, K-quants).
 final class GGUFFileTests: XCTestCase {
     private let folder = GoldenFixtures.root.appendingPathComponent("gguf")
 
     private func expectedCases() throws -> [[String: Any]] {
         let cases = try GoldenJSON.object(at: folder.appendingPathComponent("expected.json"))["cases"] as! [[String: Any]]
-        XCTAssertEqual(cases.count, 2, "expected.json lists the two golden files")
+        XCTAssertEqual(cases.count, 3, "expected.json lists the three golden files")
         return cases
     }
 
@@ -37,7 +38,8 @@ final class GGUFFileTests: XCTestCase {
                 checked += 1
             }
         }
-        XCTAssertEqual(checked, 16, "8 tensors (F32 ×2, F16, BF16, Q4_0, Q4_1, Q8_0 ×2) in each of 2 files")
+        XCTAssertEqual(checked, 23, "8 tensors (F32 ×2, F16, BF16, Q4_0, Q4_1, Q8_0 ×2) in each of 2 files, "
+                       + "and random blocks of Q5_0, Q5_1, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K")
     }
 
     func testEveryMetadataTypeReadsBack() throws {
@@ -144,7 +146,7 @@ final class GGUFFileTests: XCTestCase {
         let changed = try GGUFFile(url: url)
         XCTAssertThrowsError(try changed.tensor(named: "q8_0.vector")) { error in
             XCTAssertEqual("\(error)", "\(url.path): tensor 'q8_0.vector' is IQ4_NL, which Mechscope cannot read yet "
-                + "(supported: F32, F16, BF16, Q4_0, Q4_1, Q8_0)")
+                + "(supported: F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K)")
         }
         XCTAssertThrowsError(try file.tensor(named: "q8_0.vectr")) { error in
             XCTAssertTrue("\(error)".contains("no tensor 'q8_0.vectr' (did you mean 'q8_0.vector'"), "\(error)")

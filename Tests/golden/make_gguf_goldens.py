@@ -97,8 +97,52 @@ def write(filename, tensors, alignment=None, metadata=True):
             "data_offset": int(reader.data_offset)}
 
 
+def random_blocks(qtype, rows, row_elements):
+    """Random bytes for `rows` rows of `qtype` blocks, with every f16 scale field a finite value
+    (random bytes there could be NaN or infinity, which compare unequal to themselves)."""
+    block_elements, block_bytes = gguf.GGML_QUANT_SIZES[qtype]
+    n = rows * row_elements // block_elements
+    data = rng.integers(0, 256, size=(n, block_bytes), dtype=np.uint8)
+    # byte offsets of the f16 fields in each block (ggml-quants.h's block_* structs)
+    f16_fields = {Q.Q5_0: [0], Q.Q5_1: [0, 2], Q.Q2_K: [80, 82], Q.Q3_K: [108], Q.Q4_K: [0, 2],
+                  Q.Q5_K: [0, 2], Q.Q6_K: [208]}[qtype]
+    for offset in f16_fields:
+        scale = (rng.standard_normal(n) * 0.01).astype(np.float16)
+        data[:, offset:offset + 2] = scale.view(np.uint8).reshape(n, 2)
+    return data.reshape(rows, -1)
+
+
+def quant_blocks():
+    """Random blocks of the types gguf-py dequantizes but cannot quantize in Python (and Q5_0/Q5_1)."""
+    tensors = []
+    for qtype, row_elements in [(Q.Q5_0, 64), (Q.Q5_1, 96), (Q.Q2_K, 512), (Q.Q3_K, 256), (Q.Q4_K, 512),
+                                (Q.Q5_K, 256), (Q.Q6_K, 512)]:
+        tensors.append((f"{qtype.name.lower()}.blocks", random_blocks(qtype, 3, row_elements), qtype))
+    return tensors
+
+
+def write_blocks(filename, tensors):
+    path = os.path.join(OUT, filename)
+    writer = gguf.GGUFWriter(path, "llama")
+    expected_tensors = []
+    for name, data, qtype in tensors:
+        writer.add_tensor(name, data, raw_dtype=qtype)
+        reference = gguf.quants.dequantize(data, qtype).astype(np.float32)
+        assert np.isfinite(reference).all(), name
+        np.save(os.path.join(OUT, f"{name}.npy"), np.ascontiguousarray(reference))
+        expected_tensors.append({"name": name, "shape": list(reference.shape), "type": qtype.name})
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    reader = gguf.GGUFReader(path)
+    return {"file": filename, "alignment": 32, "metadata": {"general.architecture": ["string", "llama"]},
+            "tensors": expected_tensors, "data_offset": int(reader.data_offset)}
+
+
 cases = [write("metadata-and-types.gguf", tensors_for("")),
-         write("aligned-64.gguf", tensors_for("a."), alignment=64, metadata=False)]
+         write("aligned-64.gguf", tensors_for("a."), alignment=64, metadata=False),
+         write_blocks("quant-blocks.gguf", quant_blocks())]
 with open(os.path.join(OUT, "expected.json"), "w") as f:
     json.dump({"gguf_py": "0.17.1", "cases": cases}, f, indent=1, ensure_ascii=False)
 print("wrote", ", ".join(c["file"] for c in cases))

@@ -46,7 +46,7 @@ public enum GGMLType: UInt32, Sendable, CaseIterable {
     }
 
     /// The types Mechscope turns into float32.
-    public static let readable: [GGMLType] = [.f32, .f16, .bf16, .q4_0, .q4_1, .q8_0]
+    public static let readable: [GGMLType] = [.f32, .f16, .bf16, .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K]
 
     public var isReadable: Bool { Self.readable.contains(self) }
 }

@@ -3,7 +3,7 @@ import MechTensor
 
 /// One GGUF file (llama.cpp's format), memory-mapped: opening reads and validates the header —
 /// metadata, tensor table, offsets inside the file, no overlaps — and nothing of the weights.
-/// `tensor(named:)` serves F32 tensors from the mapping and decodes F16, BF16, Q4_0, Q4_1 and Q8_0
+/// `tensor(named:)` serves F32 tensors from the mapping and decodes F16, BF16 and the quantized types in `GGMLType.readable`
 /// into a new float32 buffer on each call (the caller decides what to keep).
 public final class GGUFFile: @unchecked Sendable {
     public let url: URL
