@@ -25,6 +25,8 @@ public final class LoadedModel: @unchecked Sendable {
     public let weights: any WeightSource
     /// The safetensors store behind `weights` for a Hugging Face folder (nil for a GGUF file).
     public var weightStore: WeightStore? { weights as? WeightStore }
+    /// The GGUF file behind `weights` (nil for a Hugging Face folder).
+    public var ggufFile: GGUFFile? { (weights as? GGUFWeights)?.file }
     /// The files holding the weights (name, bytes) and a line per stored dtype, for reports.
     public let weightFiles: [(name: String, bytes: Int)]
     public let dtypeSummary: [String]
@@ -36,7 +38,7 @@ public final class LoadedModel: @unchecked Sendable {
     /// Opens MODEL as a user typed it: a folder path or a Hugging Face hub id in the local cache.
     public static func open(_ spec: String,
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LoadedModel {
-        if let gguf = GGUFPath.file(spec) { return try LoadedModel(gguf: gguf) }
+        if let gguf = try GGUFPath.file(spec) { return try LoadedModel(gguf: gguf) }
         let folder = try ModelLocator(environment: environment).locate(spec).folder
         return try LoadedModel(folder: folder)
     }

@@ -104,7 +104,8 @@ public final class GGUFFile: @unchecked Sendable {
             for d in entry.dims {
                 let (product, overflow) = count.multipliedReportingOverflow(by: d)
                 guard !overflow, product <= fileSize * elements else {
-                    throw GGUFError.tensorPastEnd(path: path, tensor: entry.name, end: Int.max, fileSize: fileSize)
+                    throw GGUFError.badDimensions(path: path, tensor: entry.name,
+                                                  reason: "has dimensions \(entry.dims): more elements than a \(fileSize)-byte file can hold")
                 }
                 count = product
             }
