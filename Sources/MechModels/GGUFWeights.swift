@@ -14,7 +14,7 @@ public struct GGUFWeights: WeightSource {
     public let keyValueHeadCount: Int
     private let ggufNames: [String: String]
 
-    public static let supportedArchitectures = ["llama"]
+    public static let supportedArchitectures = ["llama", "qwen2"]
 
     public init(file: GGUFFile) throws {
         self.file = file
@@ -68,12 +68,18 @@ public struct GGUFWeights: WeightSource {
     public func tensor(named name: String) throws -> Tensor {
         guard let ggufName = ggufNames[name] else { throw ModelError.missingTensor(folder: location, tensor: name) }
         let tensor = try file.tensor(named: ggufName)
-        if name.hasSuffix("self_attn.q_proj.weight") { return Self.undoRotaryPermutation(tensor, heads: headCount) }
-        if name.hasSuffix("self_attn.k_proj.weight") { return Self.undoRotaryPermutation(tensor, heads: keyValueHeadCount) }
+        // llama.cpp's converter permutes Q/K rows for Llama only (Qwen2 files keep Hugging Face's order).
+        guard architecture == "llama" else { return tensor }
+        if name.hasSuffix("self_attn.q_proj.weight") || name.hasSuffix("self_attn.q_proj.bias") {
+            return Self.undoRotaryPermutation(tensor, heads: headCount)
+        }
+        if name.hasSuffix("self_attn.k_proj.weight") || name.hasSuffix("self_attn.k_proj.bias") {
+            return Self.undoRotaryPermutation(tensor, heads: keyValueHeadCount)
+        }
         return tensor
     }
 
-    /// Hugging Face name → llama.cpp name for a Llama-family checkpoint.
+    /// Hugging Face name → llama.cpp name for a Llama-family checkpoint (Llama, Qwen2).
     static func llamaNames(layers: Int) -> [String: String] {
         var names = ["model.embed_tokens.weight": "token_embd.weight",
                      "model.norm.weight": "output_norm.weight",
