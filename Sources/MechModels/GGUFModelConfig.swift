@@ -32,6 +32,20 @@ extension TransformerConfig {
         }
         let heads = try int("attention.head_count")
         let dModel = try int("embedding_length")
+        let tied = file.info(named: "output.weight") == nil
+        if arch == "gpt2" {
+            var values: [String: JSONValue] = [
+                "model_type": .string("gpt2"), "n_layer": .integer(try int("block_count")), "n_embd": .integer(dModel),
+                "n_head": .integer(heads), "n_positions": .integer(try int("context_length")),
+                "n_inner": .integer(try int("feed_forward_length")), "vocab_size": .integer(tokens.count),
+                "activation_function": .string("gelu_new"), "tie_word_embeddings": .bool(tied),
+            ]
+            if let eps = double("attention.layer_norm_epsilon") { values["layer_norm_epsilon"] = .number(eps) }
+            for (key, gguf) in [("bos_token_id", "bos_token_id"), ("eos_token_id", "eos_token_id")] {
+                if let id = file.metadata["tokenizer.ggml.\(gguf)"]?.int { values[key] = .integer(id) }
+            }
+            return values
+        }
         var values: [String: JSONValue] = [
             "model_type": .string(arch),
             "hidden_size": .integer(dModel),
@@ -44,7 +58,7 @@ extension TransformerConfig {
             "vocab_size": .integer(tokens.count),
             "hidden_act": .string("silu"),
             // llama.cpp writes the output projection only when it is not the embedding matrix.
-            "tie_word_embeddings": .bool(file.info(named: "output.weight") == nil),
+            "tie_word_embeddings": .bool(tied),
         ]
         if let eps = double("attention.layer_norm_rms_epsilon") { values["rms_norm_eps"] = .number(eps) }
         if let theta = double("rope.freq_base") { values["rope_theta"] = .number(theta) }

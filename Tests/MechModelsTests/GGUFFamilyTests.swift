@@ -5,17 +5,17 @@ import MechTensor
 import MechTestSupport
 @testable import MechModels
 
-/// The small random Llama and Qwen2 models written as llama.cpp GGUF files (F32 norms and embeddings,
+/// Small random Llama, Qwen2 and GPT-2 models written as llama.cpp GGUF files (F32 norms and embeddings,
 /// F16 attention, Q8_0 MLP; Llama's Q/K rows permuted as llama.cpp's converter does), opened by Mechscope
 /// and by `transformers`' GGUF loader (Tests/golden/make_gguf_family_goldens.py): config, token ids and
 /// logits agree.
 final class GGUFFamilyTests: XCTestCase {
     private let folder = GoldenFixtures.root.appendingPathComponent("gguf-families")
 
-    func testLlamaAndQwen2GGUFFilesMatchTransformers() throws {
+    func testLlamaQwen2AndGPT2GGUFFilesMatchTransformers() throws {
         let golden = try GoldenJSON.object(at: folder.appendingPathComponent("expected.json"))
         let models = golden["models"] as! [[String: Any]]
-        XCTAssertEqual(models.count, 2)
+        XCTAssertEqual(models.count, 3)
         var cases = 0
         for m in models {
             let name = m["name"] as! String
@@ -45,6 +45,6 @@ final class GGUFFamilyTests: XCTestCase {
                 cases += 1
             }
         }
-        XCTAssertEqual(cases, 4)
+        XCTAssertEqual(cases, 6)
     }
 }

@@ -122,8 +122,79 @@ def write(name, arch):
     return {"name": name, "file": f"{name}.gguf", "config": {k: rc.get(k) for k in keys}, "cases": cases}
 
 
+def write_gpt2():
+    """A small random GPT-2 (n_positions 1024: transformers' GGUF loader reads gpt2.context_length as n_ctx and
+    keeps GPT2Config's default n_positions, so a file of any other context would not load there), with
+    gpt2-tiny-a's tokenizer, written as llama.cpp's converter writes GPT-2: Conv1D weights transposed."""
+    from transformers import GPT2Config, GPT2LMHeadModel
+    name = "gpt2-tiny-gguf"
+    torch.manual_seed(20261202)
+    config = GPT2Config(vocab_size=512, n_positions=1024, n_embd=64, n_layer=2, n_head=4, bos_token_id=511,
+                        eos_token_id=511, initializer_range=0.15)
+    model = GPT2LMHeadModel(config).eval()
+    state = {k: v.numpy() for k, v in model.state_dict().items()}
+    tokenizer_json = json.load(open(os.path.join(MODELS, "gpt2-tiny-a", "tokenizer.json")))
+    vocab = tokenizer_json["model"]["vocab"]
+    tokens = [None] * len(vocab)
+    for token, i in vocab.items():
+        tokens[i] = token
+    tokens += [f"[PAD{len(vocab) + i}]" for i in range(config.vocab_size - len(tokens))]
+    added = {t["id"]: t for t in tokenizer_json.get("added_tokens", [])}
+    merges = [m if isinstance(m, str) else " ".join(m) for m in tokenizer_json["model"]["merges"]]
+    path = os.path.join(OUT, f"{name}.gguf")
+    w = gguf.GGUFWriter(path, "gpt2")
+    w.add_block_count(2)
+    w.add_context_length(1024)
+    w.add_embedding_length(64)
+    w.add_feed_forward_length(256)
+    w.add_head_count(4)
+    w.add_layer_norm_eps(config.layer_norm_epsilon)
+    w.add_tokenizer_model("gpt2")
+    w.add_tokenizer_pre("gpt-2")
+    w.add_token_list(tokens)
+    w.add_token_merges(merges)
+    w.add_token_types([3 if i in added and added[i].get("special") else 5 if i >= len(vocab) else 1
+                       for i in range(len(tokens))])
+    w.add_bos_token_id(511)
+    w.add_eos_token_id(511)
+    conv1d = (".attn.c_attn.weight", ".attn.c_proj.weight", ".mlp.c_fc.weight", ".mlp.c_proj.weight")
+    names = {"transformer.wte.weight": "token_embd.weight", "transformer.wpe.weight": "position_embd.weight",
+             "transformer.ln_f.weight": "output_norm.weight", "transformer.ln_f.bias": "output_norm.bias"}
+    for l in range(2):
+        for hf, gg in [("ln_1", "attn_norm"), ("attn.c_attn", "attn_qkv"), ("attn.c_proj", "attn_output"),
+                       ("ln_2", "ffn_norm"), ("mlp.c_fc", "ffn_up"), ("mlp.c_proj", "ffn_down")]:
+            for part in ("weight", "bias"):
+                names[f"transformer.h.{l}.{hf}.{part}"] = f"blk.{l}.{gg}.{part}"
+    for hf, gg in names.items():
+        t = state[hf].astype(np.float32)
+        if hf.endswith(conv1d):
+            t = np.ascontiguousarray(t.T)
+        w.add_tensor(gg, t.astype(np.float16) if hf.endswith(conv1d) else t)
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    ref = AutoModelForCausalLM.from_pretrained(OUT, gguf_file=f"{name}.gguf", dtype=torch.float32)
+    ref_tok = AutoTokenizer.from_pretrained(OUT, gguf_file=f"{name}.gguf")
+    cases = []
+    for prompt in PROMPTS:
+        ids = ref_tok(prompt).input_ids
+        logits = ref(torch.tensor([ids])).logits[0].numpy()
+        original = model(torch.tensor([ids])).logits[0].numpy()
+        cases.append({"prompt": prompt, "ids": ids, "last_logits": logits[-1].astype(np.float32).tolist(),
+                      "first16_logits": logits[:, :16].astype(np.float32).tolist(),
+                      "max_abs_diff_vs_folder": float(np.abs(logits - original).max())})
+    rc = ref.config.to_dict()
+    return {"name": name, "file": f"{name}.gguf", "config": {
+        "model_type": "gpt2", "num_hidden_layers": rc["n_layer"], "hidden_size": rc["n_embd"],
+        "intermediate_size": rc.get("n_inner") or 4 * rc["n_embd"], "num_attention_heads": rc["n_head"],
+        "num_key_value_heads": rc["n_head"], "head_dim": rc["n_embd"] // rc["n_head"],
+        "max_position_embeddings": rc["n_positions"], "vocab_size": rc["vocab_size"],
+        "tie_word_embeddings": rc["tie_word_embeddings"]}, "cases": cases}
+
+
 os.makedirs(OUT, exist_ok=True)
-results = [write("llama-tiny", "llama"), write("qwen2-tiny", "qwen2")]
+results = [write("llama-tiny", "llama"), write("qwen2-tiny", "qwen2"), write_gpt2()]
 with open(os.path.join(OUT, "expected.json"), "w") as f:
     json.dump({"transformers": __import__("transformers").__version__, "gguf_py": "0.17.1", "models": results}, f)
 for r in results:
