@@ -1,10 +1,10 @@
 /// Error messages quote text taken from files (tensor names, JSON keys, token contents, paths). A
 /// hostile file could put line breaks or terminal escape sequences there; messages escape them so
 /// every error stays one printable line.
-enum OneLineText {
+public enum OneLineText {
     /// `text` with newlines, tabs and other control characters spelled out (`\n`, `\t`, `\x1B`,
     /// `\u{0085}`), exactly as `TokenDisplayText` shows tokens; everything else unchanged.
-    static func escaped(_ text: String) -> String {
+    public static func escaped(_ text: String) -> String {
         TokenDisplayText.render(Array(text.utf8))
     }
 }

@@ -10,6 +10,7 @@ public enum AnyModel {
     /// Opens MODEL as a user typed it (folder path or hub id in the local cache).
     public static func open(_ spec: String,
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AnyModel {
+        if let gguf = try GGUFPath.file(spec) { return .transformer(try LoadedModel(gguf: gguf)) }
         let folder = try ModelLocator(environment: environment).locate(spec).folder
         let json = try JSONConfig(url: folder.appendingPathComponent("config.json"))
         if try json.optionalString("model_type") == ToySuperpositionModel.modelType {

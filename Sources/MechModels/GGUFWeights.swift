@@ -14,7 +14,7 @@ public struct GGUFWeights: WeightSource {
     public let keyValueHeadCount: Int
     private let ggufNames: [String: String]
 
-    public static let supportedArchitectures = ["llama"]
+    public static let supportedArchitectures = ["llama", "qwen2", "gpt2"]
 
     public init(file: GGUFFile) throws {
         self.file = file
@@ -35,22 +35,59 @@ public struct GGUFWeights: WeightSource {
         let layers = try count("block_count")
         headCount = try count("attention.head_count")
         keyValueHeadCount = (try? count("attention.head_count_kv")) ?? headCount
-        ggufNames = Self.llamaNames(layers: layers).filter { file.info(named: $0.value) != nil }
+        let names = architecture == "gpt2" ? Self.gpt2Names(layers: layers) : Self.llamaNames(layers: layers)
+        ggufNames = names.filter { file.info(named: $0.value) != nil }
     }
 
     public var location: String { file.url.path }
+
+    public func storedShape(_ name: String) -> [Int]? {
+        guard let shape = ggufNames[name].flatMap({ file.info(named: $0)?.shape }) else { return nil }
+        return architecture == "gpt2" && Self.conv1DNames.contains(where: name.hasSuffix) ? shape.reversed() : shape
+    }
+
+    /// Quantized and 16-bit tensors stay in the mapping; the forward pass decodes each block's when it reaches it.
+    public func isStoredInHalfPrecision(_ name: String) -> Bool {
+        guard let type = ggufNames[name].flatMap({ file.info(named: $0)?.type }) else { return false }
+        return type != .f32
+    }
+
+    /// Every decode is into new memory the file does not keep.
+    public func transientTensor(named name: String) throws -> Tensor { try tensor(named: name) }
+
+    public func unreadableDType(_ name: String) -> String? {
+        guard let type = ggufNames[name].flatMap({ file.info(named: $0)?.type }), !type.isReadable else { return nil }
+        return type.name
+    }
+
+    /// "Q4_1 (210 tensors, 72123456 bytes)"-style lines for reports, in type order.
+    public var typeSummary: [String] {
+        var counts: [GGMLType: (tensors: Int, bytes: Int)] = [:]
+        for t in file.tensors { counts[t.type, default: (0, 0)].tensors += 1; counts[t.type, default: (0, 0)].bytes += t.fileByteRange.count }
+        return counts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.name) (\($0.value.tensors) tensor\($0.value.tensors == 1 ? "" : "s"), \($0.value.bytes) bytes)" }
+    }
 
     public func contains(_ name: String) -> Bool { ggufNames[name] != nil }
 
     public func tensor(named name: String) throws -> Tensor {
         guard let ggufName = ggufNames[name] else { throw ModelError.missingTensor(folder: location, tensor: name) }
         let tensor = try file.tensor(named: ggufName)
-        if name.hasSuffix("self_attn.q_proj.weight") { return Self.undoRotaryPermutation(tensor, heads: headCount) }
-        if name.hasSuffix("self_attn.k_proj.weight") { return Self.undoRotaryPermutation(tensor, heads: keyValueHeadCount) }
+        // llama.cpp's converter stores GPT-2's Conv1D weights ([in, out]) transposed, as nn.Linear's [out, in].
+        if architecture == "gpt2" {
+            return Self.conv1DNames.contains { name.hasSuffix($0) } ? Self.transposed(tensor) : tensor
+        }
+        // It permutes Q/K rows for Llama only (Qwen2 files keep Hugging Face's order).
+        guard architecture == "llama" else { return tensor }
+        if name.hasSuffix("self_attn.q_proj.weight") || name.hasSuffix("self_attn.q_proj.bias") {
+            return Self.undoRotaryPermutation(tensor, heads: headCount)
+        }
+        if name.hasSuffix("self_attn.k_proj.weight") || name.hasSuffix("self_attn.k_proj.bias") {
+            return Self.undoRotaryPermutation(tensor, heads: keyValueHeadCount)
+        }
         return tensor
     }
 
-    /// Hugging Face name → llama.cpp name for a Llama-family checkpoint.
+    /// Hugging Face name → llama.cpp name for a Llama-family checkpoint (Llama, Qwen2).
     static func llamaNames(layers: Int) -> [String: String] {
         var names = ["model.embed_tokens.weight": "token_embd.weight",
                      "model.norm.weight": "output_norm.weight",
@@ -65,6 +102,32 @@ public struct GGUFWeights: WeightSource {
             }
         }
         return names
+    }
+
+    /// Hugging Face name → llama.cpp name for GPT-2 (the names `GPT2Checkpoint` reads, without `transformer.`).
+    static func gpt2Names(layers: Int) -> [String: String] {
+        var names = ["wte.weight": "token_embd.weight", "wpe.weight": "position_embd.weight",
+                     "ln_f.weight": "output_norm.weight", "ln_f.bias": "output_norm.bias", "lm_head.weight": "output.weight"]
+        let perLayer = ["ln_1": "attn_norm", "attn.c_attn": "attn_qkv", "attn.c_proj": "attn_output", "ln_2": "ffn_norm",
+                        "mlp.c_fc": "ffn_up", "mlp.c_proj": "ffn_down"]
+        for l in 0..<layers {
+            for (hf, gguf) in perLayer {
+                names["h.\(l).\(hf).weight"] = "blk.\(l).\(gguf).weight"
+                names["h.\(l).\(hf).bias"] = "blk.\(l).\(gguf).bias"
+            }
+        }
+        return names
+    }
+
+    /// GPT-2's Conv1D weights, which llama.cpp writes transposed.
+    static let conv1DNames = ["attn.c_attn.weight", "attn.c_proj.weight", "mlp.c_fc.weight", "mlp.c_proj.weight"]
+
+    /// A matrix [r, c] as [c, r].
+    static func transposed(_ w: Tensor) -> Tensor {
+        let r = w.shape[0], c = w.shape[1]
+        let out = Tensor(uninitialized: [c, r])
+        for i in 0..<r { for j in 0..<c { out.pointer[j * r + i] = w.pointer[i * c + j] } }
+        return out
     }
 
     /// llama.cpp stores each head's rows as (j, half) pairs where Hugging Face has (half, j):

@@ -16,12 +16,20 @@ extension WeightStore: WeightSource {
     }
 }
 
-/// A model folder opened for use: config, memory-mapped weights bound to a `Transformer`, and its
-/// tokenizer (absent tokenizers are an error only when a prompt needs one).
+/// A model opened for use — a Hugging Face folder or a GGUF file: config, memory-mapped weights bound
+/// to a `Transformer`, and its tokenizer (absent tokenizers are an error only when a prompt needs one).
 public final class LoadedModel: @unchecked Sendable {
+    /// The model folder, or the GGUF file, it was opened from.
     public let folder: URL
     public let config: TransformerConfig
-    public let weights: WeightStore
+    public let weights: any WeightSource
+    /// The safetensors store behind `weights` for a Hugging Face folder (nil for a GGUF file).
+    public var weightStore: WeightStore? { weights as? WeightStore }
+    /// The GGUF file behind `weights` (nil for a Hugging Face folder).
+    public var ggufFile: GGUFFile? { (weights as? GGUFWeights)?.file }
+    /// The files holding the weights (name, bytes) and a line per stored dtype, for reports.
+    public let weightFiles: [(name: String, bytes: Int)]
+    public let dtypeSummary: [String]
     public let transformer: Transformer
     public let tokenizer: Tokenizer?
     /// Why the tokenizer could not be loaded, when it could not.
@@ -30,6 +38,7 @@ public final class LoadedModel: @unchecked Sendable {
     /// Opens MODEL as a user typed it: a folder path or a Hugging Face hub id in the local cache.
     public static func open(_ spec: String,
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LoadedModel {
+        if let gguf = try GGUFPath.file(spec) { return try LoadedModel(gguf: gguf) }
         let folder = try ModelLocator(environment: environment).locate(spec).folder
         return try LoadedModel(folder: folder)
     }
@@ -38,10 +47,33 @@ public final class LoadedModel: @unchecked Sendable {
         self.folder = folder
         let json = try JSONConfig(url: folder.appendingPathComponent("config.json"))
         config = try TransformerConfig(json: json)
-        weights = try WeightStore(folder: folder)
-        transformer = try Transformer(config: config, source: weights)
+        let store = try WeightStore(folder: folder)
+        weights = store
+        weightFiles = store.files.map { ($0.url.lastPathComponent, $0.size) }
+        dtypeSummary = store.dtypeSummary
+        transformer = try Transformer(config: config, source: store)
         do {
             tokenizer = try Tokenizer(folder: folder)
+            tokenizerError = nil
+        } catch {
+            tokenizer = nil
+            tokenizerError = error
+        }
+    }
+
+    /// Opens a llama.cpp GGUF file: config, weights and tokenizer all come from the one file, as
+    /// `transformers` reads them (`from_pretrained(dir, gguf_file=…)`).
+    public init(gguf url: URL) throws {
+        folder = url
+        let file = try GGUFFile(url: url)
+        config = try TransformerConfig(gguf: file)
+        let source = try GGUFWeights(file: file)
+        weights = source
+        weightFiles = [(url.lastPathComponent, file.fileSize)]
+        dtypeSummary = source.typeSummary
+        transformer = try Transformer(config: config, source: source)
+        do {
+            tokenizer = try Tokenizer(gguf: file)
             tokenizerError = nil
         } catch {
             tokenizer = nil

@@ -23,26 +23,21 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         let spec = try modelOptions.resolvedSpec()
-        let folder = try ModelLocator().locate(spec).folder
-        let modelType = try JSONConfig(url: folder.appendingPathComponent("config.json")).optionalString("model_type")
-        if modelType == ToySuperpositionModel.modelType { throw ModelKindError.benchNeedsTransformer(folder: folder.path) }
+        let opened = try Self.open(spec)
+        let config = opened.model.config, transformer = opened.model.transformer
 
-        // Open: config + memory map + binding every tensor (no weight bytes are read yet for F32).
-        let t0 = Clock.now()
-        let config = try TransformerConfig(json: JSONConfig(url: folder.appendingPathComponent("config.json")))
-        let store = try WeightStore(folder: folder)
-        let transformer = try Transformer(config: config, source: store)
-        let openSeconds = Clock.since(t0)
-        let t1 = Clock.now()
-        let tokenizer = try? Tokenizer(folder: folder)
-        let tokenizerSeconds = Clock.since(t1)
-
-        print("model      \(folder.path)")
+        print("model      \(opened.model.folder.path)")
         print("shape      \(config.nLayers)×\(config.dModel), \(config.nHeads) heads, vocab \(config.vocabSize), "
-              + "\(ByteFormat.bytes(store.totalBytes)) of weights (\(store.dtypeSummary.joined(separator: ", ")))")
+              + "\(ByteFormat.bytes(Self.weightBytes(opened.model))) of weights "
+              + "(\(opened.model.dtypeSummary.joined(separator: ", ")))")
         print("openblas   \(OpenBLASKernelSelection.summary)")
-        print(String(format: "open       %.1f ms (config, mmap, bind all tensors)", openSeconds * 1000)
-              + (tokenizer != nil ? String(format: "; tokenizer %.1f ms", tokenizerSeconds * 1000) : ""))
+        print(String(format: "open       %.1f ms (config, mmap, bind all tensors)", opened.openSeconds * 1000)
+              + (opened.model.tokenizer != nil ? String(format: "; tokenizer %.1f ms", opened.tokenizerSeconds * 1000) : ""))
+        if let gguf = opened.model.weights as? GGUFWeights {
+            let (seconds, count) = try Self.dequantizationTime(gguf, layers: config.nLayers)
+            print(String(format: "dequantize %.1f ms per pass (%d block tensors decoded to float32 as the pass reaches them; best of 3)",
+                         seconds * 1000, count))
+        }
 
         let lengths = (tokenCounts.isEmpty ? [16, 128, 1024] : tokenCounts).map { min($0, config.nContext) }
         print("")
@@ -82,6 +77,40 @@ struct BenchCommand: ParsableCommand {
         print("notes      tokens are seeded random ids; every hook is cached in both columns (the cache column counts")
         print("           it with all logits); GFLOP counts the matrix products only; sgemm ref = cblas_sgemm")
         print("           [T×d]·[d×4d] alone, best of several; gemm-phase = the same products timed inside the pass.")
+    }
+
+    /// The model, timing the open (config, mmap, binding every tensor) apart from the tokenizer.
+    static func open(_ spec: String) throws -> (model: LoadedModel, openSeconds: Double, tokenizerSeconds: Double) {
+        let t0 = Clock.now()
+        let opened = try AnyModel.open(spec)
+        let total = Clock.since(t0)
+        guard case .transformer(let model) = opened else { throw ModelKindError.benchNeedsTransformer(folder: opened.folder.path) }
+        // The tokenizer loads inside the open; time it alone to report the two apart.
+        let t1 = Clock.now()
+        if let gguf = model.ggufFile { _ = try? Tokenizer(gguf: gguf) } else { _ = try? Tokenizer(folder: model.folder) }
+        let tokenizerSeconds = Clock.since(t1)
+        return (model, max(0, total - tokenizerSeconds), tokenizerSeconds)
+    }
+
+    /// Bytes of tensor data (headers excluded).
+    static func weightBytes(_ model: LoadedModel) -> Int {
+        if let store = model.weightStore { return store.totalBytes }
+        return model.ggufFile?.tensors.reduce(0) { $0 + $1.fileByteRange.count } ?? 0
+    }
+
+    /// Time to decode every tensor of every block once, as one forward pass does (best of 3).
+    static func dequantizationTime(_ weights: GGUFWeights, layers: Int) throws -> (Double, Int) {
+        let names = (0..<layers).flatMap { l in
+            ["self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj", "mlp.gate_proj", "mlp.up_proj",
+             "mlp.down_proj"].map { "model.layers.\(l).\($0).weight" }
+        }.filter { weights.contains($0) && weights.isStoredInHalfPrecision($0) }
+        var best = Double.infinity
+        for _ in 0..<3 {
+            let s = Clock.now()
+            for name in names { _ = try weights.transientTensor(named: name) }
+            best = min(best, Clock.since(s))
+        }
+        return (best, names.count)
     }
 
     static func randomTokens(count: Int, vocab: Int) -> [Int] {

@@ -34,6 +34,8 @@ struct InfoCommand: ParsableCommand {
         var files: [FileEntry]
         var tokenizer: String
         var openblas: String
+        /// For a GGUF file: its version and the `general.*`/`tokenizer.ggml.*` facts people look for.
+        var gguf: [String: String]?
         struct FileEntry: Encodable { var name: String; var bytes: Int }
     }
 
@@ -51,11 +53,12 @@ struct InfoCommand: ParsableCommand {
             positions: c.positions.description, mlp: c.architecture.mlp.description,
             parallel_attn_mlp: c.architecture.parallelAttentionMLP,
             activation: c.activation.rawValue, tied_embeddings: c.tiedEmbeddings, parameters: c.parameterCount,
-            dtypes: model.weights.dtypeSummary,
-            files: model.weights.files.map { .init(name: $0.url.lastPathComponent, bytes: $0.size) },
+            dtypes: model.dtypeSummary,
+            files: model.weightFiles.map { .init(name: $0.name, bytes: $0.bytes) },
             tokenizer: model.tokenizer.map { "\($0.kindDescription), \($0.vocabSize) tokens" }
                 ?? "none (\(model.tokenizerError.map { "\($0)" } ?? "not found"))",
-            openblas: OpenBLASKernelSelection.summary)
+            openblas: OpenBLASKernelSelection.summary,
+            gguf: model.ggufFile.map(Self.ggufFacts))
         if json { try JSONOutput.print(report); return }
         print("""
         model      \(report.folder)
@@ -70,6 +73,21 @@ struct InfoCommand: ParsableCommand {
         files
         """)
         for f in report.files { print("  \(f.name)  \(ByteFormat.bytes(f.bytes))") }
+        if let facts = report.gguf {
+            print("gguf")
+            for key in facts.keys.sorted() { print("  \(key)  \(facts[key]!)") }
+        }
+    }
+
+    /// The GGUF metadata a reader of `info` wants: version, name, license, quantization, tokenizer.
+    static func ggufFacts(_ file: GGUFFile) -> [String: String] {
+        var facts = ["version": "\(file.version)", "metadata keys": "\(file.metadata.count)", "tensors": "\(file.tensors.count)"]
+        for key in ["general.name", "general.organization", "general.basename", "general.size_label", "general.license",
+                    "general.file_type", "general.quantization_version", "tokenizer.ggml.model", "tokenizer.ggml.pre"] {
+            guard let value = file.metadata[key] else { continue }
+            facts[key] = OneLineText.escaped(value.string ?? value.int.map(String.init) ?? value.typeName)
+        }
+        return facts
     }
 }
 

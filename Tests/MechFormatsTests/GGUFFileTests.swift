@@ -113,7 +113,7 @@ final class GGUFFileTests: XCTestCase {
                            contains: ["not a GGUF file (starts with 50 4b 55 46"])
         assertOneLineError(try scratchCopy { $0[4] = 9 }, contains: ["GGUF version 9 is not supported"])
         // tensor count (bytes 8–15) far larger than the file can hold
-        assertOneLineError(try scratchCopy { $0[8] = 0xFF; $0[12] = 0xFF }, contains: ["tensor count", "cannot fit in the file"])
+        assertOneLineError(try scratchCopy { $0[8] = 0xFF; $0[12] = 0xFF }, contains: ["tensor count", "cannot fit in the 1824-byte file"])
         // metadata count (bytes 16–23)
         assertOneLineError(try scratchCopy { $0[22] = 0x01 }, contains: ["metadata entry count", "cannot fit"])
     }

@@ -62,14 +62,14 @@ final class FamilyGoldenTests: XCTestCase {
             let model = try LoadedModel(folder: GoldenFixtures.modelFolder(name))
             XCTAssertTrue(model.transformer.weights.convertsBlocksOnDemand, name)
             _ = try model.transformer.run([1, 2, 3, 4])
-            let kept = model.weights.convertedTensorNames
+            let kept = model.weightStore!.convertedTensorNames
             XCTAssertFalse(kept.isEmpty, "\(name): the embedding is converted once and kept")
             XCTAssertEqual(kept.filter { $0.contains(blockMarker) }, [], "\(name): block weights kept as float32")
         }
         for name in ["llama-tiny", "gpt2-tiny-a", "pythia-tiny"] {
             let model = try LoadedModel(folder: GoldenFixtures.modelFolder(name))
             XCTAssertFalse(model.transformer.weights.convertsBlocksOnDemand, "\(name): F32 blocks are resident")
-            XCTAssertEqual(model.weights.convertedTensorNames, [], name)
+            XCTAssertEqual(model.weightStore!.convertedTensorNames, [], name)
         }
     }
 
@@ -77,7 +77,7 @@ final class FamilyGoldenTests: XCTestCase {
     func testEveryBlockIsCheckedAtLoad() throws {
         let model = try LoadedModel(folder: GoldenFixtures.modelFolder("llama-tiny"))
         var tensors: [String: Tensor] = [:]
-        for name in model.weights.names { tensors[name] = try model.weights.tensor(named: name) }
+        for name in model.weightStore!.names { tensors[name] = try model.weights.tensor(named: name) }
         var missing = tensors
         missing["model.layers.1.mlp.up_proj.weight"] = nil
         XCTAssertThrowsError(try TransformerWeights(config: model.config, source: InMemoryWeights(missing))) {

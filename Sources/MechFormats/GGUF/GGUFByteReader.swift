@@ -42,7 +42,7 @@ struct GGUFByteReader {
         let at = offset
         let value = try integer(UInt64.self, "the \(what) count")
         guard value <= UInt64(remaining / max(minimumItemSize, 1)) else {
-            throw GGUFError.implausibleCount(path: path, what: what, count: value, byteOffset: at)
+            throw GGUFError.implausibleCount(path: path, what: what, count: value, byteOffset: at, fileSize: bytes.count)
         }
         return Int(value)
     }

@@ -6,7 +6,7 @@ public enum GGUFError: Error, Equatable, Sendable, CustomStringConvertible, Loca
     case notGGUF(path: String, magic: [UInt8])
     case unsupportedVersion(path: String, version: UInt32)
     case truncated(path: String, byteOffset: Int, reading: String)
-    case implausibleCount(path: String, what: String, count: UInt64, byteOffset: Int)
+    case implausibleCount(path: String, what: String, count: UInt64, byteOffset: Int, fileSize: Int)
     case invalidString(path: String, byteOffset: Int)
     case unknownValueType(path: String, key: String, type: UInt32, byteOffset: Int)
     case nestedArrayTooDeep(path: String, key: String)
@@ -36,8 +36,8 @@ public enum GGUFError: Error, Equatable, Sendable, CustomStringConvertible, Loca
             return "\(name(path)): GGUF version \(version) is not supported (versions 2 and 3 are)"
         case let .truncated(path, offset, reading):
             return "\(name(path)): file ends at byte \(offset) while reading \(reading) (file truncated?)"
-        case let .implausibleCount(path, what, count, offset):
-            return "\(name(path)): \(what) count \(count) at byte \(offset) cannot fit in the file (corrupt header?)"
+        case let .implausibleCount(path, what, count, offset, size):
+            return "\(name(path)): \(what) count \(count) at byte \(offset) cannot fit in the \(size)-byte file (truncated file or corrupt header?)"
         case let .invalidString(path, offset):
             return "\(name(path)): string at byte \(offset) is not valid UTF-8"
         case let .unknownValueType(path, key, type, offset):

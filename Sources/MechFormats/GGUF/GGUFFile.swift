@@ -104,7 +104,8 @@ public final class GGUFFile: @unchecked Sendable {
             for d in entry.dims {
                 let (product, overflow) = count.multipliedReportingOverflow(by: d)
                 guard !overflow, product <= fileSize * elements else {
-                    throw GGUFError.tensorPastEnd(path: path, tensor: entry.name, end: Int.max, fileSize: fileSize)
+                    throw GGUFError.badDimensions(path: path, tensor: entry.name,
+                                                  reason: "has dimensions \(entry.dims): more elements than a \(fileSize)-byte file can hold")
                 }
                 count = product
             }
@@ -131,6 +132,9 @@ public final class GGUFFile: @unchecked Sendable {
     public var architecture: String? { metadata["general.architecture"]?.string }
 
     public var tensorNames: [String] { tensors.map(\.name) }
+
+    /// Size of the file in bytes.
+    public var fileSize: Int { mapping.size }
 
     public func info(named name: String) -> GGUFTensorInfo? { indexByName[name].map { tensors[$0] } }
 
