@@ -77,7 +77,7 @@ final class GGUFCommandTests: XCTestCase {
         try expect(try malformed("architecture") { bytes in
             let at = try afterName("general.architecture", in: bytes) + 4 + 8   // type, string length
             bytes[at + 4] = UInt8(ascii: "b")                                   // "llama" → "llamb"
-        }, ["GGUF architecture 'llamb' is not supported (supported: llama)"])
+        }, ["GGUF architecture 'llamb' is not supported (supported: llama, qwen2, gpt2)"])
         try expect(golden.path, ["GGUF metadata 'tokenizer.ggml.tokens' is missing or not an array"])
         XCTAssertEqual(checked, 16)
     }
