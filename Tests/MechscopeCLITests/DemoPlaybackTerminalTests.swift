@@ -14,6 +14,43 @@ final class DemoPlaybackTerminalTests: XCTestCase {
 
     func testInductionDemoPlaysAndRecordsAt120x40() throws { try playInductionDemo(width: 120, height: 40) }
 
+    /// Every shipped demo plays to its end unattended and exits 0 at both sizes.
+    func testModAddDemoPlaysToTheEndAt80x24And120x40() throws {
+        for (width, height) in [(80, 24), (120, 40)] {
+            try playDemo("modadd-1l", width: width, height: height, shows: ["Fourier", "Next token after"])
+        }
+    }
+
+    func testSuperpositionDemoPlaysToTheEndAt80x24And120x40() throws {
+        for (width, height) in [(80, 24), (120, 40)] {
+            try playDemo("superposition-toy", width: width, height: height, shows: ["Features", "16 17 18 19"])
+        }
+    }
+
+    /// Plays samples/demos/NAME.keys on samples/NAME with --exit-at-end and --record; the process exits 0,
+    /// the recording's header has the size, and its output shows `shows`.
+    private func playDemo(_ name: String, width: Int, height: Int, shows: [String],
+                          file: StaticString = #filePath, line: UInt = #line) throws {
+        let root = MechscopeProcess.repositoryRoot
+        let cast = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(getpid())-\(width).cast")
+        defer { try? FileManager.default.removeItem(at: cast) }
+        let tmux = try TmuxSession(width: width, height: height, shellCommand: TmuxSession.command(
+            ["explore", root.appendingPathComponent("samples/\(name)").path,
+             "--play", root.appendingPathComponent("samples/demos/\(name).keys").path,
+             "--exit-at-end", "--pace", "0", "--record", cast.path], environment: ["TERM": "tmux-256color"]))
+        let screen = try tmux.waitFor("EXIT=", timeout: 180, file: file, line: line)
+        XCTAssertTrue(screen.contains("EXIT=0"), "\(name) at \(width)×\(height): \(screen)", file: file, line: line)
+        let lines = try String(contentsOf: cast, encoding: .utf8).split(separator: "\n").map(String.init)
+        let header = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+        XCTAssertEqual(header["width"] as? Int, width, file: file, line: line)
+        XCTAssertEqual(header["height"] as? Int, height, file: file, line: line)
+        let events = try lines.dropFirst().map { try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [Any]) }
+        let output = events.filter { $0[1] as? String == "o" }.compactMap { $0[2] as? String }.joined()
+        for text in shows {
+            XCTAssertTrue(output.contains(text), "\(name) at \(width)×\(height): the recording shows \(text)", file: file, line: line)
+        }
+    }
+
     /// A malformed script fails before the screen opens (no terminal needed), in one line naming file and line.
     func testAMalformedScriptFailsInOneLine() throws {
         let bad = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(getpid()).keys")
@@ -103,6 +140,7 @@ final class DemoPlaybackTerminalTests: XCTestCase {
         let inputs = events.filter { $0[1] as? String == "i" }.compactMap { $0[2] as? String }.joined()
         XCTAssertTrue(inputs.contains(":metric induction-rand\r"), inputs, file: file, line: line)
         XCTAssertTrue(inputs.contains(":head L1H3\r:lens\rt"), inputs, file: file, line: line)
+        XCTAssertTrue(inputs.contains(":ablate L1H3\r"), inputs, file: file, line: line)
         let output = events.filter { $0[1] as? String == "o" }.compactMap { $0[2] as? String }.joined()
         XCTAssertTrue(output.hasPrefix("\u{1B}[?25l\u{1B}[0m\u{1B}[H\u{1B}[2J"), file: file, line: line)
         for shown in ["Head atlas", "Head L1H3", "Next token after"] {
