@@ -52,13 +52,7 @@ public final class LoadedModel: @unchecked Sendable {
         weightFiles = store.files.map { ($0.url.lastPathComponent, $0.size) }
         dtypeSummary = store.dtypeSummary
         transformer = try Transformer(config: config, source: store)
-        do {
-            tokenizer = try Tokenizer(folder: folder)
-            tokenizerError = nil
-        } catch {
-            tokenizer = nil
-            tokenizerError = error
-        }
+        (tokenizer, tokenizerError) = Self.optionalTokenizer { try Tokenizer(folder: folder) }
     }
 
     /// Opens a llama.cpp GGUF file: config, weights and tokenizer all come from the one file, as
@@ -72,13 +66,12 @@ public final class LoadedModel: @unchecked Sendable {
         weightFiles = [(url.lastPathComponent, file.fileSize)]
         dtypeSummary = source.typeSummary
         transformer = try Transformer(config: config, source: source)
-        do {
-            tokenizer = try Tokenizer(gguf: file)
-            tokenizerError = nil
-        } catch {
-            tokenizer = nil
-            tokenizerError = error
-        }
+        (tokenizer, tokenizerError) = Self.optionalTokenizer { try Tokenizer(gguf: file) }
+    }
+
+    /// The tokenizer, or why there is none: a model without one still opens (an error only when a prompt needs it).
+    private static func optionalTokenizer(_ load: () throws -> Tokenizer) -> (Tokenizer?, Error?) {
+        do { return (try load(), nil) } catch { return (nil, error) }
     }
 
     /// The BOS token TransformerLens would prepend: the config's `bos_token_id`, else the tokenizer's.

@@ -27,6 +27,22 @@ def llama_cpp_permute(w, heads):
     return w.reshape(heads, 2, w.shape[0] // heads // 2, *w.shape[1:]).swapaxes(1, 2).reshape(w.shape)
 
 
+def reference_cases(name, model):
+    """The reference: transformers reading the GGUF file back (model and tokenizer), on every prompt; and how far
+    its logits are from the original float32 model's (the F16/Q8_0 rounding)."""
+    ref = AutoModelForCausalLM.from_pretrained(OUT, gguf_file=f"{name}.gguf", dtype=torch.float32)
+    ref_tok = AutoTokenizer.from_pretrained(OUT, gguf_file=f"{name}.gguf")
+    cases = []
+    for prompt in PROMPTS:
+        ids = ref_tok(prompt).input_ids
+        logits = ref(torch.tensor([ids])).logits[0].numpy()
+        original = model(torch.tensor([ids])).logits[0].numpy()
+        cases.append({"prompt": prompt, "ids": ids, "last_logits": logits[-1].astype(np.float32).tolist(),
+                      "first16_logits": logits[:, :16].astype(np.float32).tolist(),
+                      "max_abs_diff_vs_folder": float(np.abs(logits - original).max())})
+    return ref, cases
+
+
 def write(name, arch):
     folder = os.path.join(MODELS, name)
     cfg = json.load(open(os.path.join(folder, "config.json")))
@@ -105,17 +121,7 @@ def write(name, arch):
     w.write_tensors_to_file()
     w.close()
 
-    # The reference: transformers reading the GGUF file back.
-    ref = AutoModelForCausalLM.from_pretrained(OUT, gguf_file=f"{name}.gguf", dtype=torch.float32)
-    ref_tok = AutoTokenizer.from_pretrained(OUT, gguf_file=f"{name}.gguf")
-    cases = []
-    for prompt in PROMPTS:
-        ids = ref_tok(prompt).input_ids
-        logits = ref(torch.tensor([ids])).logits[0].numpy()
-        original = model(torch.tensor([ids])).logits[0].numpy()
-        cases.append({"prompt": prompt, "ids": ids, "last_logits": logits[-1].astype(np.float32).tolist(),
-                      "first16_logits": logits[:, :16].astype(np.float32).tolist(),
-                      "max_abs_diff_vs_folder": float(np.abs(logits - original).max())})
+    ref, cases = reference_cases(name, model)
     keys = ["model_type", "num_hidden_layers", "hidden_size", "intermediate_size", "num_attention_heads",
             "num_key_value_heads", "head_dim", "max_position_embeddings", "vocab_size", "tie_word_embeddings", "rms_norm_eps"]
     rc = ref.config.to_dict()
@@ -174,16 +180,7 @@ def write_gpt2():
     w.write_kv_data_to_file()
     w.write_tensors_to_file()
     w.close()
-    ref = AutoModelForCausalLM.from_pretrained(OUT, gguf_file=f"{name}.gguf", dtype=torch.float32)
-    ref_tok = AutoTokenizer.from_pretrained(OUT, gguf_file=f"{name}.gguf")
-    cases = []
-    for prompt in PROMPTS:
-        ids = ref_tok(prompt).input_ids
-        logits = ref(torch.tensor([ids])).logits[0].numpy()
-        original = model(torch.tensor([ids])).logits[0].numpy()
-        cases.append({"prompt": prompt, "ids": ids, "last_logits": logits[-1].astype(np.float32).tolist(),
-                      "first16_logits": logits[:, :16].astype(np.float32).tolist(),
-                      "max_abs_diff_vs_folder": float(np.abs(logits - original).max())})
+    ref, cases = reference_cases(name, model)
     rc = ref.config.to_dict()
     return {"name": name, "file": f"{name}.gguf", "config": {
         "model_type": "gpt2", "num_hidden_layers": rc["n_layer"], "hidden_size": rc["n_embd"],
