@@ -17,17 +17,22 @@ public struct CentredRows: @unchecked Sendable {
     /// Computes the row means when `centred`.
     public init(_ raw: Tensor, centred: Bool) {
         precondition(raw.rank == 2, "CentredRows needs a matrix, got \(raw.shape)")
+        self.init(raw, rowMeans: centred ? Self.rowMeans(of: raw) : nil)
+    }
+
+    /// With row means computed earlier (from the same raw values).
+    init(_ raw: Tensor, rowMeans: Tensor?) {
+        precondition(raw.rank == 2 && (rowMeans == nil || rowMeans!.count == raw.shape[0]))
         self.raw = raw
-        guard centred else { rowMeans = nil; return }
+        self.rowMeans = rowMeans
+    }
+
+    /// Each row's mean over the columns [rows].
+    static func rowMeans(of raw: Tensor) -> Tensor {
         let n = raw.shape[0], d = raw.shape[1]
         let means = Tensor(uninitialized: [n])
         for r in 0..<n { means.pointer[r] = Reduce.sum(raw.pointer + r * d, count: d) / Float(d) }
-        rowMeans = means
-    }
-
-    private init(raw: Tensor, rowMeans: Tensor?) {
-        self.raw = raw
-        self.rowMeans = rowMeans
+        return means
     }
 
     public var rowCount: Int { raw.shape[0] }
@@ -36,7 +41,7 @@ public struct CentredRows: @unchecked Sendable {
 
     /// Rows `range` as a view (no copy).
     public func slice(_ range: Range<Int>) -> CentredRows {
-        CentredRows(raw: raw.rows(range), rowMeans: rowMeans?.rows(range))
+        CentredRows(raw.rows(range), rowMeans: rowMeans?.rows(range))
     }
 
     /// Rows `range` of W' as an owned [n, columns] tensor.

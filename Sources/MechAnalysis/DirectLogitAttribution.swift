@@ -56,7 +56,7 @@ public enum DirectLogitAttribution {
         let values = Tensor(zeros: [components.count, nPos])
         let readout = Tensor(uninitialized: [heads * dh])            // W_O'[h]·u_c for every head
         for l in 0..<c.nLayers {
-            let z = try run.cache.required(.z(l)), bV = weights.foldedValueBias[l], bO = weights.attentionBias[l]
+            let z = try run.cache.required(.z(l)), bV = weights.foldedValueBias(l), bO = weights.attentionBias(l)
             weights.attentionOutput(l).times(u.pointer, into: readout.pointer)
             for h in 0..<heads {
                 let r = readout.pointer + h * dh, b = bV.pointer + h * dh

@@ -26,7 +26,7 @@ extension ProcessedWeights {
         }
         let (wQ, bQ) = part(.query), (wK, bK) = part(.key), (wV, _) = part(.value)
         let wO = attentionOutput(l).rows(0..<(heads * dh)).reshaped([heads, dh, d])
-        return Attention(wQ: wQ, wK: wK, wV: wV, bQ: bQ, bK: bK, wO: wO, bO: attentionBias[l])
+        return Attention(wQ: wQ, wK: wK, wV: wV, bQ: bQ, bK: bK, wO: wO, bO: attentionBias(l))
     }
 
     /// Throws `HeadAnalysisError.headOutOfRange` for a head the model does not have.

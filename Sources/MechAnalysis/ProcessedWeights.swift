@@ -8,13 +8,15 @@ import MechTensor
 /// numbers researchers see in TransformerLens. The forward pass itself keeps the raw weights, so
 /// cached activations stay identical to Hugging Face's.
 ///
-/// A view over the raw (memory-mapped) weights, never a second copy of the model: construction keeps
-/// only small vectors (biases after folding, row means, O(d_model·layers + vocab)); big matrices are
-/// read through the raw ones (`embedding`, `positionEmbedding`, `unembedding`, `attentionOutput`,
-/// `mlpOutput`) or derived per layer (`attention`, `mlp`) or per head (`HeadCircuitWeights`) when asked.
+/// A view over the raw (memory-mapped) weights, never a second copy of the model: it keeps only
+/// small per-layer vectors (biases after folding, row means: O(d_model·layers + vocab)), each layer's
+/// derived from that one block the first time an analysis asks (`LayerFolding`), so a 16-bit
+/// checkpoint converts one block at a time. Big matrices are read through the raw ones (`embedding`,
+/// `positionEmbedding`, `unembedding`, `attentionOutput`, `mlpOutput`) or derived per layer
+/// (`attention`, `mlp`) or per head (`HeadCircuitWeights`) when asked.
 ///
 /// Layouts follow TransformerLens: W_Q/W_K/W_V [head, d_model, d_head], W_O [head, d_head, d_model],
-/// W_in [d_model, d_mlp], W_out [d_mlp, d_model], W_U [d_model, d_vocab].
+/// W_in/W_gate [d_model, d_mlp], W_out [d_mlp, d_model], W_U [d_model, d_vocab].
 public struct ProcessedWeights: @unchecked Sendable {
     public let config: TransformerConfig
     let raw: TransformerWeights
@@ -24,18 +26,11 @@ public struct ProcessedWeights: @unchecked Sendable {
     public let positionEmbedding: CentredRows?
     /// W_U' [d_model, vocab] and b_U' [vocab].
     public let unembedding: ProcessedUnembedding
-    /// The value biases after ln_1 folding, per layer [head, d_head]: what fold_value_biases moved
-    /// into b_O, and what turns a cached raw hook_z into the processed model's z (z − b_V).
-    public let foldedValueBias: [Tensor]
-    /// b_O' per layer [d_model]: centred b_O + Σ_h b_V'[h]·W_O'[h].
-    public let attentionBias: [Tensor]
-    private let attentionOutputs: [CentredRows]
-    private let mlpOutputs: [CentredRows?]
+    private let layerFoldings: [Memo<LayerFolding>]
     private let unembedEmbed = Memo<Tensor>()
 
     public init(_ model: Transformer) {
         let c = model.config, w = model.weights
-        let d = c.dModel, heads = c.nHeads, dh = c.dHead
         // TransformerLens centres writing weights for LayerNorm models only (not for RMSNorm).
         let centerWriting = c.normalization.centres
         config = c
@@ -43,39 +38,20 @@ public struct ProcessedWeights: @unchecked Sendable {
         embedding = CentredRows(w.tokenEmbedding, centred: centerWriting)
         positionEmbedding = w.positionEmbedding.map { CentredRows($0, centred: centerWriting) }
         unembedding = ProcessedUnembedding(w, centres: centerWriting)
-
-        var valueBiases: [Tensor] = [], outputBiases: [Tensor] = []
-        var outputs: [CentredRows] = [], mlpOuts: [CentredRows?] = []
-        for block in w.blocks {
-            // b_V' = b_V + ln1_b·W_V per head [head, d_head] (fold_ln's bias part, on the raw W_V).
-            let bV = Tensor(uninitialized: [heads, dh])
-            let V = Tensor(uninitialized: [d, dh])
-            for h in 0..<heads {
-                Self.gatherBias(block, .value, head: h, config: c, into: bV.pointer + h * dh)
-                if let ln = block.ln1 {
-                    Self.gatherHead(block, .value, head: h, config: c, into: V.pointer)
-                    BLAS.gemv(transposeA: true, rows: d, cols: dh, a: V.pointer, lda: dh, x: ln.bias.pointer,
-                              beta: 1, y: bV.pointer + h * dh)
-                }
-            }
-            valueBiases.append(bV)
-            // b_O' = centre(centre(b_O) + W_Oᵀ·b_V'): with W_O' = W_O − μ·1ᵀ, W_O'ᵀ·b_V' differs from
-            // W_Oᵀ·b_V' by a constant, which the centring removes.
-            let wO = CentredRows(block.attnOut, centred: centerWriting)      // [head·d_head, d_model]
-            let bO = block.attnOutBias.copy()
-            if centerWriting { WeightFolding.centerRows(bO.reshaped([1, d])) }
-            BLAS.gemv(transposeA: true, rows: heads * dh, cols: d, a: block.attnOut.pointer, lda: d,
-                      x: bV.pointer, beta: 1, y: bO.pointer)
-            if centerWriting { WeightFolding.centerRows(bO.reshaped([1, d])) }
-            outputBiases.append(bO)
-            outputs.append(wO)
-            mlpOuts.append(block.mlpOut.map { CentredRows($0, centred: centerWriting) })
-        }
-        foldedValueBias = valueBiases
-        attentionBias = outputBiases
-        attentionOutputs = outputs
-        mlpOutputs = mlpOuts
+        layerFoldings = (0..<c.nLayers).map { _ in Memo<LayerFolding>() }
     }
+
+    /// Layer `l`'s folded biases and row means, derived from its block on first use.
+    private func folding(_ l: Int) -> LayerFolding {
+        layerFoldings[l].value { LayerFolding(raw.block(l), config: config) }
+    }
+
+    /// The value biases after ln_1 folding of layer `l` [head, d_head]: what fold_value_biases moved
+    /// into b_O, and what turns a cached raw hook_z into the processed model's z (z − b_V).
+    public func foldedValueBias(_ l: Int) -> Tensor { folding(l).valueBias }
+
+    /// b_O' of layer `l` [d_model]: centred b_O + Σ_h b_V'[h]·W_O'[h].
+    public func attentionBias(_ l: Int) -> Tensor { folding(l).outputBias }
 
     public var layerCount: Int { config.nLayers }
     public var headCount: Int { config.nHeads }
@@ -86,12 +62,17 @@ public struct ProcessedWeights: @unchecked Sendable {
     /// b_U' [vocab].
     public var bU: Tensor { unembedding.bias }
 
-    /// W_O' of layer `l` read through the raw c_proj: [head·d_head, d_model], rows centred.
-    public func attentionOutput(_ l: Int) -> CentredRows { attentionOutputs[l] }
+    /// W_O' of layer `l` read through the raw c_proj: [head·d_head, d_model], rows centred (for a
+    /// 16-bit checkpoint the raw matrix is a fresh conversion: keep it only while needed).
+    public func attentionOutput(_ l: Int) -> CentredRows {
+        CentredRows(raw.block(l).attnOut, rowMeans: folding(l).attentionOutputMeans)
+    }
 
     /// W_out' of layer `l` read through the raw mlp.c_proj: [d_mlp, d_model], rows centred; nil
     /// for attention-only models.
-    public func mlpOutput(_ l: Int) -> CentredRows? { mlpOutputs[l] }
+    public func mlpOutput(_ l: Int) -> CentredRows? {
+        raw.block(l).mlpOut.map { CentredRows($0, rowMeans: folding(l).mlpOutputMeans) }
+    }
 
     /// W_U'·W_E' [d_model, d_model], the vocabulary-sized part of every full OV circuit: formed once
     /// per model (in vocabulary chunks, see `UnembedEmbedProduct`) and kept (d_model² floats).

@@ -66,7 +66,7 @@ public enum ResidualDecomposition {
         let z = Tensor(uninitialized: [nPos, heads * dh])
         for l in 0..<c.nLayers {
             let rawZ = try run.cache.required(.z(l))
-            let bias = weights.foldedValueBias[l]
+            let bias = weights.foldedValueBias(l)
             for (i, p) in positions.enumerated() {
                 let src = rawZ.pointer + p * heads * dh, dst = z.pointer + i * heads * dh
                 for j in 0..<(heads * dh) { dst[j] = src[j] - bias.pointer[j] }
@@ -77,8 +77,8 @@ public enum ResidualDecomposition {
                                                                 into: values.pointer + (l * heads + h) * nPos * d)
             }
             if includeAttentionBias {
-                let base = values.pointer + (c.nLayers * heads + l) * nPos * d
-                for i in 0..<nPos { (base + i * d).update(from: weights.attentionBias[l].pointer, count: d) }
+                let base = values.pointer + (c.nLayers * heads + l) * nPos * d, bO = weights.attentionBias(l)
+                for i in 0..<nPos { (base + i * d).update(from: bO.pointer, count: d) }
             }
         }
         if includeRemainder {

@@ -82,6 +82,28 @@ public final class SafetensorsFile: @unchecked Sendable {
         return Tensor(shape: info.shape, buffer: buffer)
     }
 
+    /// Matrix `name`, stored [a, b], as float32 [b, a] in new memory, widened and transposed in one
+    /// pass over the mapped bytes (no float32 copy of the stored layout in between).
+    public func transientTransposedTensor(named name: String) throws -> Tensor {
+        guard let info = infos[name] else {
+            throw FormatError.missingTensor(tensor: name, location: url.path,
+                                            suggestions: NameSuggestions.closest(to: name, among: tensorNames))
+        }
+        guard info.dtype.isLoadable else {
+            throw FormatError.unsupportedDtype(path: url.path, tensor: name, dtype: info.dtype.rawValue)
+        }
+        precondition(info.shape.count == 2, "\(name) is not a matrix: \(info.shape)")
+        guard let base = mapping.bytes.baseAddress else { throw FormatError.truncatedFile(path: url.path, size: mapping.size) }
+        let stored: StoredFloat
+        switch info.dtype {
+        case .f16: stored = .float16
+        case .bf16: stored = .bfloat16
+        default: stored = .float32
+        }
+        return TransposedWidening.transpose(UnsafeRawPointer(base.advanced(by: info.fileByteRange.lowerBound)),
+                                            rows: info.shape[0], cols: info.shape[1], as: stored)
+    }
+
     /// Names of the tensors converted and kept so far (by `tensor(named:)`), sorted.
     public var convertedTensorNames: [String] {
         cacheLock.lock()

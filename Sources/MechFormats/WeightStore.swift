@@ -91,6 +91,15 @@ public final class WeightStore: @unchecked Sendable {
         return try file.transientTensor(named: name)
     }
 
+    /// Matrix `name` [a, b] as float32 [b, a] in new memory (see `SafetensorsFile.transientTransposedTensor`).
+    public func transientTransposedTensor(named name: String) throws -> Tensor {
+        guard let file = fileForTensor[name] else {
+            throw FormatError.missingTensor(tensor: name, location: folder.path,
+                                            suggestions: NameSuggestions.closest(to: name, among: names))
+        }
+        return try file.transientTransposedTensor(named: name)
+    }
+
     /// Names of tensors converted to float32 and kept (16-bit or misaligned ones read with `tensor(named:)`).
     public var convertedTensorNames: [String] {
         var seen = Set<ObjectIdentifier>(), out: [String] = []

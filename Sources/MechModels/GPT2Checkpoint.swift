@@ -22,9 +22,8 @@ struct GPT2Checkpoint: BlockReader {
         return LayerNormWeights(weight: try load("\(name).weight", [config.dModel]), bias: try load("\(name).bias", [config.dModel]))
     }
 
-    func globals() throws -> GlobalWeights {
+    func globals(_ tensors: CheckpointTensors) throws -> GlobalWeights {
         let c = config, d = c.dModel
-        let tensors = CheckpointTensors(source: source, prefixes: prefixes)
         let tokenEmbedding = try tensors.load("wte.weight", [c.vocabSize, d])   // [vocab, d_model]
         let unembedding: (Tensor, Tensor?)
         if c.tiedEmbeddings || !source.contains("lm_head.weight") && c.modelType == "gpt2" {

@@ -20,9 +20,8 @@ struct GPTNeoXCheckpoint: BlockReader {
         LayerNormWeights(weight: try load("\(name).weight", [config.dModel]), bias: try load("\(name).bias", [config.dModel]))
     }
 
-    func globals() throws -> GlobalWeights {
+    func globals(_ tensors: CheckpointTensors) throws -> GlobalWeights {
         let c = config
-        let tensors = CheckpointTensors(source: source, prefixes: prefixes)
         let tokenEmbedding = try tensors.load("embed_in.weight", [c.vocabSize, c.dModel])   // [vocab, d_model]
         // Hub checkpoints name the unembedding `embed_out`; transformers 5 saves it as `lm_head`.
         let unembedding = c.tiedEmbeddings ? (tokenEmbedding, nil)

@@ -20,9 +20,8 @@ struct LlamaCheckpoint: BlockReader {
         LayerNormWeights(weight: try load("\(name).weight", [config.dModel]), bias: Tensor(zeros: [config.dModel]))
     }
 
-    func globals() throws -> GlobalWeights {
+    func globals(_ tensors: CheckpointTensors) throws -> GlobalWeights {
         let c = config
-        let tensors = CheckpointTensors(source: source, prefixes: prefixes)
         let tokenEmbedding = try tensors.load("embed_tokens.weight", [c.vocabSize, c.dModel])  // [vocab, d_model]
         let unembedding = c.tiedEmbeddings ? (tokenEmbedding, nil) : try tensors.separateUnembedding(c)
         return GlobalWeights(tokenEmbedding: tokenEmbedding, positionEmbedding: nil, lnFinal: try rmsNorm("norm", tensors.load),

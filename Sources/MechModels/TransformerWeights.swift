@@ -1,3 +1,4 @@
+import Foundation
 import MechFormats
 import MechTensor
 
@@ -98,35 +99,37 @@ public struct BlockWeights: Sendable {
 /// converts one block's weights into fresh float32 buffers (recycled by `BufferPool`) each time it
 /// is asked, so the forward pass holds one converted block at a time, never a float32 model copy.
 public struct TransformerWeights: @unchecked Sendable {
-    public let tokenEmbedding: Tensor     // W_E [vocab, d_model]
-    public let positionEmbedding: Tensor? // W_pos [n_ctx, d_model], learned positions only
-    public let lnFinal: LayerNormWeights?
-    public let unembedding: Tensor        // [vocab, d_model]: logits = x · unembeddingᵀ (W_U transposed)
-    public let unembeddingBias: Tensor?   // [vocab]
     public let layerCount: Int
     private let residentBlocks: [BlockWeights]?
     private let readBlock: (Int) -> BlockWeights
+    private let globalWeights: Lazy<GlobalWeights>
+
+    /// W_E [vocab, d_model].
+    public var tokenEmbedding: Tensor { globalWeights.value.tokenEmbedding }
+    /// W_pos [n_ctx, d_model], learned positions only.
+    public var positionEmbedding: Tensor? { globalWeights.value.positionEmbedding }
+    public var lnFinal: LayerNormWeights? { globalWeights.value.lnFinal }
+    /// [vocab, d_model]: logits = x · unembeddingᵀ (W_U transposed).
+    public var unembedding: Tensor { globalWeights.value.unembedding }
+    /// [vocab]
+    public var unembeddingBias: Tensor? { globalWeights.value.unembeddingBias }
 
     /// Weights whose blocks are all in memory.
     public init(tokenEmbedding: Tensor, positionEmbedding: Tensor?, blocks: [BlockWeights],
                 lnFinal: LayerNormWeights?, unembedding: Tensor, unembeddingBias: Tensor?) {
-        self.init(tokenEmbedding: tokenEmbedding, positionEmbedding: positionEmbedding, layerCount: blocks.count,
-                  residentBlocks: blocks, readBlock: { blocks[$0] }, lnFinal: lnFinal,
-                  unembedding: unembedding, unembeddingBias: unembeddingBias)
+        let globals = GlobalWeights(tokenEmbedding: tokenEmbedding, positionEmbedding: positionEmbedding, lnFinal: lnFinal,
+                                    unembedding: unembedding, unembeddingBias: unembeddingBias)
+        self.init(layerCount: blocks.count, residentBlocks: blocks, readBlock: { blocks[$0] }, globals: Lazy { globals })
     }
 
-    /// Weights whose blocks `readBlock` converts on demand (checked beforehand, so it cannot fail).
-    init(tokenEmbedding: Tensor, positionEmbedding: Tensor?, layerCount: Int, residentBlocks: [BlockWeights]?,
-         readBlock: @escaping (Int) -> BlockWeights, lnFinal: LayerNormWeights?, unembedding: Tensor,
-         unembeddingBias: Tensor?) {
-        self.tokenEmbedding = tokenEmbedding
-        self.positionEmbedding = positionEmbedding
+    /// Weights whose blocks `readBlock` converts on demand, and whose embeddings, final norm and
+    /// unembedding `globals` reads on first use (both checked beforehand, so they cannot fail).
+    init(layerCount: Int, residentBlocks: [BlockWeights]?, readBlock: @escaping (Int) -> BlockWeights,
+         globals: Lazy<GlobalWeights>) {
         self.layerCount = layerCount
         self.residentBlocks = residentBlocks
         self.readBlock = readBlock
-        self.lnFinal = lnFinal
-        self.unembedding = unembedding
-        self.unembeddingBias = unembeddingBias
+        self.globalWeights = globals
     }
 
     /// Whether blocks are converted from 16-bit storage each time they are read.
@@ -139,6 +142,11 @@ public struct TransformerWeights: @unchecked Sendable {
     public var blocks: [BlockWeights] { residentBlocks ?? (0..<layerCount).map(readBlock) }
 
     /// Reads a checkpoint with its family's names and layouts.
+    ///
+    /// Opening reads no 16-bit weight: the names, shapes and dtypes of the embeddings, the
+    /// unembedding and every block are checked first (block 0 in full, `CheckpointTensors.probe`),
+    /// then 16-bit blocks are converted as a pass reaches them and 16-bit embeddings and
+    /// unembedding on first use, so a 7B BF16 checkpoint opens in well under a second.
     public init(config c: TransformerConfig, source: WeightSource) throws {
         let reader: BlockReader
         switch c.modelType {
@@ -147,32 +155,61 @@ public struct TransformerWeights: @unchecked Sendable {
             reader = try LlamaCheckpoint(config: c, source: source)
         default: reader = try GPT2Checkpoint(config: c, source: source)
         }
-        let globals = try reader.globals()
-        // Block 0 is read in full (names, shapes, layouts); every other block must have the same tensors.
+        // Block 0 is probed in full (names, shapes, layouts); every other block must have the same tensors.
         let log = TensorLog()
-        let first = CheckpointTensors(source: source, prefixes: reader.prefixes, transient: true, log: log)
+        let first = CheckpointTensors(source: source, prefixes: reader.prefixes, probe: true, log: log)
         _ = try reader.block(0, first.layer(reader.layerPrefix(0)))
         for l in 1..<max(c.nLayers, 1) {
             try first.checkSameTensors(as: reader.layerPrefix(0), in: reader.layerPrefix(l))
         }
+        let globalsLog = TensorLog()
+        _ = try reader.globals(CheckpointTensors(source: source, prefixes: reader.prefixes, probe: true, log: globalsLog))
+        let read = CheckpointTensors(source: source, prefixes: reader.prefixes)
+        let globals: Lazy<GlobalWeights>
+        if globalsLog.names.contains(where: { source.isStoredInHalfPrecision($0) }) {
+            globals = Lazy {
+                do { return try reader.globals(read) } catch {
+                    // Unreachable: the same names, shapes and dtypes were checked above.
+                    fatalError("the embeddings of \(source.location) could not be read after checking: \(error)")
+                }
+            }
+        } else {
+            let loaded = try reader.globals(read)
+            globals = Lazy { loaded }
+        }
         let halfPrecision = log.names.contains { source.isStoredInHalfPrecision($0) }
         if halfPrecision {
-            let onDemand = CheckpointTensors(source: source, prefixes: reader.prefixes, transient: true, log: nil)
-            self.init(tokenEmbedding: globals.tokenEmbedding, positionEmbedding: globals.positionEmbedding,
-                      layerCount: c.nLayers, residentBlocks: nil,
+            let onDemand = CheckpointTensors(source: source, prefixes: reader.prefixes, transient: true)
+            self.init(layerCount: c.nLayers, residentBlocks: nil,
                       readBlock: { l in
                           do { return try reader.block(l, onDemand.layer(reader.layerPrefix(l))) } catch {
                               // Unreachable: every block's names, shapes and dtypes were checked above.
                               fatalError("block \(l) of \(source.location) could not be read after checking: \(error)")
                           }
                       },
-                      lnFinal: globals.lnFinal, unembedding: globals.unembedding, unembeddingBias: globals.unembeddingBias)
+                      globals: globals)
         } else {
-            let resident = CheckpointTensors(source: source, prefixes: reader.prefixes, transient: false, log: nil)
-            let blocks = try (0..<c.nLayers).map { try reader.block($0, resident.layer(reader.layerPrefix($0))) }
-            self.init(tokenEmbedding: globals.tokenEmbedding, positionEmbedding: globals.positionEmbedding, blocks: blocks,
-                      lnFinal: globals.lnFinal, unembedding: globals.unembedding, unembeddingBias: globals.unembeddingBias)
+            let blocks = try (0..<c.nLayers).map { try reader.block($0, read.layer(reader.layerPrefix($0))) }
+            self.init(layerCount: c.nLayers, residentBlocks: blocks, readBlock: { blocks[$0] }, globals: globals)
         }
+    }
+}
+
+/// A value made on first use and kept, safe to ask for from several threads.
+final class Lazy<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var made: Value?
+    private let make: () -> Value
+
+    init(_ make: @escaping () -> Value) { self.make = make }
+
+    var value: Value {
+        lock.lock()
+        defer { lock.unlock() }
+        if let made { return made }
+        let value = make()
+        made = value
+        return value
     }
 }
 
@@ -191,7 +228,8 @@ protocol BlockReader {
     var prefixes: [String] { get }
     /// The prefix of block `l`'s names ("h.3.", "layers.3.").
     func layerPrefix(_ l: Int) -> String
-    func globals() throws -> GlobalWeights
+    /// The embeddings, final norm and unembedding, read through `tensors`.
+    func globals(_ tensors: CheckpointTensors) throws -> GlobalWeights
     /// Block `l` in the internal layout, its tensors read through `tensors` (names relative to the layer).
     func block(_ l: Int, _ tensors: LayerTensors) throws -> BlockWeights
 }
@@ -209,6 +247,9 @@ struct CheckpointTensors {
     let prefixes: [String]
     /// Read 16-bit tensors into fresh memory the source does not keep (blocks of 16-bit checkpoints).
     var transient = false
+    /// Check names, shapes and dtypes only: every tensor comes back as untouched memory of its shape
+    /// (allocated, never written, so it costs neither time nor resident memory).
+    var probe = false
     var log: TensorLog? = nil
 
     func key(_ name: String) -> String {
@@ -219,7 +260,17 @@ struct CheckpointTensors {
         let key = key(name)
         try check(key, shape)
         log?.names.append(key)
+        if probe { return Tensor(uninitialized: shape) }
         return transient ? try source.transientTensor(named: key) : try source.tensor(named: key)
+    }
+
+    /// A matrix stored [a, b] as a float32 [b, a] in new memory (16-bit storage widened in the same pass).
+    func loadTransposed(_ name: String, _ shape: [Int]) throws -> Tensor {
+        let key = key(name)
+        try check(key, shape)
+        log?.names.append(key)
+        if probe { return Tensor(uninitialized: [shape[1], shape[0]]) }
+        return transient ? try source.transientTransposedTensor(named: key) : try source.tensor(named: key).transposedCopy()
     }
 
     private func check(_ key: String, _ shape: [Int]) throws {
@@ -243,7 +294,7 @@ struct CheckpointTensors {
 
     /// The untied unembedding `NAME.weight` [vocab, d_model] and its bias if the checkpoint has one.
     func separateUnembedding(_ c: TransformerConfig, name: String = "lm_head") throws -> (Tensor, Tensor?) {
-        let top = CheckpointTensors(source: source, prefixes: [""])
+        let top = CheckpointTensors(source: source, prefixes: [""], probe: probe, log: log)
         let weight = try top.load("\(name).weight", [c.vocabSize, c.dModel])
         let bias = source.contains("\(name).bias") ? try top.load("\(name).bias", [c.vocabSize]) : nil
         return (weight, bias)
@@ -262,7 +313,8 @@ struct LayerTensors {
 
     /// An nn.Linear weight stored [out, in], returned in x·W orientation [in, out] (a transposed copy).
     func linear(_ suffix: String, out: Int, in inFeatures: Int) throws -> Tensor {
-        try load(suffix, [out, inFeatures]).transposedCopy()
+        tensors.log?.entries.append((suffix, [out, inFeatures]))
+        return try tensors.loadTransposed(prefix + suffix, [out, inFeatures])
     }
 
     /// A bias that the architecture may lack (then zeros, as TransformerLens stores them).
@@ -274,18 +326,7 @@ struct LayerTensors {
 extension Tensor {
     /// A 2-D tensor's transpose in new memory: [a, b] → [b, a].
     func transposedCopy() -> Tensor {
-        let a = shape[0], b = shape[1]
-        let out = Tensor(uninitialized: [b, a])
-        let src = pointer, dst = out.pointer
-        let tile = 32
-        for i0 in stride(from: 0, to: a, by: tile) {
-            for j0 in stride(from: 0, to: b, by: tile) {
-                for i in i0..<min(i0 + tile, a) {
-                    for j in j0..<min(j0 + tile, b) { dst[j * a + i] = src[i * b + j] }
-                }
-            }
-        }
-        return out
+        TransposedWidening.transpose(UnsafeRawPointer(pointer), rows: shape[0], cols: shape[1], as: .float32)
     }
 
     /// Elements `range` of a 1-D tensor, sharing memory.

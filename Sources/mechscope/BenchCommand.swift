@@ -23,6 +23,7 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         let spec = try modelOptions.resolvedSpec()
+        let anonymousPeak = AnonymousMemoryPeak()
         let opened = try Self.open(spec)
         let config = opened.model.config, transformer = opened.model.transformer
 
@@ -70,10 +71,13 @@ struct BenchCommand: ParsableCommand {
                          t, lastOnly * 1000, all * 1000, flops, flops / all, gemmRate, reference,
                          gemmRate / reference * 100, ByteFormat.bytes(cacheBytes)))
         }
+        let peakAnonymous = anonymousPeak.stop()
         let mem = ProcessMemory.current()
         print("")
-        print("memory     peak resident \(ByteFormat.bytes(mem.peakResident)); now \(ByteFormat.bytes(mem.resident)) "
-              + "(anonymous \(ByteFormat.bytes(mem.anonymous)), file-backed \(ByteFormat.bytes(mem.fileBacked)))")
+        print("memory     peak resident \(ByteFormat.bytes(mem.peakResident)) (mapped weight pages included); "
+              + "peak anonymous \(ByteFormat.bytes(peakAnonymous)) (sampled every \(Int(anonymousPeak.interval * 1000)) ms)")
+        print("           now \(ByteFormat.bytes(mem.resident)) (anonymous \(ByteFormat.bytes(mem.anonymous)), "
+              + "file-backed \(ByteFormat.bytes(mem.fileBacked)))")
         print("notes      tokens are seeded random ids; every hook is cached in both columns (the cache column counts")
         print("           it with all logits); GFLOP counts the matrix products only; sgemm ref = cblas_sgemm")
         print("           [T×d]·[d×4d] alone, best of several; gemm-phase = the same products timed inside the pass.")

@@ -101,8 +101,10 @@ enum ByteFormat {
     }
 
     static func count(_ n: Int) -> String {
-        if n >= 1_000_000 { return String(format: "%.2fM (%d)", Double(n) / 1e6, n) }
-        if n >= 1_000 { return String(format: "%.1fk (%d)", Double(n) / 1e3, n) }
+        // Interpolated, not %d: String(format:)'s %d reads 32 bits (a 7B count printed negative).
+        if n >= 1_000_000_000 { return String(format: "%.2fB", Double(n) / 1e9) + " (\(n))" }
+        if n >= 1_000_000 { return String(format: "%.2fM", Double(n) / 1e6) + " (\(n))" }
+        if n >= 1_000 { return String(format: "%.1fk", Double(n) / 1e3) + " (\(n))" }
         return "\(n)"
     }
 }

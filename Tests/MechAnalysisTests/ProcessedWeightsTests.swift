@@ -45,4 +45,38 @@ final class ProcessedWeightsTests: XCTestCase {
             for j in 0..<dh { XCTAssertEqual(q[p, j], rawQ[p, h, j], accuracy: 1e-4) }
         }
     }
+
+    /// fold_ln moves ln_2's weight (and bias) into W_in and, for gated MLPs, W_gate: the normalised
+    /// input times the processed matrices gives the cached hook_pre (the gate, x·W_gate) and
+    /// hook_pre_linear (x·W_in) of the raw model.
+    func testProcessedMLPReproducesTheCachedPreActivations() throws {
+        for (name, gated) in [("llama-tiny", true), ("llama-tiny-bf16", true), ("gpt2-tiny-a", false), ("gpt2-tiny-a-bf16", false)] {
+            let model = try LoadedModel(folder: Self.goldenModels.appendingPathComponent(name))
+            let ids = try model.tokenize("Gates fold like inputs do.")
+            let run = try model.transformer.run(ids)
+            let l = model.config.nLayers - 1, dMLP = model.config.dMLP
+            let mlp = try XCTUnwrap(ProcessedWeights(model.transformer).mlp(l), name)
+            XCTAssertEqual(mlp.wGate != nil, gated, name)
+            let x = run.cache[.ln2Normalized(l)]!                    // [pos, d_model]
+            func check(_ w: Tensor, _ b: Tensor, against hook: HookPoint) {
+                let pre = x.matmul(w)                                 // [pos, d_mlp]
+                pre.addToEachRow(b)
+                let cached = run.cache[hook]!
+                var checked = 0
+                for p in 0..<ids.count {
+                    for j in 0..<dMLP {
+                        XCTAssertEqual(pre[p, j], cached[p, j], accuracy: 1e-4 * max(1, abs(cached[p, j])), "\(name) \(hook) [\(p), \(j)]")
+                        checked += 1
+                    }
+                }
+                XCTAssertEqual(checked, ids.count * dMLP)
+            }
+            if let wGate = mlp.wGate, let bGate = mlp.bGate {
+                check(wGate, bGate, against: .mlpPre(l))
+                check(mlp.wIn, mlp.bIn, against: .mlpPreLinear(l))
+            } else {
+                check(mlp.wIn, mlp.bIn, against: .mlpPre(l))
+            }
+        }
+    }
 }
