@@ -106,20 +106,27 @@ BYTE_LEVEL_FILES = [
     ("gpt2-deepseek-coder", "deepseek-coder", None, None),
     ("gpt2-falcon", "falcon", None, None),
     ("gpt2-unknown-pre", "no-such-pre-tokenizer", None, None),
+    # No <|endoftext|> in the vocabulary and no BOS id: GPT2Tokenizer's default special token is added
+    # with a new id, and no BOS is known.
+    ("gpt2-no-endoftext", "qwen2", True, None),
 ]
 
 
 def write_byte_level(name, pre, add_bos, add_eos, vocab):
     tokens, merges, types = vocab
+    renamed = name == "gpt2-no-endoftext"
+    if renamed:
+        tokens = [t.replace("<|endoftext|>", "<|end_of_text|>") for t in tokens]
     path = os.path.join(OUT, f"{name}.gguf")
-    w = writer(path, "llama")
+    w = writer(path, "qwen2" if renamed else "llama")
     w.add_tokenizer_model("gpt2")
     w.add_tokenizer_pre(pre)
     w.add_token_list(tokens)
     w.add_token_merges(merges)
     w.add_token_types(types)
-    w.add_bos_token_id(tokens.index("<|im_start|>"))
-    w.add_eos_token_id(tokens.index("<|endoftext|>"))
+    if not renamed:
+        w.add_bos_token_id(tokens.index("<|im_start|>"))
+    w.add_eos_token_id(tokens.index("<|end_of_text|>" if renamed else "<|endoftext|>"))
     w.add_pad_token_id(tokens.index("<|im_end|>"))
     if add_bos is not None:
         w.add_add_bos_token(add_bos)
@@ -154,11 +161,16 @@ SENTENCEPIECE_FILES = [
     ("llama-spm-eos", "llama", True, True, True),
     ("llama-spm-no-bytes", "llama", None, None, False),
     ("phi3-spm", "phi3", None, None, True),
+    # Gemma-style names (<pad> <bos> <eos>, no unknown token id): LlamaTokenizer's default <s> </s> <unk>
+    # are added as special tokens with new ids; add_space_prefix false (transformers does not read it).
+    ("llama-spm-other-names", "llama", None, None, True),
 ]
 
 
 def write_sentencepiece(name, architecture, add_bos, add_eos, with_bytes, pieces):
-    tokens, scores, types = ["<unk>", "<s>", "</s>"], [0.0, 0.0, 0.0], [UNKNOWN, CONTROL, CONTROL]
+    other_names = name == "llama-spm-other-names"
+    tokens = ["<pad>", "<bos>", "<eos>"] if other_names else ["<unk>", "<s>", "</s>"]
+    scores, types = [0.0, 0.0, 0.0], [CONTROL if other_names else UNKNOWN, CONTROL, CONTROL]
     if with_bytes:
         for b in range(256):
             tokens.append(f"<0x{b:02X}>")
@@ -183,8 +195,11 @@ def write_sentencepiece(name, architecture, add_bos, add_eos, with_bytes, pieces
     w.add_token_types(types)
     w.add_bos_token_id(1)
     w.add_eos_token_id(2)
-    w.add_unk_token_id(0)
-    w.add_add_space_prefix(True)
+    if other_names:
+        w.add_pad_token_id(0)
+    else:
+        w.add_unk_token_id(0)
+    w.add_add_space_prefix(not other_names)
     if add_bos is not None:
         w.add_add_bos_token(add_bos)
     if add_eos is not None:
@@ -229,12 +244,12 @@ def main():
                "gguf": "0.17.1", "files": []}
     byte_vocab = train_byte_level()
     specials = ["<|endoftext|>", "<|im_start|>user\nHi<|im_end|>\n", "<think>why</think> so",
-                "<\uff5cbegin\u2581of\u2581sentence\uff5c>", "[PAD0]", "a<|endoftext|>b"]
+                "<\uff5cbegin\u2581of\u2581sentence\uff5c>", "[PAD0]", "a<|endoftext|>b", "<|end_of_text|>"]
     for name, pre, add_bos, add_eos in BYTE_LEVEL_FILES:
         path = write_byte_level(name, pre, add_bos, add_eos, byte_vocab)
         goldens["files"].append(cases_for(path, specials))
     pieces = train_sentencepiece()
-    specials = ["<s>", "</s>", "<unk>", "<s>hello</s>", " <s> spaced </s> ", "<|im_start|>user\nHi<|im_end|>\n",
+    specials = ["<s>", "</s>", "<unk>", "<s>hello</s>", "<bos>x<eos><pad>", " <s> spaced </s> ", "<|im_start|>user\nHi<|im_end|>\n",
                 "<think>why</think>", "a <mask> b", "x    y", "<unused0>", "\u2581", "\u2581\u2581x"]
     for name, architecture, add_bos, add_eos, with_bytes in SENTENCEPIECE_FILES:
         path = write_sentencepiece(name, architecture, add_bos, add_eos, with_bytes, pieces)

@@ -12,7 +12,7 @@ extension Tokenizer {
     ///   and a regex-free byte-level step (`GGUFPreTokenizerSplits`); other names keep the default;
     /// - tokens typed control added as special tokens (in a byte-level vocabulary only those spelled in
     ///   the byte alphabet), user-defined ones as plain added tokens, the BOS/EOS/unknown/padding tokens
-    ///   as special tokens;
+    ///   and the building class's default ones (`<|endoftext|>`; `<s>` `</s>` `<unk>`) as special tokens;
     /// - BOS and EOS added by `encode(_:addSpecialTokens: true)` as `tokenizer.ggml.add_bos_token` /
     ///   `add_eos_token` say (a "llama" vocabulary without the flag adds BOS).
     /// The tables become a `tokenizer.json` value read by the same reader as a Hugging Face folder's.
@@ -20,8 +20,10 @@ extension Tokenizer {
         let metadata = try GGUFTokenizerMetadata(file: file)
         let json = try Self.tokenizerJSON(metadata)
         let components = try TokenizerJSONReader(path: metadata.path).components(from: json)
-        self.init(components: components, bosToken: metadata.bosID.map { metadata.tokens[$0] },
-                  eosToken: metadata.eosID.map { metadata.tokens[$0] })
+        self.init(components: components)
+        // The file's BOS/EOS or none (transformers' `bos_token_id` is then None): no guessing from names.
+        bosTokenID = metadata.bosID.flatMap { id(of: metadata.tokens[$0]) }
+        eosTokenID = metadata.eosID.flatMap { id(of: metadata.tokens[$0]) }
     }
 
     /// The `tokenizer.json` `transformers` builds for the file's tokenizer metadata.

@@ -14,6 +14,10 @@ struct GGUFVocabulary {
     var decoder: JSONValue
     /// Whether vocabulary keys are spelled in the byte alphabet.
     let isByteLevel: Bool
+    /// The BOS, EOS and unknown tokens the `transformers` class that builds the vocabulary names by
+    /// default (`GPT2Tokenizer`'s `<|endoftext|>`, `LlamaTokenizer`'s `<s>` `</s>` `<unk>`); it adds
+    /// them as special tokens whatever the file says, with new ids when the vocabulary lacks them.
+    let defaultSpecialTokens: [String]
     /// The vocabulary's keys (a token respelled into the byte alphabet where needed) to ids; a repeated
     /// key keeps its last id, as a Python dict does.
     let ids: [ExactText: Int]
@@ -27,7 +31,7 @@ struct GGUFVocabulary {
             preTokenizer: byteLevel,
             decoder: .object(["type": .string("ByteLevel"), "add_prefix_space": .bool(true),
                               "trim_offsets": .bool(true), "use_regex": .bool(true)]),
-            isByteLevel: true, ids: index(keys))
+            isByteLevel: true, defaultSpecialTokens: ["<|endoftext|>"], ids: index(keys))
     }
 
     static func sentencePiece(_ metadata: GGUFTokenizerMetadata, prefixByNormalizer: Bool) -> GGUFVocabulary {
@@ -50,7 +54,7 @@ struct GGUFVocabulary {
                 .object(["type": .string("Fuse")]),
                 .object(["type": .string("Strip"), "content": .string(" "), "start": .integer(1), "stop": .integer(0)]),
             ])]),
-            isByteLevel: false, ids: index(metadata.tokens))
+            isByteLevel: false, defaultSpecialTokens: ["<s>", "</s>", "<unk>"], ids: index(metadata.tokens))
         if prefixByNormalizer {
             vocabulary.normalizer = .object(["type": .string("Sequence"), "normalizers": .array([
                 .object(["type": .string("Prepend"), "prepend": .string(space)]),
@@ -75,9 +79,9 @@ struct GGUFVocabulary {
                         "ignore_merges": .bool(false), "vocab": .object(vocab), "merges": .array(merges)])
     }
 
-    /// The added tokens, in the order `transformers` adds them: control tokens (special), user-defined
-    /// tokens in the vocabulary (not special), then the file's BOS, EOS, unknown and padding tokens
-    /// (special) not added yet. A token's id is its vocabulary id; one whose text is not a vocabulary
+    /// The added tokens, in the order `transformers` adds them: the class's default special tokens,
+    /// control tokens (special), user-defined tokens in the vocabulary (not special), then the file's
+    /// BOS, EOS, unknown and padding tokens (special) not added yet. A token's id is its vocabulary id; one whose text is not a vocabulary
     /// key (a control token respelled into the byte alphabet) gets the next free id, as `tokenizers` gives it.
     func addedTokens(_ metadata: GGUFTokenizerMetadata) -> [AddedToken] {
         var added: [AddedToken] = []
@@ -95,6 +99,7 @@ struct GGUFVocabulary {
             }
             added.append(AddedToken(id: id, content: content, special: special))
         }
+        for token in defaultSpecialTokens { add(token, special: true) }
         for (id, token) in metadata.tokens.enumerated() where metadata.type(of: id) == .control {
             if !isByteLevel || ByteLevelAlphabet.isSpelled(token) { add(token, special: true) }
         }
