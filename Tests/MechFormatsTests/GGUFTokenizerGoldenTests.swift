@@ -5,7 +5,7 @@ import MechTestSupport
 
 /// Tokenizers built from small GGUF files' metadata give the ids `transformers` 5.24 gives with the
 /// tokenizer it builds from the same files (Tests/golden/make_gguf_tokenizer_goldens.py): byte-level BPE
-/// under each `tokenizer.ggml.pre`, SentencePiece (`llama`) with and without byte tokens, Phi-3's variant,
+/// under each `tokenizer.ggml.pre`, SentencePiece (`llama`) with and without byte tokens, Phi-3's and Gemma's variants,
 /// every add-BOS/EOS setting; raw ids, ids with special tokens and decoded text, on the hard strings.
 final class GGUFTokenizerGoldenTests: XCTestCase {
     private static let folder = GoldenFixtures.root.appendingPathComponent("gguf-tokenizers")
@@ -13,16 +13,19 @@ final class GGUFTokenizerGoldenTests: XCTestCase {
     func testEveryFileMatchesTransformers() throws {
         let golden = try GoldenJSON.object(at: Self.folder.appendingPathComponent("goldens.json"))
         let files = golden["files"] as! [[String: Any]]
-        XCTAssertEqual(files.count, 18)
+        XCTAssertEqual(files.count, 19)
         var checked = 0
         for file in files {
             let name = file["file"] as! String
             let tokenizer = try Tokenizer(gguf: try GGUFFile(url: Self.folder.appendingPathComponent(name)))
             let cases = file["cases"] as! [[String: Any]]
-            XCTAssertEqual(cases.count, name.hasPrefix("gpt2") ? 112 : 118, name)
+            XCTAssertEqual(cases.count, name.hasPrefix("gpt2") ? 112 : 120, name)
             XCTAssertEqual(tokenizer.vocabSize, file["vocab_size"] as? Int, name)
             XCTAssertEqual(tokenizer.bosTokenID, file["bos_id"] as? Int, name)
             XCTAssertEqual(tokenizer.eosTokenID, file["eos_id"] as? Int, name)
+            let addedTokens = (file["added_tokens"] as! [[Any]]).map { "\($0[0]) \(($0[1] as! String).debugDescription) \($0[2] as! Bool)" }
+            XCTAssertEqual(tokenizer.addedTokens.map { "\($0.id) \($0.content.debugDescription) \($0.isSpecial)" }.sorted(),
+                           addedTokens.sorted(), name)
             var addsAny = false
             for c in cases {
                 let text = c["text"] as! String
@@ -38,7 +41,7 @@ final class GGUFTokenizerGoldenTests: XCTestCase {
             }
             XCTAssertEqual(tokenizer.addsSpecialTokens, addsAny, name)
         }
-        XCTAssertEqual(checked, 12 * 112 + 6 * 118)
+        XCTAssertEqual(checked, 12 * 112 + 7 * 120)
     }
 
     /// Each `tokenizer.ggml.pre` name transformers maps to a split keeps that split; other names keep
@@ -66,12 +69,7 @@ final class GGUFTokenizerGoldenTests: XCTestCase {
         XCTAssertEqual(tokenizer.kindDescription, "BPE")
     }
 
-    func testTokenizersNotYetBuiltAreOneLineErrors() throws {
-        let gemma = Self.folder.appendingPathComponent("unsupported-gemma2-spm.gguf")
-        XCTAssertThrowsError(try Tokenizer(gguf: try GGUFFile(url: gemma))) { error in
-            XCTAssertEqual("\(error)", "\(gemma.path): tokenizer.ggml.model 'llama' for architecture 'gemma2' is not supported yet "
-                + "(transformers builds it with that family's own tokenizer)")
-        }
+    func testUnigramTokenizerIsAOneLineError() throws {
         let t5 = Self.folder.appendingPathComponent("unsupported-t5-unigram.gguf")
         XCTAssertThrowsError(try Tokenizer(gguf: try GGUFFile(url: t5))) { error in
             XCTAssertEqual("\(error)", "\(t5.path): tokenizer.ggml.model 't5' is not supported yet (supported: gpt2, llama)")

@@ -10,7 +10,7 @@ without special tokens.
 - SentencePiece vocabularies (`tokenizer.ggml.model` llama) trained here as Metaspace BPE and written as
   llama.cpp writes them: tokens with scores, no merges, <unk>/<s>/</s>, the 256 <0xNN> byte tokens,
   control, user-defined and unused tokens; with and without the add_bos flag, one with add_eos, one
-  without byte tokens, and one of architecture phi3.
+  without byte tokens, one with other special-token names, and ones of architecture phi3 and gemma2.
 
     /work/venv/bin/python Tests/golden/make_gguf_tokenizer_goldens.py   (Tests/golden/requirements-real.txt)
 """
@@ -164,13 +164,21 @@ SENTENCEPIECE_FILES = [
     # Gemma-style names (<pad> <bos> <eos>, no unknown token id): LlamaTokenizer's default <s> </s> <unk>
     # are added as special tokens with new ids; add_space_prefix false (transformers does not read it).
     ("llama-spm-other-names", "llama", None, None, True),
+    # Gemma: <pad> <eos> <bos> <unk> <mask> first, whitespace tokens stored with real spaces, no prefix space.
+    ("gemma2-spm", "gemma2", None, None, True),
 ]
 
 
 def write_sentencepiece(name, architecture, add_bos, add_eos, with_bytes, pieces):
     other_names = name == "llama-spm-other-names"
-    tokens = ["<pad>", "<bos>", "<eos>"] if other_names else ["<unk>", "<s>", "</s>"]
-    scores, types = [0.0, 0.0, 0.0], [CONTROL if other_names else UNKNOWN, CONTROL, CONTROL]
+    gemma = architecture == "gemma2"
+    if gemma:
+        tokens, types = ["<pad>", "<eos>", "<bos>", "<unk>", "<mask>"], [CONTROL, CONTROL, CONTROL, UNKNOWN, USER_DEFINED]
+    elif other_names:
+        tokens, types = ["<pad>", "<bos>", "<eos>"], [CONTROL, CONTROL, CONTROL]
+    else:
+        tokens, types = ["<unk>", "<s>", "</s>"], [UNKNOWN, CONTROL, CONTROL]
+    scores = [0.0] * len(tokens)
     if with_bytes:
         for b in range(256):
             tokens.append(f"<0x{b:02X}>")
@@ -182,6 +190,10 @@ def write_sentencepiece(name, architecture, add_bos, add_eos, with_bytes, pieces
         types.append(NORMAL)
     extra = [("<|im_start|>", CONTROL), ("<|im_end|>", CONTROL), ("<think>", USER_DEFINED),
              ("<mask>", USER_DEFINED), ("\u2581\u2581\u2581\u2581", USER_DEFINED), ("<unused0>", UNUSED)]
+    if gemma:
+        extra = [("<start_of_turn>", CONTROL), ("<end_of_turn>", CONTROL), ("<think>", USER_DEFINED),
+                 ("  ", NORMAL), ("   ", NORMAL), (" \t", NORMAL), ("\n\n", NORMAL), ("  x", USER_DEFINED),
+                 ("<unused0>", UNUSED)]
     for token, token_type in extra:
         tokens.append(token)
         scores.append(-1000.0)
@@ -193,13 +205,19 @@ def write_sentencepiece(name, architecture, add_bos, add_eos, with_bytes, pieces
     w.add_token_list(tokens)
     w.add_token_scores(scores)
     w.add_token_types(types)
-    w.add_bos_token_id(1)
-    w.add_eos_token_id(2)
-    if other_names:
+    if gemma:
         w.add_pad_token_id(0)
+        w.add_eos_token_id(1)
+        w.add_bos_token_id(2)
+        w.add_unk_token_id(3)
     else:
-        w.add_unk_token_id(0)
-    w.add_add_space_prefix(not other_names)
+        w.add_bos_token_id(1)
+        w.add_eos_token_id(2)
+        if other_names:
+            w.add_pad_token_id(0)
+        else:
+            w.add_unk_token_id(0)
+    w.add_add_space_prefix(not (other_names or gemma))
     if add_bos is not None:
         w.add_add_bos_token(add_bos)
     if add_eos is not None:
@@ -209,8 +227,8 @@ def write_sentencepiece(name, architecture, add_bos, add_eos, with_bytes, pieces
 
 
 def write_unsupported():
-    """Tokenizers transformers builds that Mechscope does not yet: Gemma's SentencePiece and T5's Unigram."""
-    for name, architecture, model in [("unsupported-gemma2-spm", "gemma2", "llama"), ("unsupported-t5-unigram", "llama", "t5")]:
+    """A tokenizer transformers builds that Mechscope does not yet: T5's Unigram."""
+    for name, architecture, model in [("unsupported-t5-unigram", "llama", "t5")]:
         w = writer(os.path.join(OUT, f"{name}.gguf"), architecture)
         w.add_tokenizer_model(model)
         w.add_token_list(["<unk>", "<s>", "</s>", "\u2581a", "a"])
@@ -249,7 +267,7 @@ def main():
         path = write_byte_level(name, pre, add_bos, add_eos, byte_vocab)
         goldens["files"].append(cases_for(path, specials))
     pieces = train_sentencepiece()
-    specials = ["<s>", "</s>", "<unk>", "<s>hello</s>", "<bos>x<eos><pad>", " <s> spaced </s> ", "<|im_start|>user\nHi<|im_end|>\n",
+    specials = ["<s>", "</s>", "<unk>", "<s>hello</s>", "<bos>x<eos><pad>", "<start_of_turn>user\nhi  there<end_of_turn>", "a  x  b", " <s> spaced </s> ", "<|im_start|>user\nHi<|im_end|>\n",
                 "<think>why</think>", "a <mask> b", "x    y", "<unused0>", "\u2581", "\u2581\u2581x"]
     for name, architecture, add_bos, add_eos, with_bytes in SENTENCEPIECE_FILES:
         path = write_sentencepiece(name, architecture, add_bos, add_eos, with_bytes, pieces)

@@ -22,8 +22,6 @@ public enum GGUFError: Error, Equatable, Sendable, CustomStringConvertible, Loca
     case missingTensor(path: String, tensor: String, suggestions: [String])
     case missingMetadata(path: String, key: String, expected: String)
     case unsupportedTokenizer(path: String, model: String, supported: [String])
-    /// A tokenizer model `transformers` builds differently for this architecture (Gemma's SentencePiece).
-    case unsupportedTokenizerArchitecture(path: String, model: String, architecture: String)
 
     /// The message on one line: control characters in names and paths are escaped.
     public var description: String { OneLineText.escaped(message) }
@@ -69,9 +67,6 @@ public enum GGUFError: Error, Equatable, Sendable, CustomStringConvertible, Loca
             return "\(name(path)): metadata '\(key)' is missing or not \(expected)"
         case let .unsupportedTokenizer(path, model, supported):
             return "\(name(path)): tokenizer.ggml.model '\(model)' is not supported yet (supported: \(supported.joined(separator: ", ")))"
-        case let .unsupportedTokenizerArchitecture(path, model, architecture):
-            return "\(name(path)): tokenizer.ggml.model '\(model)' for architecture '\(architecture)' is not supported yet "
-                + "(transformers builds it with that family's own tokenizer)"
         case let .missingTensor(path, tensor, suggestions):
             let hint = suggestions.isEmpty ? "" : " (did you mean \(suggestions.map { "'\($0)'" }.joined(separator: ", "))?)"
             return "\(name(path)): no tensor '\(tensor)'\(hint)"

@@ -7,7 +7,8 @@ extension Tokenizer {
     ///   written, GPT-2's byte-level pre-tokenizer and decoder;
     /// - "llama": SentencePiece as BPE with byte fallback (`<0xNN>` tokens), merges from the file or
     ///   derived from the scores (`GGUFSentencePieceMerges`), `▁` for spaces with one prepended at the start
-    ///   of the text (Metaspace, prepend scheme "first"); Phi-3 prepends it with a normalizer instead;
+    ///   of the text (Metaspace, prepend scheme "first"); Phi-3 prepends it with a normalizer instead,
+    ///   Gemma prepends nothing, respells whitespace tokens and derives merges in file order;
     /// - `tokenizer.ggml.pre` naming a known split pattern replaces the pre-tokenizer with that split
     ///   and a regex-free byte-level step (`GGUFPreTokenizerSplits`); other names keep the default;
     /// - tokens typed control added as special tokens (in a byte-level vocabulary only those spelled in
@@ -34,13 +35,9 @@ extension Tokenizer {
             vocabulary = .byteLevel(metadata)
         case "llama":
             switch metadata.architecture {
-            case "gemma", "gemma2", "gemma3":
-                throw GGUFError.unsupportedTokenizerArchitecture(path: metadata.path, model: metadata.model,
-                                                                 architecture: metadata.architecture ?? "")
-            case "phi3":
-                vocabulary = .sentencePiece(metadata, prefixByNormalizer: true)
-            default:
-                vocabulary = .sentencePiece(metadata, prefixByNormalizer: false)
+            case "gemma", "gemma2", "gemma3": vocabulary = .sentencePiece(metadata, style: .gemma)
+            case "phi3": vocabulary = .sentencePiece(metadata, style: .phi3)
+            default: vocabulary = .sentencePiece(metadata, style: .llama)
             }
         default:
             throw GGUFError.unsupportedTokenizer(path: metadata.path, model: metadata.model, supported: ["gpt2", "llama"])

@@ -1,6 +1,6 @@
 /// The `tokenizer.json` parts `transformers` builds from a GGUF vocabulary before its special tokens and
-/// `tokenizer.ggml.pre` are applied: `GPT2Tokenizer`'s for a byte-level one, `LlamaTokenizer`'s for a
-/// SentencePiece one (Phi-3's variant prepends `▁` with a normalizer and has no pre-tokenizer).
+/// `tokenizer.ggml.pre` are applied: `GPT2Tokenizer`'s for a byte-level one, `LlamaTokenizer`'s,
+/// Phi-3's or `GemmaTokenizer`'s for a SentencePiece one.
 struct GGUFVocabulary {
     struct AddedToken {
         let id: Int
@@ -34,35 +34,73 @@ struct GGUFVocabulary {
             isByteLevel: true, defaultSpecialTokens: ["<|endoftext|>"], ids: index(keys))
     }
 
-    static func sentencePiece(_ metadata: GGUFTokenizerMetadata, prefixByNormalizer: Bool) -> GGUFVocabulary {
+    /// How a `transformers` class shapes a SentencePiece vocabulary.
+    enum SentencePieceStyle {
+        /// `LlamaTokenizer`: Metaspace puts `▁` before the text (prepend scheme "first") and for spaces.
+        case llama
+        /// Phi-3: the same vocabulary, `▁` prepended and spaces replaced by a normalizer, no pre-tokenizer.
+        case phi3
+        /// `GemmaTokenizer`: spaces become `▁` (nothing prepended); whitespace-only tokens holding a space
+        /// are respelled as that many `▁`, and derived merges follow file order instead of the scores.
+        case gemma
+    }
+
+    static func sentencePiece(_ metadata: GGUFTokenizerMetadata, style: SentencePieceStyle) -> GGUFVocabulary {
+        let space = "\u{2581}"
+        let keys = style == .gemma ? metadata.tokens.map(gemmaSpelling) : metadata.tokens
         let merges: [JSONValue]
         if let written = metadata.merges {
             merges = written.map(JSONValue.string)
         } else {
-            let scores = metadata.scores.isEmpty ? Array(repeating: 0, count: metadata.tokens.count) : metadata.scores
-            merges = GGUFSentencePieceMerges.merges(tokens: metadata.tokens, scores: scores)
+            let scores: [Double]
+            if style == .gemma {
+                scores = keys.indices.map { -Double($0) }
+            } else {
+                scores = metadata.scores.isEmpty ? Array(repeating: 0, count: keys.count) : metadata.scores
+            }
+            merges = GGUFSentencePieceMerges.merges(tokens: keys, scores: scores)
                 .map { JSONValue.array([.string($0.0), .string($0.1)]) }
         }
-        let space = "\u{2581}"
+        let ids = index(keys)
+        func replace(_ pattern: String, _ content: String) -> JSONValue {
+            .object(["type": .string("Replace"), "pattern": .object(["String": .string(pattern)]), "content": .string(content)])
+        }
+        var decoders = [replace(space, " "), .object(["type": .string("ByteFallback")]), .object(["type": .string("Fuse")])]
+        if style != .gemma {
+            decoders.append(.object(["type": .string("Strip"), "content": .string(" "), "start": .integer(1), "stop": .integer(0)]))
+        }
+        let unknown = style == .gemma && ids[ExactText("<unk>")] != nil ? "<unk>" : nil
         var vocabulary = GGUFVocabulary(
-            model: bpe(keys: metadata.tokens, merges: merges, sentencePiece: true),
+            model: bpe(keys: keys, merges: merges, sentencePiece: true, unknownToken: unknown),
             preTokenizer: .object(["type": .string("Metaspace"), "replacement": .string(space),
                                    "prepend_scheme": .string("first"), "split": .bool(false)]),
-            decoder: .object(["type": .string("Sequence"), "decoders": .array([
-                .object(["type": .string("Replace"), "pattern": .object(["String": .string(space)]), "content": .string(" ")]),
-                .object(["type": .string("ByteFallback")]),
-                .object(["type": .string("Fuse")]),
-                .object(["type": .string("Strip"), "content": .string(" "), "start": .integer(1), "stop": .integer(0)]),
-            ])]),
-            isByteLevel: false, defaultSpecialTokens: ["<s>", "</s>", "<unk>"], ids: index(metadata.tokens))
-        if prefixByNormalizer {
+            decoder: .object(["type": .string("Sequence"), "decoders": .array(decoders)]),
+            isByteLevel: false,
+            defaultSpecialTokens: style == .gemma ? ["<bos>", "<eos>", "<unk>", "<pad>", "<mask>"] : ["<s>", "</s>", "<unk>"],
+            ids: ids)
+        switch style {
+        case .llama:
+            break
+        case .phi3:
             vocabulary.normalizer = .object(["type": .string("Sequence"), "normalizers": .array([
-                .object(["type": .string("Prepend"), "prepend": .string(space)]),
-                .object(["type": .string("Replace"), "pattern": .object(["String": .string(" ")]), "content": .string(space)]),
+                .object(["type": .string("Prepend"), "prepend": .string(space)]), replace(" ", space),
             ])])
             vocabulary.preTokenizer = .null
+        case .gemma:
+            vocabulary.normalizer = replace(" ", space)
+            vocabulary.preTokenizer = .object(["type": .string("Split"), "pattern": .object(["String": .string(" ")]),
+                                               "behavior": .string("MergedWithPrevious"), "invert": .bool(false)])
         }
         return vocabulary
+    }
+
+    /// Gemma files store a token of spaces (and other whitespace) with real spaces: such a token is
+    /// looked up as one `▁` per character (Python: `" " in t and not t.strip()`).
+    private static func gemmaSpelling(_ token: String) -> String {
+        let scalars = token.unicodeScalars
+        let isPythonSpace = { (s: Unicode.Scalar) in s.properties.isWhitespace || (0x1C...0x1F).contains(s.value) }
+        guard scalars.contains(" "), scalars.allSatisfy(isPythonSpace) else { return token }
+        return String(repeating: "\u{2581}", count: scalars.count)
     }
 
     private static func index(_ keys: [String]) -> [ExactText: Int] {
@@ -71,9 +109,9 @@ struct GGUFVocabulary {
         return ids
     }
 
-    private static func bpe(keys: [String], merges: [JSONValue], sentencePiece: Bool) -> JSONValue {
+    private static func bpe(keys: [String], merges: [JSONValue], sentencePiece: Bool, unknownToken: String? = nil) -> JSONValue {
         let vocab = JSONObject(members: keys.enumerated().map { (key: $1, value: JSONValue.integer($0)) })
-        return .object(["type": .string("BPE"), "dropout": .null, "unk_token": .null,
+        return .object(["type": .string("BPE"), "dropout": .null, "unk_token": unknownToken.map(JSONValue.string) ?? .null,
                         "continuing_subword_prefix": .string(""), "end_of_word_suffix": .string(""),
                         "fuse_unk": .bool(sentencePiece), "byte_fallback": .bool(sentencePiece),
                         "ignore_merges": .bool(false), "vocab": .object(vocab), "merges": .array(merges)])
@@ -81,15 +119,21 @@ struct GGUFVocabulary {
 
     /// The added tokens, in the order `transformers` adds them: the class's default special tokens,
     /// control tokens (special), user-defined tokens in the vocabulary (not special), then the file's
-    /// BOS, EOS, unknown and padding tokens (special) not added yet. A token's id is its vocabulary id; one whose text is not a vocabulary
-    /// key (a control token respelled into the byte alphabet) gets the next free id, as `tokenizers` gives it.
+    /// BOS, EOS, unknown and padding tokens (special) not added yet. Adding a token again keeps its id and
+    /// takes the new special flag, as `tokenizers`' `add_tokens` does; the first and last steps add only
+    /// missing tokens. A token's id is its vocabulary id; one whose text is not a vocabulary key (a
+    /// class default the vocabulary lacks, a token respelled into the byte alphabet) gets the next free id.
     func addedTokens(_ metadata: GGUFTokenizerMetadata) -> [AddedToken] {
         var added: [AddedToken] = []
-        var seen = Set<ExactText>()
+        var position: [ExactText: Int] = [:]
         var nextID = ids.count
-        func add(_ content: String, special: Bool) {
+        func add(_ content: String, special: Bool, replacing: Bool) {
             let key = ExactText(content)
-            guard !content.isEmpty, seen.insert(key).inserted else { return }
+            guard !content.isEmpty else { return }
+            if let index = position[key] {
+                if replacing { added[index] = AddedToken(id: added[index].id, content: content, special: special) }
+                return
+            }
             let id: Int
             if let known = ids[key] {
                 id = known
@@ -97,17 +141,19 @@ struct GGUFVocabulary {
                 id = nextID
                 nextID += 1
             }
+            position[key] = added.count
             added.append(AddedToken(id: id, content: content, special: special))
         }
-        for token in defaultSpecialTokens { add(token, special: true) }
+        for token in defaultSpecialTokens { add(token, special: true, replacing: false) }
         for (id, token) in metadata.tokens.enumerated() where metadata.type(of: id) == .control {
-            if !isByteLevel || ByteLevelAlphabet.isSpelled(token) { add(token, special: true) }
+            if !isByteLevel || ByteLevelAlphabet.isSpelled(token) { add(token, special: true, replacing: true) }
         }
         for (id, token) in metadata.tokens.enumerated() where metadata.type(of: id) == .userDefined {
-            if ids[ExactText(token)] != nil || seen.contains(ExactText(token)) { add(token, special: false) }
+            let key = ExactText(token)
+            if ids[key] != nil || position[key] != nil { add(token, special: false, replacing: true) }
         }
         for id in [metadata.bosID, metadata.eosID, metadata.unknownID, metadata.paddingID].compactMap({ $0 }) {
-            add(metadata.tokens[id], special: true)
+            add(metadata.tokens[id], special: true, replacing: false)
         }
         return added
     }
