@@ -69,10 +69,15 @@ final class GGUFTokenizerGoldenTests: XCTestCase {
         XCTAssertEqual(tokenizer.kindDescription, "BPE")
     }
 
-    func testUnigramTokenizerIsAOneLineError() throws {
+    func testRefusedFilesAreOneLineErrors() throws {
         let t5 = Self.folder.appendingPathComponent("unsupported-t5-unigram.gguf")
         XCTAssertThrowsError(try Tokenizer(gguf: try GGUFFile(url: t5))) { error in
             XCTAssertEqual("\(error)", "\(t5.path): tokenizer.ggml.model 't5' is not supported yet (supported: gpt2, llama)")
+        }
+        let noScores = Self.folder.appendingPathComponent("refused-spm-without-scores.gguf")
+        XCTAssertThrowsError(try Tokenizer(gguf: try GGUFFile(url: noScores))) { error in
+            XCTAssertEqual("\(error)", "\(noScores.path): metadata 'tokenizer.ggml.scores' is missing or not an array of numbers "
+                + "(the file has no merges either)")
         }
     }
 

@@ -226,13 +226,16 @@ def write_sentencepiece(name, architecture, add_bos, add_eos, with_bytes, pieces
     return path
 
 
-def write_unsupported():
-    """A tokenizer transformers builds that Mechscope does not yet: T5's Unigram."""
-    for name, architecture, model in [("unsupported-t5-unigram", "llama", "t5")]:
+def write_refused():
+    """Files Mechscope refuses in one line: T5's Unigram (transformers builds it; Mechscope does not yet)
+    and a SentencePiece vocabulary with neither scores nor merges (transformers cannot build it either)."""
+    for name, architecture, model, scores in [("unsupported-t5-unigram", "llama", "t5", True),
+                                              ("refused-spm-without-scores", "llama", "llama", False)]:
         w = writer(os.path.join(OUT, f"{name}.gguf"), architecture)
         w.add_tokenizer_model(model)
         w.add_token_list(["<unk>", "<s>", "</s>", "\u2581a", "a"])
-        w.add_token_scores([0.0, 0.0, 0.0, -1.0, -2.0])
+        if scores:
+            w.add_token_scores([0.0, 0.0, 0.0, -1.0, -2.0])
         w.add_token_types([UNKNOWN, CONTROL, CONTROL, NORMAL, NORMAL])
         finish(w)
 
@@ -272,7 +275,7 @@ def main():
     for name, architecture, add_bos, add_eos, with_bytes in SENTENCEPIECE_FILES:
         path = write_sentencepiece(name, architecture, add_bos, add_eos, with_bytes, pieces)
         goldens["files"].append(cases_for(path, specials))
-    write_unsupported()
+    write_refused()
     out = os.path.join(OUT, "goldens.json")
     with open(out, "w") as f:
         json.dump(goldens, f, ensure_ascii=False, separators=(",", ":"))

@@ -35,9 +35,9 @@ extension Tokenizer {
             vocabulary = .byteLevel(metadata)
         case "llama":
             switch metadata.architecture {
-            case "gemma", "gemma2", "gemma3": vocabulary = .sentencePiece(metadata, style: .gemma)
-            case "phi3": vocabulary = .sentencePiece(metadata, style: .phi3)
-            default: vocabulary = .sentencePiece(metadata, style: .llama)
+            case "gemma", "gemma2", "gemma3": vocabulary = try .sentencePiece(metadata, style: .gemma)
+            case "phi3": vocabulary = try .sentencePiece(metadata, style: .phi3)
+            default: vocabulary = try .sentencePiece(metadata, style: .llama)
             }
         default:
             throw GGUFError.unsupportedTokenizer(path: metadata.path, model: metadata.model, supported: ["gpt2", "llama"])

@@ -45,7 +45,7 @@ struct GGUFVocabulary {
         case gemma
     }
 
-    static func sentencePiece(_ metadata: GGUFTokenizerMetadata, style: SentencePieceStyle) -> GGUFVocabulary {
+    static func sentencePiece(_ metadata: GGUFTokenizerMetadata, style: SentencePieceStyle) throws -> GGUFVocabulary {
         let space = "\u{2581}"
         let keys = style == .gemma ? metadata.tokens.map(gemmaSpelling) : metadata.tokens
         let merges: [JSONValue]
@@ -56,7 +56,12 @@ struct GGUFVocabulary {
             if style == .gemma {
                 scores = keys.indices.map { -Double($0) }
             } else {
-                scores = metadata.scores.isEmpty ? Array(repeating: 0, count: keys.count) : metadata.scores
+                // Without merges the scores rank them; transformers cannot build the vocabulary without either.
+                guard !metadata.scores.isEmpty else {
+                    throw GGUFError.missingMetadata(path: metadata.path, key: "tokenizer.ggml.scores",
+                                                    expected: "an array of numbers (the file has no merges either)")
+                }
+                scores = metadata.scores
             }
             merges = GGUFSentencePieceMerges.merges(tokens: keys, scores: scores)
                 .map { JSONValue.array([.string($0.0), .string($0.1)]) }
