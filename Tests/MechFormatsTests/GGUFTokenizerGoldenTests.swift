@@ -13,7 +13,7 @@ final class GGUFTokenizerGoldenTests: XCTestCase {
     func testEveryFileMatchesTransformers() throws {
         let golden = try GoldenJSON.object(at: Self.folder.appendingPathComponent("goldens.json"))
         let files = golden["files"] as! [[String: Any]]
-        XCTAssertEqual(files.count, 19)
+        XCTAssertEqual(files.count, 20)
         var checked = 0
         for file in files {
             let name = file["file"] as! String
@@ -41,7 +41,7 @@ final class GGUFTokenizerGoldenTests: XCTestCase {
             }
             XCTAssertEqual(tokenizer.addsSpecialTokens, addsAny, name)
         }
-        XCTAssertEqual(checked, 12 * 112 + 7 * 120)
+        XCTAssertEqual(checked, 12 * 112 + 8 * 120)
     }
 
     /// Each `tokenizer.ggml.pre` name transformers maps to a split keeps that split; other names keep
@@ -72,7 +72,7 @@ final class GGUFTokenizerGoldenTests: XCTestCase {
     func testRefusedFilesAreOneLineErrors() throws {
         let t5 = Self.folder.appendingPathComponent("unsupported-t5-unigram.gguf")
         XCTAssertThrowsError(try Tokenizer(gguf: try GGUFFile(url: t5))) { error in
-            XCTAssertEqual("\(error)", "\(t5.path): tokenizer.ggml.model 't5' is not supported yet (supported: gpt2, llama)")
+            XCTAssertEqual("\(error)", "\(t5.path): tokenizer.ggml.model 't5' is not supported yet (supported: gpt2, llama, gemma4)")
         }
         let noScores = Self.folder.appendingPathComponent("refused-spm-without-scores.gguf")
         XCTAssertThrowsError(try Tokenizer(gguf: try GGUFFile(url: noScores))) { error in

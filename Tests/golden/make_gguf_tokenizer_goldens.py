@@ -10,7 +10,8 @@ without special tokens.
 - SentencePiece vocabularies (`tokenizer.ggml.model` llama) trained here as Metaspace BPE and written as
   llama.cpp writes them: tokens with scores, no merges, <unk>/<s>/</s>, the 256 <0xNN> byte tokens,
   control, user-defined and unused tokens; with and without the add_bos flag, one with add_eos, one
-  without byte tokens, one with other special-token names, and ones of architecture phi3 and gemma2.
+  without byte tokens, one with other special-token names, ones of architecture phi3 and gemma2, and
+  one of `tokenizer.ggml.model` gemma4.
 
     /work/venv/bin/python Tests/golden/make_gguf_tokenizer_goldens.py   (Tests/golden/requirements-real.txt)
 """
@@ -166,12 +167,14 @@ SENTENCEPIECE_FILES = [
     ("llama-spm-other-names", "llama", None, None, True),
     # Gemma: <pad> <eos> <bos> <unk> <mask> first, whitespace tokens stored with real spaces, no prefix space.
     ("gemma2-spm", "gemma2", None, None, True),
+    # tokenizer.ggml.model gemma4: Gemma's shape on the tokens as written; BOS never added, whatever the flag.
+    ("gemma4-spm", "llama", True, None, True),
 ]
 
 
 def write_sentencepiece(name, architecture, add_bos, add_eos, with_bytes, pieces):
     other_names = name == "llama-spm-other-names"
-    gemma = architecture == "gemma2"
+    gemma = architecture == "gemma2" or name == "gemma4-spm"
     if gemma:
         tokens, types = ["<pad>", "<eos>", "<bos>", "<unk>", "<mask>"], [CONTROL, CONTROL, CONTROL, UNKNOWN, USER_DEFINED]
     elif other_names:
@@ -200,7 +203,7 @@ def write_sentencepiece(name, architecture, add_bos, add_eos, with_bytes, pieces
         types.append(token_type)
     path = os.path.join(OUT, f"{name}.gguf")
     w = writer(path, architecture)
-    w.add_tokenizer_model("llama")
+    w.add_tokenizer_model("gemma4" if name == "gemma4-spm" else "llama")
     w.add_tokenizer_pre("default")
     w.add_token_list(tokens)
     w.add_token_scores(scores)

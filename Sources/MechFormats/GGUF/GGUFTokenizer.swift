@@ -9,6 +9,8 @@ extension Tokenizer {
     ///   derived from the scores (`GGUFSentencePieceMerges`), `▁` for spaces with one prepended at the start
     ///   of the text (Metaspace, prepend scheme "first"); Phi-3 prepends it with a normalizer instead,
     ///   Gemma prepends nothing, respells whitespace tokens and derives merges in file order;
+    /// - "gemma4": Gemma's SentencePiece shape on the tokens as written, never adding BOS (as transformers
+    ///   follows the reference tokenizer there, whatever the file's flag);
     /// - `tokenizer.ggml.pre` naming a known split pattern replaces the pre-tokenizer with that split
     ///   and a regex-free byte-level step (`GGUFPreTokenizerSplits`); other names keep the default;
     /// - tokens typed control added as special tokens (in a byte-level vocabulary only those spelled in
@@ -39,8 +41,10 @@ extension Tokenizer {
             case "phi3": vocabulary = try .sentencePiece(metadata, style: .phi3)
             default: vocabulary = try .sentencePiece(metadata, style: .llama)
             }
+        case "gemma4":
+            vocabulary = try .sentencePiece(metadata, style: .gemma4)
         default:
-            throw GGUFError.unsupportedTokenizer(path: metadata.path, model: metadata.model, supported: ["gpt2", "llama"])
+            throw GGUFError.unsupportedTokenizer(path: metadata.path, model: metadata.model, supported: ["gpt2", "llama", "gemma4"])
         }
         if let split = GGUFPreTokenizerSplits.preTokenizer(for: metadata.pre) { vocabulary.preTokenizer = split }
         let added = vocabulary.addedTokens(metadata)

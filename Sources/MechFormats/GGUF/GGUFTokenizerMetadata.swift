@@ -72,8 +72,10 @@ struct GGUFTokenizerMetadata {
             guard let flag = value.bool else { throw GGUFError.missingMetadata(path: path, key: key(name), expected: "a bool") }
             return flag
         }
-        // Older SentencePiece files carry no flag, and llama.cpp adds BOS to such a vocabulary unless told not to.
-        addsBOS = try flag("add_bos_token") ?? (model == "llama")
+        // Older SentencePiece files carry no flag, and llama.cpp adds BOS to such a vocabulary unless told not to;
+        // a gemma4 file's flag is overridden (its chat template writes <bos> itself).
+        let addsBOSFlag = try flag("add_bos_token")
+        addsBOS = model == "gemma4" ? false : addsBOSFlag ?? (model == "llama")
         addsEOS = try flag("add_eos_token") ?? false
     }
 

@@ -40,9 +40,15 @@ struct GGUFVocabulary {
         case llama
         /// Phi-3: the same vocabulary, `▁` prepended and spaces replaced by a normalizer, no pre-tokenizer.
         case phi3
-        /// `GemmaTokenizer`: spaces become `▁` (nothing prepended); whitespace-only tokens holding a space
-        /// are respelled as that many `▁`, and derived merges follow file order instead of the scores.
+        /// `GemmaTokenizer` for a Gemma 1–3 file: spaces become `▁` (nothing prepended); whitespace-only
+        /// tokens holding a space are respelled as that many `▁`, and derived merges follow file order
+        /// instead of the scores.
         case gemma
+        /// `GemmaTokenizer` for a `tokenizer.ggml.model` "gemma4" file: the tokens as written, merges
+        /// from the file or the scores.
+        case gemma4
+
+        var isGemma: Bool { self == .gemma || self == .gemma4 }
     }
 
     static func sentencePiece(_ metadata: GGUFTokenizerMetadata, style: SentencePieceStyle) throws -> GGUFVocabulary {
@@ -71,17 +77,17 @@ struct GGUFVocabulary {
             .object(["type": .string("Replace"), "pattern": .object(["String": .string(pattern)]), "content": .string(content)])
         }
         var decoders = [replace(space, " "), .object(["type": .string("ByteFallback")]), .object(["type": .string("Fuse")])]
-        if style != .gemma {
+        if !style.isGemma {
             decoders.append(.object(["type": .string("Strip"), "content": .string(" "), "start": .integer(1), "stop": .integer(0)]))
         }
-        let unknown = style == .gemma && ids[ExactText("<unk>")] != nil ? "<unk>" : nil
+        let unknown = style.isGemma && ids[ExactText("<unk>")] != nil ? "<unk>" : nil
         var vocabulary = GGUFVocabulary(
             model: bpe(keys: keys, merges: merges, sentencePiece: true, unknownToken: unknown),
             preTokenizer: .object(["type": .string("Metaspace"), "replacement": .string(space),
                                    "prepend_scheme": .string("first"), "split": .bool(false)]),
             decoder: .object(["type": .string("Sequence"), "decoders": .array(decoders)]),
             isByteLevel: false,
-            defaultSpecialTokens: style == .gemma ? ["<bos>", "<eos>", "<unk>", "<pad>", "<mask>"] : ["<s>", "</s>", "<unk>"],
+            defaultSpecialTokens: style.isGemma ? ["<bos>", "<eos>", "<unk>", "<pad>", "<mask>"] : ["<s>", "</s>", "<unk>"],
             ids: ids)
         switch style {
         case .llama:
@@ -91,7 +97,7 @@ struct GGUFVocabulary {
                 .object(["type": .string("Prepend"), "prepend": .string(space)]), replace(" ", space),
             ])])
             vocabulary.preTokenizer = .null
-        case .gemma:
+        case .gemma, .gemma4:
             vocabulary.normalizer = replace(" ", space)
             vocabulary.preTokenizer = .object(["type": .string("Split"), "pattern": .object(["String": .string(" ")]),
                                                "behavior": .string("MergedWithPrevious"), "invert": .bool(false)])
