@@ -15,7 +15,8 @@ extension Tokenizer {
     ///   and a regex-free byte-level step (`GGUFPreTokenizerSplits`); other names keep the default;
     /// - tokens typed control added as special tokens (in a byte-level vocabulary only those spelled in
     ///   the byte alphabet), user-defined ones as plain added tokens, the BOS/EOS/unknown/padding tokens
-    ///   and the building class's default ones (`<|endoftext|>`; `<s>` `</s>` `<unk>`) as special tokens;
+    ///   and the building class's default ones (`<|endoftext|>`; `<s>` `</s>` `<unk>`; Gemma's five) as
+    ///   special tokens;
     /// - BOS and EOS added by `encode(_:addSpecialTokens: true)` as `tokenizer.ggml.add_bos_token` /
     ///   `add_eos_token` say (a "llama" vocabulary without the flag adds BOS).
     /// The tables become a `tokenizer.json` value read by the same reader as a Hugging Face folder's.

@@ -14,9 +14,10 @@ struct GGUFVocabulary {
     var decoder: JSONValue
     /// Whether vocabulary keys are spelled in the byte alphabet.
     let isByteLevel: Bool
-    /// The BOS, EOS and unknown tokens the `transformers` class that builds the vocabulary names by
-    /// default (`GPT2Tokenizer`'s `<|endoftext|>`, `LlamaTokenizer`'s `<s>` `</s>` `<unk>`); it adds
-    /// them as special tokens whatever the file says, with new ids when the vocabulary lacks them.
+    /// The special tokens the `transformers` class that builds the vocabulary names by default
+    /// (`GPT2Tokenizer`'s `<|endoftext|>`; `LlamaTokenizer`'s `<s>` `</s>` `<unk>`; `GemmaTokenizer`'s
+    /// `<bos>` `<eos>` `<unk>` `<pad>` `<mask>`); it adds them as special tokens whatever the file says,
+    /// with new ids when the vocabulary lacks them.
     let defaultSpecialTokens: [String]
     /// The vocabulary's keys (a token respelled into the byte alphabet where needed) to ids; a repeated
     /// key keeps its last id, as a Python dict does.
