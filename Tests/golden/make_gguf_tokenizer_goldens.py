@@ -243,15 +243,21 @@ def write_refused():
         finish(w)
 
 
-def cases_for(path, extra_texts):
+def cases_for(path, extra_texts, shared_texts):
+    """One case per hard string: the text (an index into the shared list `texts`), raw ids, ids with special
+    tokens, and the decoded text only where it differs from the input (kept small: 20 files share the texts)."""
     tok = AutoTokenizer.from_pretrained(OUT, gguf_file=os.path.basename(path))
     backend = json.loads(tok.backend_tokenizer.to_str())
-    texts = hard_strings(extra_texts)
     cases = []
-    for text in texts:
+    for text in hard_strings(extra_texts):
+        if text not in shared_texts:
+            shared_texts.append(text)
         raw = tok(text, add_special_tokens=False).input_ids
-        cases.append({"text": text, "ids": raw, "ids_with_special": tok(text, add_special_tokens=True).input_ids,
-                      "decoded": tok.decode(raw)})
+        case = {"text": shared_texts.index(text), "ids": raw, "ids_with_special": tok(text, add_special_tokens=True).input_ids}
+        decoded = tok.decode(raw)
+        if decoded != text:
+            case["decoded"] = decoded
+        cases.append(case)
     return {
         "file": os.path.basename(path),
         "vocab_size": len(tok),
@@ -265,19 +271,19 @@ def cases_for(path, extra_texts):
 def main():
     os.makedirs(OUT, exist_ok=True)
     goldens = {"transformers": transformers.__version__, "tokenizers": tokenizers.__version__,
-               "gguf": "0.17.1", "files": []}
+               "gguf": "0.17.1", "texts": [], "files": []}
     byte_vocab = train_byte_level()
     specials = ["<|endoftext|>", "<|im_start|>user\nHi<|im_end|>\n", "<think>why</think> so",
                 "<\uff5cbegin\u2581of\u2581sentence\uff5c>", "[PAD0]", "a<|endoftext|>b", "<|end_of_text|>"]
     for name, pre, add_bos, add_eos in BYTE_LEVEL_FILES:
         path = write_byte_level(name, pre, add_bos, add_eos, byte_vocab)
-        goldens["files"].append(cases_for(path, specials))
+        goldens["files"].append(cases_for(path, specials, goldens["texts"]))
     pieces = train_sentencepiece()
     specials = ["<s>", "</s>", "<unk>", "<s>hello</s>", "<bos>x<eos><pad>", "<start_of_turn>user\nhi  there<end_of_turn>", "a  x  b", " <s> spaced </s> ", "<|im_start|>user\nHi<|im_end|>\n",
                 "<think>why</think>", "a <mask> b", "x    y", "<unused0>", "\u2581", "\u2581\u2581x"]
     for name, architecture, add_bos, add_eos, with_bytes in SENTENCEPIECE_FILES:
         path = write_sentencepiece(name, architecture, add_bos, add_eos, with_bytes, pieces)
-        goldens["files"].append(cases_for(path, specials))
+        goldens["files"].append(cases_for(path, specials, goldens["texts"]))
     write_refused()
     out = os.path.join(OUT, "goldens.json")
     with open(out, "w") as f:
