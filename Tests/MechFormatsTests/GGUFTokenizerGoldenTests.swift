@@ -6,6 +6,7 @@ import MechTestSupport
 /// Tokenizers built from small GGUF files' metadata give the ids `transformers` 5.24 gives with the
 /// tokenizer it builds from the same files (Tests/golden/make_gguf_tokenizer_goldens.py): byte-level BPE
 /// under each `tokenizer.ggml.pre`, SentencePiece (`llama`) with and without byte tokens, Phi-3's and Gemma's variants,
+/// `gemma4`, T5's Unigram,
 /// every add-BOS/EOS setting; raw ids, ids with special tokens and decoded text, on the hard strings.
 final class GGUFTokenizerGoldenTests: XCTestCase {
     private static let folder = GoldenFixtures.root.appendingPathComponent("gguf-tokenizers")
@@ -14,13 +15,13 @@ final class GGUFTokenizerGoldenTests: XCTestCase {
         let golden = try GoldenJSON.object(at: Self.folder.appendingPathComponent("goldens.json"))
         let files = golden["files"] as! [[String: Any]]
         let texts = golden["texts"] as! [String]
-        XCTAssertEqual(files.count, 20)
+        XCTAssertEqual(files.count, 22)
         var checked = 0
         for file in files {
             let name = file["file"] as! String
             let tokenizer = try Tokenizer(gguf: try GGUFFile(url: Self.folder.appendingPathComponent(name)))
             let cases = file["cases"] as! [[String: Any]]
-            XCTAssertEqual(cases.count, name.hasPrefix("gpt2") ? 112 : 120, name)
+            XCTAssertEqual(cases.count, name.hasPrefix("gpt2") ? 112 : name.hasPrefix("t5") ? 115 : 120, name)
             XCTAssertEqual(tokenizer.vocabSize, file["vocab_size"] as? Int, name)
             XCTAssertEqual(tokenizer.bosTokenID, file["bos_id"] as? Int, name)
             XCTAssertEqual(tokenizer.eosTokenID, file["eos_id"] as? Int, name)
@@ -43,7 +44,7 @@ final class GGUFTokenizerGoldenTests: XCTestCase {
             }
             XCTAssertEqual(tokenizer.addsSpecialTokens, addsAny, name)
         }
-        XCTAssertEqual(checked, 12 * 112 + 8 * 120)
+        XCTAssertEqual(checked, 12 * 112 + 8 * 120 + 2 * 115)
     }
 
     /// Each `tokenizer.ggml.pre` name transformers maps to a split keeps that split; other names keep
@@ -72,9 +73,9 @@ final class GGUFTokenizerGoldenTests: XCTestCase {
     }
 
     func testRefusedFilesAreOneLineErrors() throws {
-        let t5 = Self.folder.appendingPathComponent("unsupported-t5-unigram.gguf")
-        XCTAssertThrowsError(try Tokenizer(gguf: try GGUFFile(url: t5))) { error in
-            XCTAssertEqual("\(error)", "\(t5.path): tokenizer.ggml.model 't5' is not supported yet (supported: gpt2, llama, gemma4)")
+        let rwkv = Self.folder.appendingPathComponent("refused-rwkv.gguf")
+        XCTAssertThrowsError(try Tokenizer(gguf: try GGUFFile(url: rwkv))) { error in
+            XCTAssertEqual("\(error)", "\(rwkv.path): tokenizer.ggml.model 'rwkv' is not supported yet (supported: gpt2, llama, gemma4, t5)")
         }
         let noScores = Self.folder.appendingPathComponent("refused-spm-without-scores.gguf")
         XCTAssertThrowsError(try Tokenizer(gguf: try GGUFFile(url: noScores))) { error in

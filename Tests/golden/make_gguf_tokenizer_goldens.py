@@ -11,7 +11,9 @@ without special tokens.
   llama.cpp writes them: tokens with scores, no merges, <unk>/<s>/</s>, the 256 <0xNN> byte tokens,
   control, user-defined and unused tokens; with and without the add_bos flag, one with add_eos, one
   without byte tokens, one with other special-token names, ones of architecture phi3 and gemma2, and
-  one of `tokenizer.ggml.model` gemma4.
+  one of `tokenizer.ggml.model` gemma4;
+- Unigram vocabularies (`tokenizer.ggml.model` t5) trained here, with llama.cpp's [PADn] sentinel placeholders,
+  with and without an add_eos flag.
 
     /work/venv/bin/python Tests/golden/make_gguf_tokenizer_goldens.py   (Tests/golden/requirements-real.txt)
 """
@@ -229,10 +231,59 @@ def write_sentencepiece(name, architecture, add_bos, add_eos, with_bytes, pieces
     return path
 
 
+# ---- Unigram (t5) ----------------------------------------------------------------------------------
+
+def train_unigram():
+    """(piece, score) pairs of a Unigram model trained on the corpus, <pad> </s> <unk> first as T5 has them."""
+    tok = Tokenizer(models.Unigram())
+    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="\u2581", prepend_scheme="always", split=True)
+    trainer = trainers.UnigramTrainer(vocab_size=300, special_tokens=["<pad>", "</s>", "<unk>"], unk_token="<unk>",
+                                      show_progress=False)
+    tok.train_from_iterator([CORPUS] * 3, trainer)
+    return [(piece, float(score)) for piece, score in json.loads(tok.to_str())["model"]["vocab"]]
+
+
+UNIGRAM_FILES = [
+    # name, add_eos (None: key absent, T5's own template appends </s>)
+    ("t5-unigram", None),
+    ("t5-unigram-no-eos-flag", False),
+]
+
+
+def write_unigram(name, add_eos, pieces):
+    tokens = [p for p, _ in pieces]
+    scores = [s for _, s in pieces]
+    types = [CONTROL, CONTROL, UNKNOWN] + [NORMAL] * (len(pieces) - 3)
+    # llama.cpp writes T5's sentinels as [PADn] placeholders; 5 here (the other 95 sentinels get new ids),
+    # plus a control and a user-defined token.
+    for i in range(5):
+        tokens.append(f"[PAD{len(pieces) + i}]")
+        scores.append(0.0)
+        types.append(UNUSED)
+    for token, token_type in [("<sep>", CONTROL), ("<think>", USER_DEFINED)]:
+        tokens.append(token)
+        scores.append(0.0)
+        types.append(token_type)
+    path = os.path.join(OUT, f"{name}.gguf")
+    w = writer(path, "llama")
+    w.add_tokenizer_model("t5")
+    w.add_tokenizer_pre("default")
+    w.add_token_list(tokens)
+    w.add_token_scores(scores)
+    w.add_token_types(types)
+    w.add_eos_token_id(1)
+    w.add_unk_token_id(2)
+    w.add_pad_token_id(0)
+    if add_eos is not None:
+        w.add_add_eos_token(add_eos)
+    finish(w)
+    return path
+
+
 def write_refused():
-    """Files Mechscope refuses in one line: T5's Unigram (transformers builds it; Mechscope does not yet)
-    and a SentencePiece vocabulary with neither scores nor merges (transformers cannot build it either)."""
-    for name, architecture, model, scores in [("unsupported-t5-unigram", "llama", "t5", True),
+    """Files Mechscope refuses in one line, as transformers does: a tokenizer model it does not build
+    (rwkv) and a SentencePiece vocabulary with neither scores nor merges."""
+    for name, architecture, model, scores in [("refused-rwkv", "llama", "rwkv", True),
                                               ("refused-spm-without-scores", "llama", "llama", False)]:
         w = writer(os.path.join(OUT, f"{name}.gguf"), architecture)
         w.add_tokenizer_model(model)
@@ -283,6 +334,12 @@ def main():
                 "<think>why</think>", "a <mask> b", "x    y", "<unused0>", "\u2581", "\u2581\u2581x"]
     for name, architecture, add_bos, add_eos, with_bytes in SENTENCEPIECE_FILES:
         path = write_sentencepiece(name, architecture, add_bos, add_eos, with_bytes, pieces)
+        goldens["files"].append(cases_for(path, specials, goldens["texts"]))
+    pieces = train_unigram()
+    specials = ["</s>", "<pad>", "<unk>", "<extra_id_0> x <extra_id_99>", "<extra_id_97>", "[PAD300]", "a<sep>b <think>c",
+                "   spaced    words   ", "\u2581"]
+    for name, add_eos in UNIGRAM_FILES:
+        path = write_unigram(name, add_eos, pieces)
         goldens["files"].append(cases_for(path, specials, goldens["texts"]))
     write_refused()
     out = os.path.join(OUT, "goldens.json")

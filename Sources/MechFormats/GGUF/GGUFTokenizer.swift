@@ -11,6 +11,7 @@ extension Tokenizer {
     ///   Gemma prepends nothing, respells whitespace tokens and derives merges in file order;
     /// - "gemma4": Gemma's SentencePiece shape on the tokens as written, never adding BOS (as transformers
     ///   follows the reference tokenizer there, whatever the file's flag);
+    /// - "t5": T5's Unigram (`GGUFVocabulary.unigram`), appending `</s>` unless the file states flags;
     /// - `tokenizer.ggml.pre` naming a known split pattern replaces the pre-tokenizer with that split
     ///   and a regex-free byte-level step (`GGUFPreTokenizerSplits`); other names keep the default;
     /// - tokens typed control added as special tokens (in a byte-level vocabulary only those spelled in
@@ -44,8 +45,10 @@ extension Tokenizer {
             }
         case "gemma4":
             vocabulary = try .sentencePiece(metadata, style: .gemma4)
+        case "t5":
+            vocabulary = try .unigram(metadata)
         default:
-            throw GGUFError.unsupportedTokenizer(path: metadata.path, model: metadata.model, supported: ["gpt2", "llama", "gemma4"])
+            throw GGUFError.unsupportedTokenizer(path: metadata.path, model: metadata.model, supported: ["gpt2", "llama", "gemma4", "t5"])
         }
         if let split = GGUFPreTokenizerSplits.preTokenizer(for: metadata.pre) { vocabulary.preTokenizer = split }
         let added = vocabulary.addedTokens(metadata)
@@ -58,22 +61,30 @@ extension Tokenizer {
             }),
             "normalizer": vocabulary.normalizer,
             "pre_tokenizer": vocabulary.preTokenizer,
-            "post_processor": Self.template(metadata, added: added),
+            "post_processor": Self.template(metadata, vocabulary: vocabulary, added: added),
             "decoder": vocabulary.decoder,
             "model": vocabulary.model,
         ])
     }
 
     /// `transformers`' `update_post_processor`: BOS before and EOS after the text when the file asks for
-    /// them and names the token.
-    private static func template(_ metadata: GGUFTokenizerMetadata, added: [GGUFVocabulary.AddedToken]) -> JSONValue {
+    /// them and names the token; the class's own EOS-appending template when the file states no flag.
+    private static func template(_ metadata: GGUFTokenizerMetadata, vocabulary: GGUFVocabulary,
+                                 added: [GGUFVocabulary.AddedToken]) -> JSONValue {
+        func named(_ content: String, vocabularyID: Int?) -> (name: String, id: Int)? {
+            guard let id = added.first(where: { $0.content.utf8.elementsEqual(content.utf8) })?.id ?? vocabularyID else { return nil }
+            return (content, id)
+        }
         func special(_ id: Int?, _ wanted: Bool) -> (name: String, id: Int)? {
             guard wanted, let id else { return nil }
-            let content = metadata.tokens[id]
-            return (content, added.first { $0.content.utf8.elementsEqual(content.utf8) }?.id ?? id)
+            return named(metadata.tokens[id], vocabularyID: id)
         }
-        let bos = special(metadata.bosID, metadata.addsBOS)
-        let eos = special(metadata.eosID, metadata.addsEOS)
+        var bos = special(metadata.bosID, metadata.addsBOS)
+        var eos = special(metadata.eosID, metadata.addsEOS)
+        if !metadata.statesAddFlags, let classEOS = vocabulary.classEOS {
+            bos = nil
+            eos = named(classEOS, vocabularyID: vocabulary.ids[ExactText(classEOS)])
+        }
         func piece(_ token: (name: String, id: Int)?, _ typeID: Int) -> [JSONValue] {
             guard let token else { return [] }
             return [.object(["SpecialToken": .object(["id": .string(token.name), "type_id": .integer(typeID)])])]

@@ -26,6 +26,9 @@ struct GGUFTokenizerMetadata {
     let paddingID: Int?
     let addsBOS: Bool
     let addsEOS: Bool
+    /// Whether `addsBOS`/`addsEOS` come from the file (or the loader's rule for its model) rather than
+    /// the building class's own post-processor.
+    let statesAddFlags: Bool
 
     init(file: GGUFFile) throws {
         let path = file.url.path
@@ -75,8 +78,10 @@ struct GGUFTokenizerMetadata {
         // Older SentencePiece files carry no flag, and llama.cpp adds BOS to such a vocabulary unless told not to;
         // a gemma4 file's flag is overridden (its chat template writes <bos> itself).
         let addsBOSFlag = try flag("add_bos_token")
+        let addsEOSFlag = try flag("add_eos_token")
         addsBOS = model == "gemma4" ? false : addsBOSFlag ?? (model == "llama")
-        addsEOS = try flag("add_eos_token") ?? false
+        addsEOS = addsEOSFlag ?? false
+        statesAddFlags = addsBOSFlag != nil || addsEOSFlag != nil || model == "llama" || model == "gemma4"
     }
 
     func type(of id: Int) -> TokenType? {

@@ -22,6 +22,9 @@ struct GGUFVocabulary {
     /// The vocabulary's keys (a token respelled into the byte alphabet where needed) to ids; a repeated
     /// key keeps its last id, as a Python dict does.
     let ids: [ExactText: Int]
+    /// The EOS token the class's own post-processor appends when the file states no add-BOS/EOS flag
+    /// (`T5Tokenizer`'s `</s>`), nil when the class appends nothing.
+    var classEOS: String? = nil
 
     static func byteLevel(_ metadata: GGUFTokenizerMetadata) -> GGUFVocabulary {
         let keys = metadata.tokens.map(ByteLevelAlphabet.spelled)
@@ -113,6 +116,41 @@ struct GGUFVocabulary {
         let isPythonSpace = { (s: Unicode.Scalar) in s.properties.isWhitespace || (0x1C...0x1F).contains(s.value) }
         guard scalars.contains(" "), scalars.allSatisfy(isPythonSpace) else { return token }
         return String(repeating: "\u{2581}", count: scalars.count)
+    }
+
+    /// `T5Tokenizer` on a `tokenizer.ggml.model` "t5" vocabulary: a Unigram model over the pieces and
+    /// scores (unknown id 2), whitespace split then `▁` before every word, the first 100 `[PADn]`
+    /// placeholders renamed `<extra_id_99>`, `<extra_id_98>`, ... and all 100 sentinels added as special
+    /// tokens, `</s>` appended unless the file states its own flags.
+    static func unigram(_ metadata: GGUFTokenizerMetadata) throws -> GGUFVocabulary {
+        guard metadata.scores.count == metadata.tokens.count else {
+            throw GGUFError.missingMetadata(path: metadata.path, key: "tokenizer.ggml.scores", expected: "an array of numbers (one per token)")
+        }
+        let sentinels = 100
+        var keys = metadata.tokens
+        let placeholders = keys.indices.filter { isPaddingPlaceholder(keys[$0]) }
+        for (offset, index) in placeholders.prefix(sentinels).enumerated() { keys[index] = "<extra_id_\(sentinels - 1 - offset)>" }
+        let space = "\u{2581}"
+        let metaspace: JSONValue = .object(["type": .string("Metaspace"), "replacement": .string(space),
+                                            "prepend_scheme": .string("always"), "split": .bool(true)])
+        var vocabulary = GGUFVocabulary(
+            model: .object(["type": .string("Unigram"), "unk_id": .integer(2), "byte_fallback": .bool(false),
+                            "vocab": .array(zip(keys, metadata.scores).map { .array([.string($0), .number($1)]) })]),
+            preTokenizer: .object(["type": .string("Sequence"), "pretokenizers": .array([
+                .object(["type": .string("WhitespaceSplit")]), metaspace,
+            ])]),
+            decoder: metaspace, isByteLevel: false,
+            defaultSpecialTokens: ["</s>", "<unk>", "<pad>"] + (0..<sentinels).map { "<extra_id_\($0)>" },
+            ids: index(keys))
+        vocabulary.classEOS = "</s>"
+        return vocabulary
+    }
+
+    /// `[PAD123]`, llama.cpp's name for a T5 sentinel slot.
+    private static func isPaddingPlaceholder(_ token: String) -> Bool {
+        let bytes = Array(token.utf8)
+        guard bytes.count > 5, bytes.starts(with: Array("[PAD".utf8)), bytes.last == UInt8(ascii: "]") else { return false }
+        return bytes[4..<(bytes.count - 1)].allSatisfy { (0x30...0x39).contains($0) }
     }
 
     private static func index(_ keys: [String]) -> [ExactText: Int] {
