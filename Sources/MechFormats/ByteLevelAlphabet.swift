@@ -29,4 +29,15 @@ enum ByteLevelAlphabet {
         for (byte, scalar) in scalarForByte.enumerated() { inverse[Int(scalar.value)] = Int16(byte) }
         return inverse
     }()
+
+    /// Whether every character of `token` is one of the 256 vocabulary characters.
+    static func isSpelled(_ token: String) -> Bool {
+        token.unicodeScalars.allSatisfy { byte(for: $0) != nil }
+    }
+
+    /// `token` as a byte-level vocabulary writes it: unchanged when already spelled in the alphabet,
+    /// else its UTF-8 bytes each written as their character (how `transformers` reads a GGUF's tokens).
+    static func spelled(_ token: String) -> String {
+        isSpelled(token) ? token : String(String.UnicodeScalarView(token.utf8.map { scalarForByte[Int($0)] }))
+    }
 }

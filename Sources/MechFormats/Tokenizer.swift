@@ -225,6 +225,7 @@ extension Tokenizer {
     public var kindDescription: String {
         switch model {
         case .bpe: return "BPE"
+        case .unigram: return "Unigram"
         case .wordLevel: return "word-level"
         case .wordPiece: return "WordPiece"
         }

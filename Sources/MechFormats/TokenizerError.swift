@@ -25,6 +25,8 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible, Localized
     case unsupportedOption(path: String, option: String)
     /// A WordLevel tokenizer met a word outside its vocabulary and its `unk_token` is not in the vocabulary either.
     case wordNotInVocabulary(word: String, unknownToken: String)
+    /// A Unigram model met text no piece covers and has no `unk_id` to stand for it.
+    case noUnknownPiece(word: String)
     /// `encode(_:prependBOS:)` was asked to prepend a BOS token the tokenizer does not know.
     case noBOSToken
 
@@ -55,6 +57,8 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible, Localized
             return "\(path): tokenizer option \(option) is not supported"
         case .wordNotInVocabulary(let word, let unknownToken):
             return "cannot encode \"\(word)\": not in the vocabulary, and the unk_token \"\(unknownToken)\" is not in it either"
+        case .noUnknownPiece(let word):
+            return "cannot encode \"\(word)\": no vocabulary piece covers it and the Unigram model has no unk_id"
         case .noBOSToken:
             return "the tokenizer has no known BOS token; set bosTokenID (e.g. from config.json) or encode without prependBOS"
         }
@@ -64,7 +68,7 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible, Localized
 
     /// What each kind of component may be, for the unsupported-component message.
     static let supportedComponents: [String: String] = [
-        "model": "BPE, WordLevel, WordPiece",
+        "model": "BPE, Unigram, WordLevel, WordPiece",
         "normalizer": "NFC, NFD, NFKC, NFKD, Lowercase, Replace, Prepend, Strip, StripAccents, BertNormalizer, Sequence",
         "pre_tokenizer": "ByteLevel, Split, Digits, Metaspace, BertPreTokenizer, Whitespace, WhitespaceSplit, Punctuation, Sequence",
         "decoder": "ByteLevel, ByteFallback, Fuse, Strip, Replace, Metaspace, WordPiece, Sequence",

@@ -53,6 +53,8 @@ struct TokenizerJSONReader {
         switch type {
         case "BPE":
             return .bpe(try readBPE(value))
+        case "Unigram":
+            return .unigram(try readUnigram(value))
         case "WordLevel":
             let vocabulary = try readVocabulary(value["vocab"], section: "model.vocab")
             let unknownToken = try optionalString(value, "unk_token", in: "model") ?? "<unk>"
@@ -74,6 +76,25 @@ struct TokenizerJSONReader {
         default:
             throw TokenizerError.unsupportedComponent(path: path, kind: "model", type: type, location: "model")
         }
+    }
+
+    /// `{"type": "Unigram", "unk_id": 2, "vocab": [["<pad>", 0.0], ...], "byte_fallback": false}`.
+    private func readUnigram(_ value: JSONValue) throws -> UnigramModel {
+        guard let items = value["vocab"]?.arrayValue else { throw invalid("model.vocab must be an array of [piece, score] pairs") }
+        guard items.count < Tokenizer.maximumTokenID else { throw invalid("model.vocab has \(items.count) pieces, too many") }
+        let pieces: [(String, Double)] = try items.enumerated().map { index, item in
+            guard let pair = item.arrayValue, pair.count == 2, let piece = pair[0].stringValue, let score = pair[1].doubleValue else {
+                throw invalid("model.vocab[\(index)] must be a [piece, score] pair")
+            }
+            return (piece, score)
+        }
+        var unknownID: Int? = nil
+        if let member = value["unk_id"], !member.isNull {
+            guard let id = member.intValue else { throw invalid("model.unk_id must be an integer or null") }
+            unknownID = id
+        }
+        return try UnigramModel(pieces: pieces, unknownID: unknownID,
+                                usesByteFallback: try bool(value, "byte_fallback", default: false, in: "model"), path: path)
     }
 
     private func readBPE(_ value: JSONValue) throws -> BPEModel {

@@ -1,6 +1,7 @@
 /// The model stage of a tokenizer: turns one pre-tokenized piece into ids.
 enum TokenizerModel: Sendable {
     case bpe(BPEModel)
+    case unigram(UnigramModel)
     case wordLevel(WordLevelModel)
     case wordPiece(WordPieceModel)
 
@@ -8,6 +9,7 @@ enum TokenizerModel: Sendable {
     var tokenToID: [ExactText: Int] {
         switch self {
         case .bpe(let model): return model.tokenToID
+        case .unigram(let model): return model.tokenToID
         case .wordLevel(let model): return model.tokenToID
         case .wordPiece(let model): return model.tokenToID
         }
@@ -17,6 +19,7 @@ enum TokenizerModel: Sendable {
     func tokenize(_ piece: String) throws -> [Int] {
         switch self {
         case .bpe(let model): return model.tokenize(piece)
+        case .unigram(let model): return try model.tokenize(piece)
         case .wordLevel(let model): return try model.tokenize(piece)
         case .wordPiece(let model): return try model.tokenize(piece)
         }

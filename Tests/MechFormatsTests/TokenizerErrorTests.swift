@@ -89,13 +89,27 @@ final class TokenizerErrorTests: XCTestCase {
     }
 
     func testUnsupportedModelTypesAreNamed() throws {
-        for type in ["Unigram", "WordPieceX"] {
+        for type in ["WordPieceX", "BPE2"] {
             let model = #"{"type":"\#(type)","vocab":{"a":0},"unk_token":"[UNK]"}"#
             let folder = try self.folder(with: "tokenizer.json", text: tokenizerJSON(model: model))
             let path = folder.appendingPathComponent("tokenizer.json").path
             let error = try XCTUnwrap(loadError(folder))
             XCTAssertEqual(error, .unsupportedComponent(path: path, kind: "model", type: type, location: "model"))
             XCTAssertTrue(error.description.contains("unsupported model \"\(type)\" at model"), error.description)
+        }
+    }
+
+    /// A Unigram model's vocabulary is a list of [piece, score] pairs and its unk_id one of their ids.
+    func testMalformedUnigramModelsAreOneLineErrors() throws {
+        let cases: [(model: String, problem: String)] = [
+            (#"{"type":"Unigram","vocab":{"a":0},"unk_id":0}"#, "model.vocab must be an array of [piece, score] pairs"),
+            (#"{"type":"Unigram","vocab":[["a",-1.0],["b"]],"unk_id":0}"#, "model.vocab[1] must be a [piece, score] pair"),
+            (#"{"type":"Unigram","vocab":[["a",-1.0]],"unk_id":3}"#, "model.unk_id 3 is not an id of model.vocab (1 pieces)"),
+        ]
+        for (model, problem) in cases {
+            let folder = try self.folder(with: "tokenizer.json", text: tokenizerJSON(model: model))
+            let path = folder.appendingPathComponent("tokenizer.json").path
+            XCTAssertEqual(loadError(folder), .invalidContent(path: path, problem: problem), model)
         }
     }
 

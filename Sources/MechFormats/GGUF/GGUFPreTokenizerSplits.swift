@@ -1,0 +1,42 @@
+/// The split pattern a GGUF file's `tokenizer.ggml.pre` selects, as `transformers`' GGUF loader (5.24,
+/// `GGUF_PRE_TOKENIZER_SPLITS`) maps it: a named pattern replaces the vocabulary's own pre-tokenizer with
+/// `Split(pattern, Isolated)` then a regex-free `ByteLevel`. Any other name — "default", "gpt2",
+/// "smollm", "falcon", "starcoder", "deepseek-coder", "refact", "command-r", "olmo", or one this table
+/// does not know — keeps the vocabulary's own pre-tokenizer (GPT-2's byte-level split, or SentencePiece's
+/// Metaspace), exactly as `transformers` falls back.
+enum GGUFPreTokenizerSplits {
+    static let llama3 = #"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"#
+    static let qwen2 = #"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"#
+    static let qwen35 = #"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?[\p{L}\p{M}]+|\p{N}| ?[^\s\p{L}\p{M}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"#
+    static let tekken = #"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+"#
+        + #"|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*"#
+        + #"|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+"#
+    static let gpt4o = #"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?"#
+        + #"|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?"#
+        + #"|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+"#
+
+    /// `tokenizer.ggml.pre` value to split pattern.
+    static let patterns: [String: String] = [
+        "llama3": llama3, "llama-v3": llama3, "llama-bpe": llama3, "falcon3": llama3, "falcon-h1": llama3,
+        "pixtral": llama3, "midm-2.0": llama3, "lfm2": llama3, "jina-v5-nano": llama3, "dbrx": llama3,
+        "smaug-bpe": llama3,
+        "tekken": tekken,
+        "qwen2": qwen2, "deepseek-r1-qwen": qwen2, "kormo": qwen2, "f2llmv2": qwen2, "megrez": qwen2,
+        "qwen35": qwen35,
+        "gpt-4o": gpt4o, "llama4": gpt4o, "kanana2": gpt4o, "talkie": gpt4o, "minimax-m2": gpt4o,
+    ]
+
+    /// The `tokenizer.json` pre-tokenizer `pre` stands for, or nil when the vocabulary keeps its own.
+    static func preTokenizer(for pre: String?) -> JSONValue? {
+        guard let pre, let pattern = patterns[pre] else { return nil }
+        return .object([
+            "type": .string("Sequence"),
+            "pretokenizers": .array([
+                .object(["type": .string("Split"), "pattern": .object(["Regex": .string(pattern)]),
+                         "behavior": .string("Isolated"), "invert": .bool(false)]),
+                .object(["type": .string("ByteLevel"), "add_prefix_space": .bool(false),
+                         "trim_offsets": .bool(true), "use_regex": .bool(false)]),
+            ]),
+        ])
+    }
+}
