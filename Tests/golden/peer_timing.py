@@ -1,13 +1,16 @@
 """Time Mechscope's peers on one machine and one set of weights, to put Mechscope's own timings in context.
 
     python Tests/golden/peer_timing.py MODEL_DIR --tokens 16 128 1024
+    python Tests/golden/peer_timing.py FILE.gguf --tokens 16 128 512
 
-MODEL_DIR is a Hugging Face GPT-2 folder (see make_bench_model.py). Rows timed, each the median of
+MODEL_DIR is a Hugging Face folder of any causal LM transformers opens (GPT-2 from make_bench_model.py,
+Llama from make_bench_llama.py); a .gguf file is loaded with transformers' own GGUF loader, which
+dequantizes every weight to float32 (the weights Mechscope computes with). Rows timed, each the median of
 --runs runs after --warmup warm-up runs, with torch.set_num_threads(--threads):
-  hf_forward        transformers GPT2LMHeadModel, eager attention, plain forward (no cache)
+  hf_forward        transformers AutoModelForCausalLM, eager attention, plain forward (no cache)
   hf_hidden_attn    the same with output_hidden_states=True and output_attentions=True
   tl4_bridge_cache  TransformerLens 4 TransformerBridge.boot_transformers(...).run_with_cache
-  tl3_hooked_cache  TransformerLens 3 HookedTransformer (unprocessed weights).run_with_cache
+  tl3_hooked_cache  TransformerLens 3 HookedTransformer (unprocessed weights).run_with_cache (GPT-2 only)
 A row whose package is missing from the running venv (or has the other major version) is skipped
 with a message: run the script once in each venv (/work/venv has transformer-lens 3; the venv from
 requirements-tl4.txt has transformer-lens 4) to fill every row. Other processes on the same cores
@@ -28,7 +31,7 @@ from importlib import metadata
 
 import torch
 import transformers
-from transformers import AutoTokenizer, GPT2LMHeadModel
+from transformers import AutoModelForCausalLM, AutoTokenizer
 from transformers.utils import logging as hf_logging
 
 TIMING_TEXT = (
@@ -44,10 +47,24 @@ def transformer_lens_major():
         return None
 
 
-def load_hf(model_dir):
-    model = GPT2LMHeadModel.from_pretrained(model_dir, dtype=torch.float32, attn_implementation="eager")
+def split_model_path(path):
+    """(folder, gguf file name or None) for a Hugging Face folder or a .gguf file."""
+    if path.endswith(".gguf"):
+        return os.path.dirname(os.path.abspath(path)), os.path.basename(path)
+    return path, None
+
+
+def load_hf(model_path):
+    folder, gguf = split_model_path(model_path)
+    extra = {"gguf_file": gguf} if gguf else {}
+    model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32, attn_implementation="eager", **extra)
     model.eval()
     return model
+
+
+def load_tokenizer(model_path):
+    folder, gguf = split_model_path(model_path)
+    return AutoTokenizer.from_pretrained(folder, **({"gguf_file": gguf} if gguf else {}))
 
 
 def prompt_ids(tokenizer, count):
@@ -80,7 +97,7 @@ def hf_hidden_attn_runner(model):
     def run(ids):
         with torch.no_grad():
             out = model(ids, use_cache=False, output_hidden_states=True, output_attentions=True)
-            assert len(out.attentions) == model.config.n_layer
+            assert len(out.attentions) == model.config.num_hidden_layers
     return run
 
 
@@ -138,20 +155,25 @@ def main():
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
 
-    tokenizer = AutoTokenizer.from_pretrained(args.model_dir)
+    tokenizer = load_tokenizer(args.model_dir)
     hf_model = load_hf(args.model_dir)
-    too_long = [n for n in args.tokens if n > hf_model.config.n_positions]
+    config = hf_model.config
+    too_long = [n for n in args.tokens if n > config.max_position_embeddings]
     if too_long:
-        sys.exit(f"--tokens {too_long} exceed the model's n_positions {hf_model.config.n_positions}")
+        sys.exit(f"--tokens {too_long} exceed the model's context {config.max_position_embeddings}")
 
     tl_major = transformer_lens_major()
     rows = {"hf_forward": hf_forward_runner(hf_model), "hf_hidden_attn": hf_hidden_attn_runner(hf_model)}
     skipped = []
-    if tl_major == 4:
+    if split_model_path(args.model_dir)[1] is not None:
+        skipped.append("tl4_bridge_cache, tl3_hooked_cache: TransformerLens does not open GGUF files")
+    elif tl_major == 4:
         rows["tl4_bridge_cache"] = tl4_runner(args.model_dir, tokenizer)
         skipped.append("tl3_hooked_cache: transformer-lens 4 is installed here; run in a venv with transformer-lens 3")
-    elif tl_major == 3:
+    elif tl_major == 3 and config.model_type == "gpt2":
         rows["tl3_hooked_cache"] = tl3_runner(args.model_dir)
+    elif tl_major == 3:
+        skipped.append(f"tl3_hooked_cache: this script builds TransformerLens 3 models for gpt2 only, not {config.model_type}")
         skipped.append("tl4_bridge_cache: transformer-lens 3 is installed here; run in a venv with transformer-lens 4")
     else:
         skipped.append("tl4_bridge_cache, tl3_hooked_cache: transformer-lens is not installed in this venv")
@@ -160,8 +182,8 @@ def main():
     if tl_major is not None:
         versions["transformer-lens"] = metadata.version("transformer-lens")
     print(f"python {platform.python_version()} ({sys.prefix}); " + ", ".join(f"{k} {v}" for k, v in versions.items()))
-    print(f"model {args.model_dir}: {hf_model.config.n_layer} layers, d_model {hf_model.config.n_embd}, "
-          f"vocab {hf_model.config.vocab_size}; threads {torch.get_num_threads()}; "
+    print(f"model {args.model_dir}: {config.model_type}, {config.num_hidden_layers} layers, d_model {config.hidden_size}, "
+          f"vocab {config.vocab_size}; threads {torch.get_num_threads()}; "
           f"median (min) of {args.runs} runs after {args.warmup} warm-ups; times in ms")
     print("load average at start: " + " ".join(f"{v:.2f}" for v in os.getloadavg())
           + " (other processes on these cores inflate the figures; rerun when it is near 0)")
