@@ -10,7 +10,8 @@ struct DirectLogitAttributionCommand: ParsableCommand {
         commandName: "dla",
         abstract: "Direct logit attribution of a token (or answer − wrong) to components, heads or neurons.",
         discussion: """
-        Each entry's write, centred and divided by the cached final LayerNorm scale of the position, dotted \
+        Each entry's write, centred (LayerNorm models) and divided by the cached final LayerNorm or RMSNorm \
+        scale of the position, dotted \
         with the unembedding direction W_U[:, answer] (− W_U[:, wrong]), as TransformerLens 4 in \
         compatibility mode (processed weights). Entries are listed by absolute attribution. \
         TOKEN is a token's text (must be a single token, e.g. ' the') or #ID.
@@ -110,24 +111,24 @@ struct DirectLogitAttributionCommand: ParsableCommand {
             prompt: prompt, prepend_bos: promptOptions.prependBOS, token_ids: ids, tokens: tokens, position: p,
             position_token: tokens[p], answer: .init(answerID, model), wrong: wrongID.map { .init($0, model) },
             per: per.rawValue,
-            layer_norm: c.hasLayerNorm ? "cached final LayerNorm scale (apply_ln_to_stack recompute_ln=False)"
-                : "none (the model has no final LayerNorm)",
+            layer_norm: c.hasLayerNorm ? "cached final \(c.normalization.kind.rawValue) scale (apply_ln_to_stack recompute_ln=False)"
+                : "none (the model has no final normalization)",
             logit: logit,
             residual_logit: try DirectLogitAttribution.residualLogit(transformer, run, positions: [p], direction: direction)[0],
             unembedding_bias: direction.bias, sum_of_entries: result.total(), total_entries: result.components.count,
             entries: entries)
         try NonFiniteGuard.print(report, json: json, model: model, prompts: [ids]) {
             printText(report, entries: entries, result: result, direction: direction, wrongID: wrongID,
-                      hasLayerNorm: c.hasLayerNorm)
+                      finalNorm: c.hasLayerNorm ? c.normalization.kind.rawValue : nil)
         }
     }
 
     private func printText(_ report: Report, entries: [Entry], result: DirectLogitAttributionResult,
-                           direction: LogitDirection, wrongID: Int?, hasLayerNorm: Bool) {
+                           direction: LogitDirection, wrongID: Int?, finalNorm: String?) {
         let p = report.position, tokens = report.tokens, logit = report.logit
         let what = "'\(report.answer.token)'" + (report.wrong.map { " − '\($0.token)'" } ?? "")
         print("direct logit attribution to \(what) at position \(p) ('\(tokens[p])'), per \(per.rawValue); "
-              + (hasLayerNorm ? "cached final LayerNorm scale" : "no final LayerNorm (the model has none)"))
+              + (finalNorm.map { "cached final \($0) scale" } ?? "no final normalization (the model has none)"))
         print(String(format: "%@ %.4f = residual stream %.4f + unembedding bias %.4f", wrongID == nil ? "logit (centred)" : "logit difference",
                      logit, report.residual_logit, direction.bias))
         let scale = entries.map { abs($0.attribution) }.max() ?? 1

@@ -78,8 +78,8 @@ struct LogitLensCommand: ParsableCommand {
         let tokens = ids.map { model.tokenizer?.displayText(of: $0) ?? "#\($0)" }
         let report = Report(prompt: prompt, prepend_bos: promptOptions.prependBOS, token_ids: ids, tokens: tokens,
                             position: p, position_token: tokens[p],
-                            layer_norm: c.hasLayerNorm ? "final LayerNorm recomputed per layer (apply_ln_to_stack recompute_ln=True)"
-                                : "none (the model has no final LayerNorm)",
+                            layer_norm: c.hasLayerNorm ? "final \(c.normalization.kind.rawValue) recomputed per layer (apply_ln_to_stack recompute_ln=True)"
+                                : "none (the model has no final normalization)",
                             target: targetID.map { TokenArgument.Token($0, model) }, layers: layers)
         try NonFiniteGuard.print(report, json: json, model: model, prompts: [ids]) { printText(report, ids: ids, c: c) }
     }
@@ -87,7 +87,7 @@ struct LogitLensCommand: ParsableCommand {
     private func printText(_ report: Report, ids: [Int], c: TransformerConfig) {
         let p = report.position, tokens = report.tokens, layers = report.layers
         print("logit lens at position \(p) ('\(tokens[p])') of \(Plural.count(ids.count, "token")); "
-              + (c.hasLayerNorm ? "final LayerNorm recomputed per layer" : "no final LayerNorm (the model has none)")
+              + (c.hasLayerNorm ? "final \(c.normalization.kind.rawValue) recomputed per layer" : "no final normalization (the model has none)")
               + (report.target == nil ? "" : "; target ranks count from 1 (1 = the top token, as in 'run'; JSON 'rank' counts from 0)"))
         if let t = report.target { print("target '\(t.token)' (#\(t.token_id))") }
         for layer in layers {

@@ -1,4 +1,5 @@
 import Foundation
+import MechTestSupport
 import XCTest
 
 /// Messages that say what is really wrong, and text that matches the model: raw token text in
@@ -83,12 +84,18 @@ final class HonestOutputTests: XCTestCase {
 
     func testNoFinalLayerNormIsClaimedForAModelWithout() throws {
         let lens = try run(["lens", modadd]).stdout
-        XCTAssertTrue(lens.contains("no final LayerNorm (the model has none)"), lens)
+        XCTAssertTrue(lens.contains("no final normalization (the model has none)"), lens)
         XCTAssertFalse(lens.contains("final LayerNorm recomputed"), lens)
         let dla = try json(["dla", modadd, "--answer", "#3", "--json"])
-        XCTAssertEqual(dla["layer_norm"] as? String, "none (the model has no final LayerNorm)")
+        XCTAssertEqual(dla["layer_norm"] as? String, "none (the model has no final normalization)")
         let withLN = try json(["dla", "--answer", " t", "--json"])
         XCTAssertTrue((withLN["layer_norm"] as? String ?? "").hasPrefix("cached final LayerNorm scale"))
+        // A Llama-family model names its RMSNorm.
+        let llama = GoldenFixtures.root.appendingPathComponent("models/llama-tiny").path
+        let rms = try json(["dla", llama, "--prompt", "Hello world", "--answer", "#3", "--json"])
+        XCTAssertTrue((rms["layer_norm"] as? String ?? "").hasPrefix("cached final RMSNorm scale"), "\(rms["layer_norm"] ?? "nil")")
+        let rmsLens = try run(["lens", llama, "--prompt", "Hello world"]).stdout
+        XCTAssertTrue(rmsLens.contains("final RMSNorm recomputed per layer"), rmsLens)
     }
 
     /// lens prints ranks from 1 like run (and says so); JSON keeps TransformerLens's 0-based rank.
