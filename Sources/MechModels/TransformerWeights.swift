@@ -101,24 +101,35 @@ public struct TransformerWeights: @unchecked Sendable {
     public let tokenEmbedding: Tensor     // W_E [vocab, d_model]
     public let positionEmbedding: Tensor? // W_pos [n_ctx, d_model], learned positions only
     public let lnFinal: LayerNormWeights?
-    public let unembedding: Tensor        // [vocab, d_model]: logits = x · unembeddingᵀ (W_U transposed)
+    /// [vocab, d_model]: logits = x · unembeddingᵀ (W_U transposed). An encoder read without its MLM
+    /// head (`architecture.lmHead` false) holds its word embeddings here, the matrix BERT's MLM decoder
+    /// is tied to; nothing computes logits from it then.
+    public let unembedding: Tensor
     public let unembeddingBias: Tensor?   // [vocab]
+    /// BERT's token-type table [type_vocab, d_model] (nil without token types).
+    public let tokenTypeEmbedding: Tensor?
+    /// The LayerNorm over the summed embeddings (BERT's `embeddings.LayerNorm`), nil for decoders.
+    public let embeddingNorm: LayerNormWeights?
     public let layerCount: Int
     private let residentBlocks: [BlockWeights]?
     private let readBlock: (Int) -> BlockWeights
 
     /// Weights whose blocks are all in memory.
     public init(tokenEmbedding: Tensor, positionEmbedding: Tensor?, blocks: [BlockWeights],
-                lnFinal: LayerNormWeights?, unembedding: Tensor, unembeddingBias: Tensor?) {
+                lnFinal: LayerNormWeights?, unembedding: Tensor, unembeddingBias: Tensor?,
+                tokenTypeEmbedding: Tensor? = nil, embeddingNorm: LayerNormWeights? = nil) {
         self.init(tokenEmbedding: tokenEmbedding, positionEmbedding: positionEmbedding, layerCount: blocks.count,
                   residentBlocks: blocks, readBlock: { blocks[$0] }, lnFinal: lnFinal,
-                  unembedding: unembedding, unembeddingBias: unembeddingBias)
+                  unembedding: unembedding, unembeddingBias: unembeddingBias,
+                  tokenTypeEmbedding: tokenTypeEmbedding, embeddingNorm: embeddingNorm)
     }
 
     /// Weights whose blocks `readBlock` converts on demand (checked beforehand, so it cannot fail).
     init(tokenEmbedding: Tensor, positionEmbedding: Tensor?, layerCount: Int, residentBlocks: [BlockWeights]?,
          readBlock: @escaping (Int) -> BlockWeights, lnFinal: LayerNormWeights?, unembedding: Tensor,
-         unembeddingBias: Tensor?) {
+         unembeddingBias: Tensor?, tokenTypeEmbedding: Tensor? = nil, embeddingNorm: LayerNormWeights? = nil) {
+        self.tokenTypeEmbedding = tokenTypeEmbedding
+        self.embeddingNorm = embeddingNorm
         self.tokenEmbedding = tokenEmbedding
         self.positionEmbedding = positionEmbedding
         self.layerCount = layerCount
@@ -142,6 +153,7 @@ public struct TransformerWeights: @unchecked Sendable {
     public init(config c: TransformerConfig, source: WeightSource) throws {
         let reader: BlockReader
         switch c.modelType {
+        case "bert": reader = try BertCheckpoint(config: c, source: source)
         case "gpt_neox": reader = try GPTNeoXCheckpoint(config: c, source: source)
         case _ where TransformerConfig.llamaFamilyModelTypes.contains(c.modelType):
             reader = try LlamaCheckpoint(config: c, source: source)
@@ -166,12 +178,14 @@ public struct TransformerWeights: @unchecked Sendable {
                               fatalError("block \(l) of \(source.location) could not be read after checking: \(error)")
                           }
                       },
-                      lnFinal: globals.lnFinal, unembedding: globals.unembedding, unembeddingBias: globals.unembeddingBias)
+                      lnFinal: globals.lnFinal, unembedding: globals.unembedding, unembeddingBias: globals.unembeddingBias,
+                      tokenTypeEmbedding: globals.tokenTypeEmbedding, embeddingNorm: globals.embeddingNorm)
         } else {
             let resident = CheckpointTensors(source: source, prefixes: reader.prefixes, transient: false, log: nil)
             let blocks = try (0..<c.nLayers).map { try reader.block($0, resident.layer(reader.layerPrefix($0))) }
             self.init(tokenEmbedding: globals.tokenEmbedding, positionEmbedding: globals.positionEmbedding, blocks: blocks,
-                      lnFinal: globals.lnFinal, unembedding: globals.unembedding, unembeddingBias: globals.unembeddingBias)
+                      lnFinal: globals.lnFinal, unembedding: globals.unembedding, unembeddingBias: globals.unembeddingBias,
+                      tokenTypeEmbedding: globals.tokenTypeEmbedding, embeddingNorm: globals.embeddingNorm)
         }
     }
 }
@@ -183,6 +197,8 @@ struct GlobalWeights {
     let lnFinal: LayerNormWeights?
     let unembedding: Tensor
     let unembeddingBias: Tensor?
+    var tokenTypeEmbedding: Tensor? = nil
+    var embeddingNorm: LayerNormWeights? = nil
 }
 
 /// One family's checkpoint names and layouts.
