@@ -78,10 +78,13 @@ public final class LoadedModel: @unchecked Sendable {
     public var bosTokenID: Int? { config.bosTokenID ?? tokenizer?.bosTokenID }
 
     /// Token ids for a prompt exactly as the model's tokenizer splits it, optionally after a BOS
-    /// token (TransformerLens's default); checks emptiness and the context length.
+    /// token (TransformerLens's default); checks emptiness and the context length. An encoder's
+    /// prompt gets the special tokens of its tokenizer's post-processor (`[CLS] … [SEP]`), as
+    /// `transformers` and TransformerLens's HookedEncoder encode it.
     public func tokenize(_ prompt: String, prependBOS: Bool = false) throws -> [Int] {
         guard let tokenizer else { throw tokenizerError ?? ModelError.emptyPrompt }
-        var ids = try tokenizer.encode(prompt)
+        var ids = config.architecture.isEncoder ? try tokenizer.encode(prompt, addSpecialTokens: true)
+                                                : try tokenizer.encode(prompt)
         if ids.isEmpty { throw ModelError.emptyPrompt }
         if prependBOS {
             guard let bos = bosTokenID else {
