@@ -9,21 +9,36 @@ public struct SentenceEmbedding: Sendable {
 }
 
 extension LoadedModel {
-    /// Runs `prompt` through the encoder and pools the last block's output as the folder's
-    /// sentence-transformers modules say; nil pooling is an error naming the folder.
+    /// The hook holding the model's output per token: an encoder's last hook_normalized_resid_post,
+    /// a decoder's final norm (before its weight and bias) or, without one, its last hook_resid_post.
+    public var tokenOutputHook: HookPoint {
+        let a = config.architecture, last = config.nLayers - 1
+        if a.blockNorm == .postLN { return .normalizedResidPost(last) }
+        return a.finalNorm ? .lnFinalNormalized : .residPost(last)
+    }
+
+    /// The model's output for each token [pos, d_model]: what a sentence-transformers Transformer
+    /// module hands to pooling (`last_hidden_state`).
+    public func tokenOutputs(_ ids: [Int]) throws -> Tensor {
+        let hook = tokenOutputHook
+        let result = try transformer.run(ids, caching: .only([hook]), logits: .none)
+        let output = result.cache[hook]!
+        guard hook == .lnFinalNormalized, let ln = transformer.weights.lnFinal else { return output }
+        return LayerNorm.affine(output, weight: ln.weight, bias: ln.bias)
+    }
+
+    /// Runs `prompt` and pools its token outputs as the folder's sentence-transformers modules say;
+    /// a folder without them is an error naming it.
     public func sentenceEmbedding(_ prompt: String) throws -> SentenceEmbedding {
-        guard let pooling = sentencePooling else {
-            if let sentencePoolingError { throw sentencePoolingError }
-            throw ModelError.notASentenceEncoder(folder: folder.path)
-        }
+        let pooling = try requiredSentencePooling()
         let ids = try tokenize(prompt)
-        let last: HookPoint = config.architecture.blockNorm == .postLN ? .normalizedResidPost(config.nLayers - 1)
-            : config.architecture.finalNorm ? .lnFinalNormalized : .residPost(config.nLayers - 1)
-        let result = try transformer.run(ids, caching: .only([last]), logits: .none)
-        var output = result.cache[last]!
-        if last == .lnFinalNormalized, let ln = transformer.weights.lnFinal {
-            output = LayerNorm.affine(output, weight: ln.weight, bias: ln.bias)
-        }
-        return SentenceEmbedding(tokens: ids, vector: pooling.embed(output))
+        return SentenceEmbedding(tokens: ids, vector: pooling.embed(try tokenOutputs(ids)))
+    }
+
+    /// The folder's pooling, or why there is none.
+    public func requiredSentencePooling() throws -> SentencePooling {
+        if let sentencePooling { return sentencePooling }
+        if let sentencePoolingError { throw sentencePoolingError }
+        throw ModelError.notASentenceEncoder(folder: folder.path)
     }
 }

@@ -44,7 +44,7 @@ struct HeadsCommand: ParsableCommand {
 
     func run() throws {
         var clock = StepClock(enabled: timings)
-        let session = try modelOptions.openSession()
+        let session = AnalysisSession(model: try modelOptions.open(for: "heads", needs: [.causalAttention, .lmHead]))
         let model = session.model
         clock.lap("open model")
         _ = session.processedWeights()
