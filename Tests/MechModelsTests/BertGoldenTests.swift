@@ -63,6 +63,63 @@ final class BertGoldenTests: XCTestCase {
         XCTAssertGreaterThan(pattern.pointer[3], 0, "query 0 attends to key 3")
     }
 
+    /// A pass resumed mid-prompt reuses earlier positions' keys and values, which in an encoder depend on later tokens.
+    func testResumingAPassRefusesABidirectionalModel() throws {
+        let model = try LoadedModel(folder: GoldenFixtures.modelFolder("bert-tiny"))
+        let full = try model.transformer.run([2, 9, 10, 3])
+        XCTAssertThrowsError(try model.transformer.resume(from: full, layer: 1, position: 2)) {
+            XCTAssertEqual($0 as? PrefixReuseError, .bidirectional(modelType: "bert"))
+        }
+    }
+
+    func testUnsupportedPositionEmbeddingsAreRefused() throws {
+        let scratch = try ScratchFolder(prefix: "bert-config")
+        defer { scratch.remove() }
+        let folder = try scratch.copyOfGoldenModel("bert-tiny", as: "relative")
+        let url = folder.appendingPathComponent("config.json")
+        var config = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+        config["position_embedding_type"] = "relative_key"
+        try JSONSerialization.data(withJSONObject: config).write(to: url)
+        XCTAssertThrowsError(try LoadedModel(folder: folder)) {
+            XCTAssertEqual($0 as? ModelError, .badConfig(file: url.path, key: "position_embedding_type",
+                                                         problem: "'relative_key' is not supported (only \"absolute\")"))
+        }
+    }
+
+    /// sentence-transformers' modules.json and the Pooling config, read tolerantly.
+    func testSentencePoolingIsReadFromTheModules() throws {
+        let scratch = try ScratchFolder(prefix: "bert-pooling")
+        defer { scratch.remove() }
+        let folder = scratch.url
+        XCTAssertNil(try SentencePooling.read(folder: folder), "no modules.json: not a sentence-transformers folder")
+        func write(_ text: String, _ path: String) throws {
+            let url = folder.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        try write(#"[{"idx":0,"type":"sentence_transformers.models.Transformer","path":""},"#
+                  + #"{"idx":1,"type":"sentence_transformers.models.Pooling","path":"1_Pooling","extra":1}]"#, "modules.json")
+        try write(#"{"word_embedding_dimension":4,"pooling_mode_cls_token":true,"pooling_mode_max_tokens":true,"unknown":3}"#,
+                  "1_Pooling/config.json")
+        let pooling = try XCTUnwrap(try SentencePooling.read(folder: folder))
+        XCTAssertEqual(pooling, SentencePooling(modes: [.cls, .max], normalize: false))
+        let tokens = Tensor(shape: [2, 2], values: [1, -2, 3, 0])
+        XCTAssertEqual(pooling.embed(tokens), [1, -2, 3, 0], "[CLS] row, then the max over rows")
+        XCTAssertEqual(SentencePooling(modes: [.mean], normalize: true).embed(tokens).map { ($0 * 1e4).rounded() / 1e4 },
+                       [0.8944, -0.4472], "(2, −1)/√5")
+        XCTAssertEqual(SentencePooling(modes: [.meanSqrtLength], normalize: false).embed(tokens).map { ($0 * 1e4).rounded() / 1e4 },
+                       [2.8284, -1.4142])
+        try write(#"{"pooling_mode_lasttoken":true}"#, "1_Pooling/config.json")
+        XCTAssertThrowsError(try SentencePooling.read(folder: folder)) {
+            XCTAssertEqual($0 as? SentencePoolingError, .unsupportedMode(path: folder.appendingPathComponent("1_Pooling/config.json").path,
+                                                                         mode: "pooling_mode_lasttoken"))
+        }
+        try write(#"{"a": 1}"#, "modules.json")
+        XCTAssertThrowsError(try SentencePooling.read(folder: folder)) {
+            XCTAssertEqual($0 as? SentencePoolingError, .notAModuleList(path: folder.appendingPathComponent("modules.json").path, found: "object"))
+        }
+    }
+
     func testTokenTypesAreChecked() throws {
         let model = try LoadedModel(folder: GoldenFixtures.modelFolder("bert-tiny"))
         XCTAssertThrowsError(try model.transformer.run([2, 9, 3], tokenTypes: [0, 1], logits: .none)) {
