@@ -74,7 +74,6 @@ struct ExploreCommand: ParsableCommand {
             }
             status = try TerminalExplorer.run(toy: toy, options: options, startupMessages: warnings)
         case .transformer(let model):
-            try ModelNeed.check([.lmHead, .causalAttention], model, command: "explore")
             let session = AnalysisSession(model: model)
             options.prompt = try PromptOptions(prompt: prompt).text(for: model)
             options.prependBOS = prependBOS ?? session.defaultPrependBOS

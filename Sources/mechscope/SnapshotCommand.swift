@@ -41,7 +41,6 @@ struct SnapshotCommand: ParsableCommand {
         case .toySuperposition(let toy):
             explorer = HeadlessExplorer(toy: toy, width: width, height: height, depth: .monochrome, presenting: present)
         case .transformer(let model):
-            try ModelNeed.check([.lmHead, .causalAttention], model, command: "snapshot")
             let session = AnalysisSession(model: model)
             let text = try PromptOptions(prompt: prompt).text(for: model)
             let bos = prependBOS ?? session.defaultPrependBOS

@@ -127,10 +127,22 @@ final class EncoderCommandTests: XCTestCase {
             (["ablate", m, "--prompt", "hi", "--answer", "a", "--wrong", "b"], "no LM head"),
             (["heads", m, "--prompt", "hi"], "attends in both directions"),
             (["circuit", m, "--head", "L0H0"], "no LM head"),
-            (["snapshot", m, "--view", "atlas"], "no LM head"),
         ]
         for (args, reason) in refusals {
             try assertFailsInOneLine(args, mentions: ["'\(args[0])'", m, "(bert)", reason, "mechscope run"])
         }
+    }
+
+    /// The explorer's views as `snapshot` prints them: the atlas by previous-token score, and one line
+    /// on a page that reads next-token logits.
+    func testSnapshotShowsEncoderViews() throws {
+        let outcome = try MechscopeProcess.run(["snapshot", Self.tiny, "--prompt", "the quick brown fox",
+                                                "--view", "atlas", "--view", "lens"])
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        XCTAssertTrue(outcome.stdout.contains("Head atlas — previous-token score (detect_head, on the prompt)"), outcome.stdout)
+        XCTAssertTrue(outcome.stdout.contains("== :lens\nLogit lens does not apply: a bert encoder has no LM head (no next-token logits)\n"),
+                      outcome.stdout)
+        try assertFailsInOneLine(["snapshot", Self.tiny, "--prompt", "hi", "--view", "metric induction"],
+                                 mentions: ["induction assumes causal attention"])
     }
 }
