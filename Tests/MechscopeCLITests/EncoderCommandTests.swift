@@ -125,12 +125,32 @@ final class EncoderCommandTests: XCTestCase {
             (["dla", m, "--prompt", "hi", "--answer", "x"], "no LM head"),
             (["patch", m, "--clean", "a b", "--corrupted", "b a", "--answer", "a", "--wrong", "b"], "no LM head"),
             (["ablate", m, "--prompt", "hi", "--answer", "a", "--wrong", "b"], "no LM head"),
-            (["heads", m, "--prompt", "hi"], "attends in both directions"),
+            (["bench-lens", m], "no LM head"),
             (["circuit", m, "--head", "L0H0"], "no LM head"),
         ]
         for (args, reason) in refusals {
             try assertFailsInOneLine(args, mentions: ["'\(args[0])'", m, "(bert)", reason, "mechscope run"])
         }
+    }
+
+    /// `heads` on an encoder: the scores defined without causality, largest previous-token score first;
+    /// MiniLM's L0H2 attends to the previous token (patterns checked against transformers in RealMiniLMTests).
+    func testHeadsGivesScoresDefinedWithoutCausality() throws {
+        let json = try runMechscopeJSONObject(["heads", try miniLM(), "--prompt", "The cat sat on the mat. The cat sat.", "--json"])
+        let heads = try XCTUnwrap(json["heads"] as? [[String: Any]])
+        XCTAssertEqual(heads.count, 72)
+        XCTAssertEqual(Set(heads[0].keys), ["label", "layer", "head", "previous_token", "duplicate_token", "entropy"])
+        XCTAssertEqual(heads[0]["label"] as? String, "L0H2")
+        XCTAssertGreaterThan(GoldenJSON.number(heads[0]["previous_token"]), 0.9)
+        let prev = heads.map { GoldenJSON.number($0["previous_token"]) }
+        XCTAssertEqual(prev, prev.sorted(by: >))
+        let text = try MechscopeProcess.run(["heads", Self.tiny, "--prompt", "the quick brown fox"])
+        XCTAssertEqual(text.status, 0, text.stderr)
+        XCTAssertTrue(text.stdout.contains("bert encoder: bidirectional attention, so no induction scores; no LM head, so no OV copying"))
+        XCTAssertEqual(text.stdout.split(separator: "\n")[1], "head      prev-tok   dup-tok   entropy")
+        try assertFailsInOneLine(["heads", Self.tiny, "--sort", "induction"], mentions: ["induction scores assume causal attention", Self.tiny])
+        try assertFailsInOneLine(["heads", Self.tiny, "--sort", "copying"], mentions: ["OV copying reads the LM head", Self.tiny])
+        try assertFailsInOneLine(["heads", Self.tiny, "--composition", "q"], mentions: ["--composition", "LM head", Self.tiny])
     }
 
     /// The explorer's views as `snapshot` prints them: the atlas by previous-token score, and one line
