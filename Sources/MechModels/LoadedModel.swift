@@ -89,7 +89,9 @@ public final class LoadedModel: @unchecked Sendable {
     /// token (TransformerLens's default); checks emptiness and the context length. An encoder's
     /// prompt gets the special tokens of its tokenizer's post-processor (`[CLS] … [SEP]`), as
     /// `transformers` and TransformerLens's HookedEncoder encode it.
-    public func tokenize(_ prompt: String, prependBOS: Bool = false) throws -> [Int] {
+    /// `truncate` cuts the ids before the context is checked (sentence-transformers' `max_seq_length`).
+    public func tokenize(_ prompt: String, prependBOS: Bool = false,
+                         truncate: ([Int]) -> [Int] = { $0 }) throws -> [Int] {
         guard let tokenizer else { throw tokenizerError ?? ModelError.emptyPrompt }
         var ids = config.architecture.isEncoder ? try tokenizer.encode(prompt, addSpecialTokens: true)
                                                 : try tokenizer.encode(prompt)
@@ -101,6 +103,7 @@ public final class LoadedModel: @unchecked Sendable {
             }
             ids.insert(bos, at: 0)
         }
+        ids = truncate(ids)
         guard ids.count <= config.nContext else {
             throw ModelError.promptTooLong(tokens: ids.count, context: config.nContext)
         }

@@ -27,11 +27,11 @@ extension LoadedModel {
         return LayerNorm.affine(output, weight: ln.weight, bias: ln.bias)
     }
 
-    /// Runs `prompt` and pools its token outputs as the folder's sentence-transformers modules say;
-    /// a folder without them is an error naming it.
+    /// Runs `prompt` (truncated to the folder's `max_seq_length`) and pools its token outputs as the
+    /// folder's sentence-transformers modules say; a folder without them is an error naming it.
     public func sentenceEmbedding(_ prompt: String) throws -> SentenceEmbedding {
         let pooling = try requiredSentencePooling()
-        let ids = try tokenize(prompt)
+        let ids = try tokenize(prompt, truncate: pooling.truncated)
         return SentenceEmbedding(tokens: ids, vector: pooling.embed(try tokenOutputs(ids)))
     }
 

@@ -27,10 +27,21 @@ public struct SentencePooling: Sendable, Equatable {
     public var modes: [Mode]
     /// Whether a Normalize module L2-normalises the pooled vector.
     public var normalize: Bool
+    /// `sentence_bert_config.json`'s `max_seq_length`: longer inputs are truncated to it (nil: no limit
+    /// besides the model's context).
+    public var maxSequenceLength: Int?
 
-    public init(modes: [Mode], normalize: Bool) {
+    public init(modes: [Mode], normalize: Bool, maxSequenceLength: Int? = nil) {
         self.modes = modes
         self.normalize = normalize
+        self.maxSequenceLength = maxSequenceLength
+    }
+
+    /// `ids` cut to `maxSequenceLength` as sentence-transformers' tokenizer call truncates one sequence:
+    /// the text's tokens are cut and the post-processor's last token (`[SEP]`) kept.
+    public func truncated(_ ids: [Int]) -> [Int] {
+        guard let limit = maxSequenceLength, ids.count > limit, limit >= 2 else { return ids }
+        return Array(ids.prefix(limit - 1)) + [ids.last!]
     }
 
     /// "mean over tokens, L2-normalised".
@@ -65,7 +76,16 @@ public struct SentencePooling: Sendable, Equatable {
             .filter { try config.optionalBool($0) ?? false }
         if let mode = unsupported.first { throw SentencePoolingError.unsupportedMode(path: configURL.path, mode: mode) }
         guard !modes.isEmpty else { throw SentencePoolingError.noMode(path: configURL.path) }
-        return SentencePooling(modes: modes, normalize: normalize)
+        let bertConfigURL = folder.appendingPathComponent("sentence_bert_config.json")
+        var maxLength: Int?
+        if FileManager.default.fileExists(atPath: bertConfigURL.path) {
+            let bertConfig = try JSONConfig(url: bertConfigURL)
+            maxLength = try bertConfig.optionalInt("max_seq_length")
+            if let m = maxLength, m < 2 {
+                throw ModelError.badConfig(file: bertConfigURL.path, key: "max_seq_length", problem: "must be at least 2, found \(m)")
+            }
+        }
+        return SentencePooling(modes: modes, normalize: normalize, maxSequenceLength: maxLength)
     }
 
     /// The sentence vector of one prompt's token outputs [pos, d_model] (every token attended to,

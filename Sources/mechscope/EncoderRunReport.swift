@@ -15,6 +15,8 @@ struct EncoderRunReport: Encodable {
     }
     struct Sentence: Encodable {
         var pooling: String
+        /// Tokens pooled: all of them, or the first max_seq_length (sentence_bert_config.json) as sentence-transformers truncates.
+        var tokens_pooled: Int
         var dimensions: Int
         var norm: Double
         var values: [Float]
@@ -54,9 +56,10 @@ struct EncoderRunReport: Encodable {
                                first: Array(row.prefix(Self.firstValues)))
         }
         if let pooling = model.sentencePooling {
-            let vector = pooling.embed(outputs)
+            let pooled = pooling.truncated(ids)
+            let vector = pooling.embed(pooled == ids ? outputs : try model.tokenOutputs(pooled))
             let norm = vector.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
-            sentence_embedding = Sentence(pooling: pooling.description, dimensions: vector.count, norm: norm, values: vector)
+            sentence_embedding = Sentence(pooling: pooling.description, tokens_pooled: pooled.count, dimensions: vector.count, norm: norm, values: vector)
         }
         sentence_embedding_error = model.sentencePoolingError.map { "\($0)" }
     }
@@ -74,7 +77,8 @@ struct EncoderRunReport: Encodable {
             print(String(format: "  %3d  ", t.position) + padded + String(format: " %8.4f  %+.5f  ", t.norm, t.mean) + values + " …")
         }
         if let s = sentence_embedding {
-            print("sentence embedding (\(s.pooling)): \(s.dimensions) values, norm \(String(format: "%.6f", s.norm))")
+            let truncation = s.tokens_pooled < token_ids.count ? ", truncated to \(s.tokens_pooled) tokens (max_seq_length)" : ""
+            print("sentence embedding (\(s.pooling)\(truncation)): \(s.dimensions) values, norm \(String(format: "%.6f", s.norm))")
             print("  " + s.values.prefix(8).map { String(format: "%+.5f", $0) }.joined(separator: " ") + " …")
         } else if let sentence_embedding_error {
             print("no sentence embedding: \(sentence_embedding_error)")

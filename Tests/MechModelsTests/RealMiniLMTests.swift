@@ -11,7 +11,7 @@ import XCTest
 /// pooling, L2 normalisation) and cosine similarities at 1e-4.
 final class RealMiniLMTests: XCTestCase {
     private static let goldens = GoldenFixtures.root.appendingPathComponent("real/all-minilm-l6-v2")
-    private static let cases = ["cat", "hard_string", "kitten", "stocks"]
+    private static let cases = ["cat", "hard_string", "kitten", "long", "stocks"]
 
     private func open() throws -> LoadedModel {
         try LoadedModel(folder: try RealModels.require(RealModels.miniLMFolder))
@@ -29,7 +29,7 @@ final class RealMiniLMTests: XCTestCase {
         XCTAssertEqual(c.architecture.blockNorm, .postLN)
         XCTAssertEqual(c.architecture.embeddings.tokenTypes, 2)
         XCTAssertEqual(c.activation, .gelu)
-        XCTAssertEqual(model.sentencePooling, SentencePooling(modes: [.mean], normalize: true))
+        XCTAssertEqual(model.sentencePooling, SentencePooling(modes: [.mean], normalize: true, maxSequenceLength: 256))
         XCTAssertNil(model.sentencePoolingError)
     }
 
@@ -39,7 +39,7 @@ final class RealMiniLMTests: XCTestCase {
         for name in Self.cases {
             let meta = try meta(name)
             let ids = GoldenJSON.ints(meta["token_ids"])
-            XCTAssertEqual(try model.tokenize(meta["prompt"] as! String), ids, "\(name): token ids")
+            XCTAssertEqual(try model.tokenizer!.encode(meta["prompt"] as! String, addSpecialTokens: true), ids, "\(name): token ids")
             let hooks = meta["hooks"] as! [String]
             guard !hooks.isEmpty else { continue }
             casesWithHooks += 1
@@ -63,6 +63,7 @@ final class RealMiniLMTests: XCTestCase {
         for name in Self.cases {
             let meta = try meta(name)
             let embedding = try model.sentenceEmbedding(meta["prompt"] as! String)
+            XCTAssertEqual(embedding.tokens.count, meta["tokens_pooled"] as? Int, "\(name): tokens pooled")
             let expected = GoldenJSON.doubles(meta["sentence_embedding"])
             XCTAssertEqual(embedding.vector.count, 384)
             assertResidualClose(embedding.vector, expected, "\(name): sentence embedding")
@@ -70,7 +71,7 @@ final class RealMiniLMTests: XCTestCase {
             vectors[meta["prompt"] as! String] = embedding.vector
         }
         let pairs = try GoldenJSON.object(at: Self.goldens.appendingPathComponent("similarity.json"))["pairs"] as! [[String: Any]]
-        XCTAssertEqual(pairs.count, 6)
+        XCTAssertEqual(pairs.count, 10)
         for pair in pairs {
             let a = pair["a"] as! String, b = pair["b"] as! String
             let cosine = SentencePooling.cosine(vectors[a]!, vectors[b]!)

@@ -61,12 +61,18 @@ final class EncoderCommandTests: XCTestCase {
     func testSimilarityMatchesTransformers() throws {
         let model = try miniLM()
         let pairs = try GoldenJSON.object(at: Self.miniLMGoldens.appendingPathComponent("similarity.json"))["pairs"] as! [[String: Any]]
-        XCTAssertEqual(pairs.count, 6)
+        XCTAssertEqual(pairs.count, 10, "incl. a 562-token text truncated to max_seq_length 256")
+        let long = try miniLMMeta("long")["prompt"] as! String
+        var compared = 0, withLong = 0
         for pair in pairs {
             let a = pair["a"] as! String, b = pair["b"] as! String
+            // The long text is slow in a debug build: one of its pairs goes through the binary.
+            if a == long || b == long { withLong += 1; if withLong > 1 { continue } }
+            compared += 1
             let json = try runMechscopeJSONObject(["similarity", model, a, b, "--json"])
             XCTAssertEqual(GoldenJSON.number(json["cosine"]), GoldenJSON.number(pair["cosine"]), accuracy: 1e-4, "\(a) / \(b)")
         }
+        XCTAssertEqual(compared, 7)
         let text = try MechscopeProcess.run(["similarity", model, "A cat sits on the mat.", "A kitten is resting on a rug."])
         XCTAssertEqual(text.stdout, "cosine similarity 0.6553  (mean over tokens, L2-normalised; 9 tokens and 10 tokens)\n")
     }

@@ -38,6 +38,8 @@ CASES = {
     "kitten": "A kitten is resting on a rug.",
     "stocks": "Stock markets fell sharply today.",
     "hard_string": "Caf\u00e9 na\u00efve\tZ\u00fcrich \u6771\u4eac\u0007 \U0001F600 don't",
+    # Longer than sentence_bert_config.json's max_seq_length (256): sentence-transformers truncates it.
+    "long": " ".join(f"Sentence number {i} talks about cats, dogs and the weather in Z\u00fcrich." for i in range(40)),
 }
 # Cases whose hooks are written (the others record ids and the embedding): hook files are float32 and
 # MiniLM's MLP is 1536 wide, so every hook of every sentence would be megabytes. hook_result is left
@@ -60,6 +62,11 @@ def sentence_embedding(last_hidden, mask):
     return pooled
 
 
+def max_seq_length():
+    with open(os.path.join(FOLDER, "sentence_bert_config.json")) as f:
+        return json.load(f)["max_seq_length"]
+
+
 def main():
     model = BertModel.from_pretrained(FOLDER, torch_dtype=torch.float32, attn_implementation="eager")
     model.eval()
@@ -70,8 +77,14 @@ def main():
     for case, text in CASES.items():
         enc = tokenizer(text)
         ids, types = enc["input_ids"], enc["token_type_ids"]
-        hooks, last = capture(model, ids, types)
-        embedding = sentence_embedding(last.numpy(), np.array(enc["attention_mask"]))
+        # sentence-transformers tokenizes with truncation to max_seq_length before pooling.
+        pooled = tokenizer(text, truncation=True, max_length=max_seq_length())
+        if len(ids) <= model.config.max_position_embeddings:
+            hooks, _ = capture(model, ids, types)
+        else:
+            hooks = {}
+        _, last = capture(model, pooled["input_ids"], pooled["token_type_ids"])
+        embedding = sentence_embedding(last.numpy(), np.array(pooled["attention_mask"]))
         embeddings[case] = embedding
         folder = os.path.join(OUT, case)
         os.makedirs(folder)
@@ -79,7 +92,7 @@ def main():
         for name in written:
             np.save(os.path.join(folder, name + ".npy"), hooks[name].numpy().astype(np.float32))
         meta = {"model": "all-minilm-l6-v2", "prompt": text, "token_ids": ids, "token_type_ids": types,
-                "tokens": tokenizer.convert_ids_to_tokens(ids), "hooks": written,
+                "tokens": tokenizer.convert_ids_to_tokens(ids), "hooks": written, "tokens_pooled": len(pooled["input_ids"]),
                 "sentence_embedding": [float(v) for v in embedding],
                 "transformers": __import__("transformers").__version__, "torch": torch.__version__}
         with open(os.path.join(folder, "meta.json"), "w") as f:
