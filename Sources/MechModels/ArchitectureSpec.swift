@@ -42,11 +42,6 @@ public struct ArchitectureSpec: Sendable, Equatable {
         self.lmHead = lmHead
     }
 
-    /// Whether a norm's hook_normalized is its output (·w + b included) rather than (x − μ)/scale
-    /// before the weight. TransformerLens's HookedEncoder runs BERT without folding its LayerNorms,
-    /// and its LayerNorm hooks the output; decoders follow TransformerLens's folded convention.
-    public var normalizedHookIsOutput: Bool { isEncoder }
-
     /// A BERT-style encoder: bidirectional attention read without an LM head (TransformerLens's
     /// HookedEncoder), whose hooks are named as that class names them.
     public var isEncoder: Bool { !attention.causal }

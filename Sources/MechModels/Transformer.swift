@@ -104,8 +104,10 @@ public final class Transformer: @unchecked Sendable {
             }
             sum = sum + pass.hook(.tokenTypeEmbed, table.gatherRows(types))
         }
-        let normed = normalize(sum, norm, scale: .embedLNScale, normalized: .embedLNNormalized, &pass)
-        return pass.hook(.fullEmbed, normed)                                   // [pos, d_model]
+        let normed = config.normalization.normalize(sum)
+        pass.hook(.embedLNScale, normed.scale)                                 // [pos, 1]
+        let hooked = pass.hook(.embedLNNormalized, normed.normalized)          // [pos, d_model]
+        return pass.hook(.fullEmbed, LayerNorm.affine(hooked, weight: norm.weight, bias: norm.bias))
     }
 
     /// The final LayerNorm or RMSNorm (identity for models without one), hooked as ln_final.
@@ -180,16 +182,12 @@ public final class Transformer: @unchecked Sendable {
         return pass.hook(.normalizedResidPost(l), out)
     }
 
-    /// A LayerNorm or RMSNorm: hook_scale, then ·w + b, with hook_normalized before the weight (decoders)
-    /// or on the output (encoders, see `ArchitectureSpec.normalizedHookIsOutput`).
+    /// The block's LayerNorm or RMSNorm: hook_scale, hook_normalized (before the weight), then ·w + b.
     private func normalize(_ x: Tensor, _ ln: LayerNormWeights?, scale: HookPoint, normalized: HookPoint,
                            _ pass: inout Pass) -> Tensor {
         guard let ln, config.hasLayerNorm else { return x }
         let r = config.normalization.normalize(x)
         pass.hook(scale, r.scale)                                        // [pos, 1]
-        if config.architecture.normalizedHookIsOutput {
-            return pass.hook(normalized, LayerNorm.affine(r.normalized, weight: ln.weight, bias: ln.bias))
-        }
         let hooked = pass.hook(normalized, r.normalized)                 // [pos, d_model], before w and b
         return LayerNorm.affine(hooked, weight: ln.weight, bias: ln.bias)
     }

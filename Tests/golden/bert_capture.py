@@ -4,8 +4,7 @@ Shared by make_bert_goldens.py (tiny random BERTs) and make_real_minilm_goldens.
 Names and shapes follow TransformerLens's BertEmbed, BertBlock and HookedEncoder:
 
     embed.hook_embed, embed.hook_pos_embed, embed.hook_token_type_embed   [pos, d_model]
-    embed.ln.hook_scale [pos, 1], embed.ln.hook_normalized [pos, d_model] (TL's LayerNorm hooks its output,
-    weight and bias included: HookedEncoder folds nothing), hook_full_embed [pos, d_model]
+    embed.ln.hook_scale [pos, 1], embed.ln.hook_normalized [pos, d_model], hook_full_embed [pos, d_model]
     blocks.L.hook_resid_pre, attn.hook_q|k|v [pos, head, d_head], attn.hook_attn_scores and
     attn.hook_pattern [head, query, key], attn.hook_z [pos, head, d_head], attn.hook_result
     [pos, head, d_model], hook_attn_out, hook_resid_mid, ln1.hook_scale|hook_normalized (the attention
@@ -29,12 +28,11 @@ def close(a, b, what, tolerance=TOLERANCE):
 
 
 def layer_norm_hooks(x, module, output, what):
-    """TransformerLens's LayerNorm hook_scale [pos, 1] and hook_normalized [pos, d]: HookedEncoder does not fold
-    its LayerNorms, and TL's LayerNorm hooks its output, (x - mean)/scale * w + b (checked against HF's)."""
+    """TransformerLens's LayerNorm hook_scale [pos, 1] and hook_normalized [pos, d] (before w and b)."""
     centered = x - x.mean(dim=-1, keepdim=True)
     scale = torch.sqrt(centered.pow(2).mean(dim=-1, keepdim=True) + module.eps)
-    normalized = centered / scale * module.weight + module.bias
-    close(normalized, output, f"{what}: normalized * w + b vs HF LayerNorm")
+    normalized = centered / scale
+    close(normalized * module.weight + module.bias, output, f"{what}: normalized * w + b vs HF LayerNorm")
     return scale, normalized
 
 
