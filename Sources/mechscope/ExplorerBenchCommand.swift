@@ -31,7 +31,7 @@ struct ExplorerBenchCommand: ParsableCommand {
     func run() throws {
         let t0 = Clock.now()
         let sinceExec0 = ProcessAge.seconds()
-        let model = try modelOptions.open(for: "bench-explorer", needs: [.lmHead, .causalAttention])
+        let model = try modelOptions.open()
         let openMs = Clock.since(t0) * 1000
         let session = AnalysisSession(model: model)
         let text = try PromptOptions(prompt: prompt).text(for: model)

@@ -159,6 +159,19 @@ final class EncoderCommandTests: XCTestCase {
         try assertFailsInOneLine(["heads", Self.tiny, "--composition", "q"], mentions: ["--composition", "LM head", Self.tiny])
     }
 
+    /// `bench-explorer` times an encoder's metrics and pages that apply, and none of the next-token pages.
+    func testExplorerBenchOnAnEncoder() throws {
+        let outcome = try MechscopeProcess.run(["bench-explorer", Self.tiny, "--prompt", "the quick brown fox", "--keys", "4"])
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        let lines = outcome.stdout.split(separator: "\n").map(String.init)
+        let metrics = lines.compactMap { line in ["prev-token", "dup-token", "entropy", "induction", "ov-copying", "dla"]
+            .first { line.hasPrefix($0 + " ") } }
+        XCTAssertEqual(metrics, ["prev-token", "dup-token", "entropy"])
+        let pages = lines.compactMap { line in ["head atlas", "attention head", "layer heads", "MLP neurons", "neuron ",
+                                                "embedding", "logit lens", "next token", "attribution"].first { line.hasPrefix($0) } }
+        XCTAssertEqual(pages, ["head atlas", "attention head", "layer heads", "MLP neurons", "neuron ", "embedding"])
+    }
+
     /// The explorer's views as `snapshot` prints them: the atlas by previous-token score, and one line
     /// on a page that reads next-token logits.
     func testSnapshotShowsEncoderViews() throws {
