@@ -104,10 +104,8 @@ public final class Transformer: @unchecked Sendable {
             }
             sum = sum + pass.hook(.tokenTypeEmbed, table.gatherRows(types))
         }
-        let normed = config.normalization.normalize(sum)
-        pass.hook(.embedLNScale, normed.scale)                                 // [pos, 1]
-        let hooked = pass.hook(.embedLNNormalized, normed.normalized)          // [pos, d_model]
-        return pass.hook(.fullEmbed, LayerNorm.affine(hooked, weight: norm.weight, bias: norm.bias))
+        let normed = normalize(sum, norm, scale: .embedLNScale, normalized: .embedLNNormalized, &pass)
+        return pass.hook(.fullEmbed, normed)                                   // [pos, d_model]
     }
 
     /// The final LayerNorm or RMSNorm (identity for models without one), hooked as ln_final.
@@ -182,7 +180,8 @@ public final class Transformer: @unchecked Sendable {
         return pass.hook(.normalizedResidPost(l), out)
     }
 
-    /// The block's LayerNorm or RMSNorm: hook_scale, hook_normalized (before the weight), then ·w + b.
+    /// A block's (or BERT's embedding) LayerNorm or RMSNorm: hook_scale, hook_normalized (before the
+    /// weight), then ·w + b.
     private func normalize(_ x: Tensor, _ ln: LayerNormWeights?, scale: HookPoint, normalized: HookPoint,
                            _ pass: inout Pass) -> Tensor {
         guard let ln, config.hasLayerNorm else { return x }
