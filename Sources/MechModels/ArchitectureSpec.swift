@@ -1,9 +1,11 @@
 import Foundation
 import MechTensor
 
-/// What a decoder-only transformer is made of, as data: the forward pass, the hook list, the
-/// analyses and the explorer read this instead of assuming GPT-2. Each family's config reader
-/// (TransformerConfig+JSON.swift and the family files beside it) fills one in.
+/// What a transformer is made of, as data: the forward pass, the hook list, the analyses and the
+/// explorer read this instead of assuming GPT-2. Each family's config reader
+/// (TransformerConfig+JSON.swift and the family files beside it) fills one in. Decoders are pre-LN,
+/// causal and end in a final norm and an LM head; a BERT encoder is post-LN, bidirectional, adds
+/// token-type embeddings and normalises them, and has neither.
 public struct ArchitectureSpec: Sendable, Equatable {
     public var normalization: Normalization
     public var positions: PositionEncoding
@@ -14,16 +16,71 @@ public struct ArchitectureSpec: Sendable, Equatable {
     public var parallelAttentionMLP: Bool
     /// Whether the unembedding is the token embedding matrix (GPT-2's `lm_head` tied to `wte`).
     public var tiedEmbeddings: Bool
+    /// Where each block's norms sit (pre-LN decoders, post-LN BERT).
+    public var blockNorm: BlockNormPlacement
+    /// What is added to the token embeddings besides positions, and whether the sum is normalised.
+    public var embeddings: EmbeddingSpec
+    /// Whether a final norm (ln_final) precedes the unembedding.
+    public var finalNorm: Bool
+    /// Whether the model ends in an LM head (an unembedding to vocabulary logits). Encoders read as
+    /// `BertModel` (sentence embedders) have none: the last block's output is the result.
+    public var lmHead: Bool
 
     public init(normalization: Normalization, positions: PositionEncoding, attention: AttentionSpec,
-                mlp: MLPSpec, parallelAttentionMLP: Bool = false, tiedEmbeddings: Bool) {
+                mlp: MLPSpec, parallelAttentionMLP: Bool = false, tiedEmbeddings: Bool,
+                blockNorm: BlockNormPlacement = .preLN, embeddings: EmbeddingSpec = .decoder,
+                finalNorm: Bool? = nil, lmHead: Bool = true) {
         self.normalization = normalization
         self.positions = positions
         self.attention = attention
         self.mlp = mlp
         self.parallelAttentionMLP = parallelAttentionMLP
         self.tiedEmbeddings = tiedEmbeddings
+        self.blockNorm = blockNorm
+        self.embeddings = embeddings
+        self.finalNorm = finalNorm ?? normalization.exists
+        self.lmHead = lmHead
     }
+
+    /// A BERT-style encoder: bidirectional attention read without an LM head (TransformerLens's
+    /// HookedEncoder), whose hooks are named as that class names them.
+    public var isEncoder: Bool { !attention.causal }
+
+    /// One line per property that sets an encoder apart, for `info`.
+    public var encoderSummary: String {
+        var parts = ["bidirectional attention", blockNorm == .postLN ? "post-LN blocks" : "pre-LN blocks"]
+        if embeddings.tokenTypes > 0 { parts.append("\(embeddings.tokenTypes) token types") }
+        if embeddings.layerNorm { parts.append("embedding LayerNorm") }
+        parts.append(finalNorm ? "final norm" : "no final norm")
+        parts.append(lmHead ? "LM head" : "no LM head")
+        return parts.joined(separator: ", ")
+    }
+}
+
+/// Where a block normalises: pre-LN blocks normalise the input of attention and of the MLP
+/// (resid_post = resid_mid + MLP(LN2(resid_mid))); post-LN blocks (BERT) normalise after each
+/// residual add: resid_mid = resid_pre + Attn(resid_pre), resid_post = LN1(resid_mid) +
+/// MLP(LN1(resid_mid)), and the block's output is LN2(resid_post) — TransformerLens's BertBlock,
+/// whose ln1 is the attention output's LayerNorm and ln2 the MLP output's.
+public enum BlockNormPlacement: String, Sendable, Equatable {
+    case preLN = "pre-LN"
+    case postLN = "post-LN"
+}
+
+/// The embedding stage: word (and learned position) embeddings, plus for BERT token-type
+/// embeddings and a LayerNorm over the sum (TransformerLens's BertEmbed).
+public struct EmbeddingSpec: Sendable, Equatable {
+    /// Rows of the token-type table (BERT's `type_vocab_size`); 0 when there is none.
+    public var tokenTypes: Int
+    /// Whether the summed embeddings go through a LayerNorm (the block normalisation's kind and ε).
+    public var layerNorm: Bool
+
+    public init(tokenTypes: Int, layerNorm: Bool) {
+        self.tokenTypes = tokenTypes
+        self.layerNorm = layerNorm
+    }
+
+    public static let decoder = EmbeddingSpec(tokenTypes: 0, layerNorm: false)
 }
 
 /// The pre-block and final normalisation (pre-LN everywhere).
@@ -139,7 +196,7 @@ public struct Llama3RopeScaling: Sendable, Equatable {
     }
 }
 
-/// Causal self-attention's shape.
+/// Self-attention's shape and direction.
 public struct AttentionSpec: Sendable, Equatable {
     public var nHeads: Int
     /// Key/value heads (grouped-query attention when < nHeads): query head h reads kv head
@@ -149,13 +206,17 @@ public struct AttentionSpec: Sendable, Equatable {
     /// Whether the checkpoint has q/k/v biases (absent ones are zero).
     public var qkvBias: Bool
     public var outBias: Bool
+    /// Whether a query sees only itself and earlier positions (decoders); false for bidirectional
+    /// encoders, where every query sees every key.
+    public var causal: Bool
 
-    public init(nHeads: Int, nKVHeads: Int, dHead: Int, qkvBias: Bool, outBias: Bool) {
+    public init(nHeads: Int, nKVHeads: Int, dHead: Int, qkvBias: Bool, outBias: Bool, causal: Bool = true) {
         self.nHeads = nHeads
         self.nKVHeads = nKVHeads
         self.dHead = dHead
         self.qkvBias = qkvBias
         self.outBias = outBias
+        self.causal = causal
     }
 
     /// Query heads per key/value head.

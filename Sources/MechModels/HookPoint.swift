@@ -23,6 +23,23 @@ public enum HookPoint: Hashable, Sendable, CustomStringConvertible {
     case residPost(Int)              // blocks.L.hook_resid_post
     case lnFinalScale                // ln_final.hook_scale
     case lnFinalNormalized           // ln_final.hook_normalized
+    // Encoders (TransformerLens's HookedEncoder, BertEmbed and BertBlock):
+    case encoderEmbed                // embed.hook_embed              [pos, d_model] word embeddings
+    case encoderPosEmbed             // embed.hook_pos_embed          [pos, d_model]
+    case tokenTypeEmbed              // embed.hook_token_type_embed   [pos, d_model]
+    case embedLNScale                // embed.ln.hook_scale           [pos, 1]
+    case embedLNNormalized           // embed.ln.hook_normalized      [pos, d_model]
+    case fullEmbed                   // hook_full_embed               [pos, d_model] the embedding LayerNorm's output
+    case normalizedResidPost(Int)    // blocks.L.hook_normalized_resid_post [pos, d_model] the block's output
+
+    /// The hooks outside the blocks, by name.
+    private static let globalNames: [(String, HookPoint)] = [
+        ("hook_embed", .embed), ("hook_pos_embed", .posEmbed),
+        ("ln_final.hook_scale", .lnFinalScale), ("ln_final.hook_normalized", .lnFinalNormalized),
+        ("embed.hook_embed", .encoderEmbed), ("embed.hook_pos_embed", .encoderPosEmbed),
+        ("embed.hook_token_type_embed", .tokenTypeEmbed), ("embed.ln.hook_scale", .embedLNScale),
+        ("embed.ln.hook_normalized", .embedLNNormalized), ("hook_full_embed", .fullEmbed),
+    ]
 
     private static let blockSuffixes: [(String, (Int) -> HookPoint)] = [
         ("hook_resid_pre", HookPoint.residPre), ("ln1.hook_scale", HookPoint.ln1Scale),
@@ -36,17 +53,12 @@ public enum HookPoint: Hashable, Sendable, CustomStringConvertible {
         ("mlp.hook_pre", HookPoint.mlpPre), ("mlp.hook_pre_linear", HookPoint.mlpPreLinear),
         ("mlp.hook_post", HookPoint.mlpPost),
         ("hook_mlp_out", HookPoint.mlpOut), ("hook_resid_post", HookPoint.residPost),
+        ("hook_normalized_resid_post", HookPoint.normalizedResidPost),
     ]
 
     /// Parses a TransformerLens hook name; nil for names that are not hooks.
     public init?(name: String) {
-        switch name {
-        case "hook_embed": self = .embed; return
-        case "hook_pos_embed": self = .posEmbed; return
-        case "ln_final.hook_scale": self = .lnFinalScale; return
-        case "ln_final.hook_normalized": self = .lnFinalNormalized; return
-        default: break
-        }
+        if let global = Self.globalNames.first(where: { $0.0 == name }) { self = global.1; return }
         let parts = name.split(separator: ".", maxSplits: 2).map(String.init)
         guard parts.count == 3, parts[0] == "blocks", let layer = Int(parts[1]), layer >= 0,
               let make = Self.blockSuffixes.first(where: { $0.0 == parts[2] })?.1 else { return nil }
@@ -56,26 +68,22 @@ public enum HookPoint: Hashable, Sendable, CustomStringConvertible {
     /// The block this hook belongs to, or nil for embeddings and the final LayerNorm.
     public var layer: Int? {
         switch self {
-        case .embed, .posEmbed, .lnFinalScale, .lnFinalNormalized: return nil
+        case .embed, .posEmbed, .lnFinalScale, .lnFinalNormalized, .encoderEmbed, .encoderPosEmbed,
+             .tokenTypeEmbed, .embedLNScale, .embedLNNormalized, .fullEmbed:
+            return nil
         case .residPre(let l), .ln1Scale(let l), .ln1Normalized(let l), .q(let l), .k(let l), .v(let l),
              .rotQ(let l), .rotK(let l), .mlpPreLinear(let l),
              .attnScores(let l), .pattern(let l), .z(let l), .result(let l), .attnOut(let l),
              .residMid(let l), .ln2Scale(let l), .ln2Normalized(let l), .mlpPre(let l), .mlpPost(let l),
-             .mlpOut(let l), .residPost(let l):
+             .mlpOut(let l), .residPost(let l), .normalizedResidPost(let l):
             return l
         }
     }
 
     public var name: String {
-        switch self {
-        case .embed: return "hook_embed"
-        case .posEmbed: return "hook_pos_embed"
-        case .lnFinalScale: return "ln_final.hook_scale"
-        case .lnFinalNormalized: return "ln_final.hook_normalized"
-        default:
-            let suffix = Self.blockSuffixes.first { $0.1(layer!) == self }!.0
-            return "blocks.\(layer!).\(suffix)"
-        }
+        guard let layer else { return Self.globalNames.first { $0.1 == self }!.0 }
+        let suffix = Self.blockSuffixes.first { $0.1(layer) == self }!.0
+        return "blocks.\(layer).\(suffix)"
     }
 
     public var description: String { name }
@@ -90,13 +98,30 @@ public enum HookPoint: Hashable, Sendable, CustomStringConvertible {
     /// Every hook a forward pass of this config produces, in execution order (hook_result excluded).
     public static func all(for c: TransformerConfig) -> [HookPoint] {
         let a = c.architecture
-        return all(layers: c.nLayers, attnOnly: c.attnOnly, hasLayerNorm: c.hasLayerNorm,
-                   learnedPositions: a.positions.isLearned, rotary: a.positions.rotary != nil,
-                   gatedMLP: a.mlp.gated, parallel: a.parallelAttentionMLP)
+        let embeddings = embeddingHooks(a)
+        if a.blockNorm == .postLN {
+            return embeddings + (0..<c.nLayers).flatMap { l -> [HookPoint] in
+                [.residPre(l), .q(l), .k(l), .v(l)] + (a.positions.rotary != nil ? [.rotQ(l), .rotK(l)] : [])
+                    + [.attnScores(l), .pattern(l), .z(l), .attnOut(l), .residMid(l), .ln1Scale(l), .ln1Normalized(l)]
+                    + (a.mlp.gated ? [.mlpPre(l), .mlpPreLinear(l)] : [.mlpPre(l)])
+                    + [.mlpPost(l), .mlpOut(l), .residPost(l), .ln2Scale(l), .ln2Normalized(l), .normalizedResidPost(l)]
+            }
+        }
+        let blocks = all(layers: c.nLayers, attnOnly: c.attnOnly, hasLayerNorm: c.hasLayerNorm,
+                         learnedPositions: a.positions.isLearned, rotary: a.positions.rotary != nil,
+                         gatedMLP: a.mlp.gated, parallel: a.parallelAttentionMLP, finalNorm: a.finalNorm)
+        return embeddings + blocks.drop(while: { $0 == .embed || $0 == .posEmbed })
+    }
+
+    /// The embedding stage's hooks: GPT-2's hook_embed (and hook_pos_embed), or BertEmbed's.
+    static func embeddingHooks(_ a: ArchitectureSpec) -> [HookPoint] {
+        guard a.embeddings.layerNorm else { return a.positions.isLearned ? [.embed, .posEmbed] : [.embed] }
+        return [.encoderEmbed] + (a.positions.isLearned ? [.encoderPosEmbed] : [])
+            + (a.embeddings.tokenTypes > 0 ? [.tokenTypeEmbed] : []) + [.embedLNScale, .embedLNNormalized, .fullEmbed]
     }
 
     static func all(layers: Int, attnOnly: Bool, hasLayerNorm: Bool, learnedPositions: Bool, rotary: Bool,
-                    gatedMLP: Bool, parallel: Bool) -> [HookPoint] {
+                    gatedMLP: Bool, parallel: Bool, finalNorm: Bool? = nil) -> [HookPoint] {
         var hooks: [HookPoint] = learnedPositions ? [.embed, .posEmbed] : [.embed]
         for l in 0..<layers {
             hooks.append(.residPre(l))
@@ -112,7 +137,7 @@ public enum HookPoint: Hashable, Sendable, CustomStringConvertible {
             }
             hooks.append(.residPost(l))
         }
-        if hasLayerNorm { hooks += [.lnFinalScale, .lnFinalNormalized] }
+        if finalNorm ?? hasLayerNorm { hooks += [.lnFinalScale, .lnFinalNormalized] }
         return hooks
     }
 }

@@ -84,9 +84,10 @@ extension Intervention {
     static func rowShape(_ hook: HookPoint, _ c: TransformerConfig) -> [Int]? {
         switch hook {
         case .embed, .posEmbed, .residPre, .ln1Normalized, .attnOut, .residMid, .ln2Normalized, .mlpOut,
-             .residPost, .lnFinalNormalized:
+             .residPost, .lnFinalNormalized, .encoderEmbed, .encoderPosEmbed, .tokenTypeEmbed, .embedLNNormalized,
+             .fullEmbed, .normalizedResidPost:
             return [c.dModel]
-        case .ln1Scale, .ln2Scale, .lnFinalScale: return [1]
+        case .ln1Scale, .ln2Scale, .lnFinalScale, .embedLNScale: return [1]
         case .q, .rotQ, .z: return [c.nHeads, c.dHead]
         case .k, .v, .rotK: return [c.nKVHeads, c.dHead]
         case .result: return [c.nHeads, c.dModel]

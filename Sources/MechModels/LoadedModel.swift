@@ -34,6 +34,10 @@ public final class LoadedModel: @unchecked Sendable {
     public let tokenizer: Tokenizer?
     /// Why the tokenizer could not be loaded, when it could not.
     public let tokenizerError: Error?
+    /// A sentence-transformers folder's pooling (`modules.json`, `1_Pooling/config.json`), nil otherwise.
+    public let sentencePooling: SentencePooling?
+    /// Why the folder's pooling could not be read, when it could not (the model still opens).
+    public let sentencePoolingError: Error?
 
     /// Opens MODEL as a user typed it: a folder path or a Hugging Face hub id in the local cache.
     public static func open(_ spec: String,
@@ -53,6 +57,9 @@ public final class LoadedModel: @unchecked Sendable {
         dtypeSummary = store.dtypeSummary
         transformer = try Transformer(config: config, source: store)
         (tokenizer, tokenizerError) = Self.optionalTokenizer { try Tokenizer(folder: folder) }
+        do { (sentencePooling, sentencePoolingError) = (try SentencePooling.read(folder: folder), nil) } catch {
+            (sentencePooling, sentencePoolingError) = (nil, error)
+        }
     }
 
     /// Opens a llama.cpp GGUF file: config, weights and tokenizer all come from the one file, as
@@ -67,6 +74,7 @@ public final class LoadedModel: @unchecked Sendable {
         dtypeSummary = source.typeSummary
         transformer = try Transformer(config: config, source: source)
         (tokenizer, tokenizerError) = Self.optionalTokenizer { try Tokenizer(gguf: file) }
+        (sentencePooling, sentencePoolingError) = (nil, nil)
     }
 
     /// The tokenizer, or why there is none: a model without one still opens (an error only when a prompt needs it).
@@ -78,10 +86,15 @@ public final class LoadedModel: @unchecked Sendable {
     public var bosTokenID: Int? { config.bosTokenID ?? tokenizer?.bosTokenID }
 
     /// Token ids for a prompt exactly as the model's tokenizer splits it, optionally after a BOS
-    /// token (TransformerLens's default); checks emptiness and the context length.
-    public func tokenize(_ prompt: String, prependBOS: Bool = false) throws -> [Int] {
+    /// token (TransformerLens's default); checks emptiness and the context length. An encoder's
+    /// prompt gets the special tokens of its tokenizer's post-processor (`[CLS] … [SEP]`), as
+    /// `transformers` and TransformerLens's HookedEncoder encode it.
+    /// `truncate` cuts the ids before the context is checked (sentence-transformers' `max_seq_length`).
+    public func tokenize(_ prompt: String, prependBOS: Bool = false,
+                         truncate: ([Int]) -> [Int] = { $0 }) throws -> [Int] {
         guard let tokenizer else { throw tokenizerError ?? ModelError.emptyPrompt }
-        var ids = try tokenizer.encode(prompt)
+        var ids = config.architecture.isEncoder ? try tokenizer.encode(prompt, addSpecialTokens: true)
+                                                : try tokenizer.encode(prompt)
         if ids.isEmpty { throw ModelError.emptyPrompt }
         if prependBOS {
             guard let bos = bosTokenID else {
@@ -90,6 +103,7 @@ public final class LoadedModel: @unchecked Sendable {
             }
             ids.insert(bos, at: 0)
         }
+        ids = truncate(ids)
         guard ids.count <= config.nContext else {
             throw ModelError.promptTooLong(tokens: ids.count, context: config.nContext)
         }

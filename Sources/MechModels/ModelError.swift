@@ -9,6 +9,9 @@ public enum ModelError: Error, CustomStringConvertible, LocalizedError, Equatabl
     case emptyPrompt
     case promptTooLong(tokens: Int, context: Int)
     case tokenOutOfRange(token: Int, vocabSize: Int)
+    case tokenTypesMismatch(tokens: Int, tokenTypes: Int)
+    case notASentenceEncoder(folder: String)
+    case tokenTypeOutOfRange(tokenType: Int, types: Int)
     case cancelled
     case nonFiniteValues(hook: String, folder: String)
     case unsupportedRopeScaling(file: String, ropeType: String)
@@ -31,6 +34,12 @@ public enum ModelError: Error, CustomStringConvertible, LocalizedError, Equatabl
             return "the prompt is \(tokens) tokens, longer than the model's context of \(context) (n_positions): shorten it"
         case .tokenOutOfRange(let token, let vocab):
             return "token id \(token) is outside the vocabulary of \(vocab)"
+        case .notASentenceEncoder(let folder):
+            return "\(folder) is not a sentence-transformers folder (no modules.json with a Pooling module), so it has no sentence embedding"
+        case .tokenTypesMismatch(let tokens, let types):
+            return "\(types) token types were given for \(tokens) tokens: give one per token"
+        case .tokenTypeOutOfRange(let type, let types):
+            return "token type \(type) is outside the model's \(types) token types (0..<\(types))"
         case .cancelled:
             return "the computation was cancelled"
         case .nonFiniteValues(let hook, let folder):

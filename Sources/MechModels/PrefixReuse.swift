@@ -20,6 +20,7 @@ public enum PrefixReuseError: Error, CustomStringConvertible, LocalizedError, Eq
     case missingActivation(hook: String)
     case resumePointOutOfRange(layer: Int, position: Int, layers: Int, tokens: Int)
     case editBeforeResumePoint(hook: String, layer: Int)
+    case bidirectional(modelType: String)
 
     public var description: String {
         switch self {
@@ -28,6 +29,8 @@ public enum PrefixReuseError: Error, CustomStringConvertible, LocalizedError, Eq
         case .resumePointOutOfRange(let layer, let position, let layers, let tokens):
             return "cannot resume at block \(layer), position \(position): the model has \(layers) blocks "
                 + "and the run \(tokens) positions"
+        case .bidirectional(let type):
+            return "a \(type) encoder's attention reads later positions too, so a pass cannot resume mid-model from a cached run"
         case .editBeforeResumePoint(let hook, let layer):
             return "an edit at \(hook) would never fire in a pass resumed at block \(layer): resume earlier"
         }
@@ -79,6 +82,7 @@ extension Transformer {
     public func resume(from base: ForwardResult, layer: Int, position: Int, edits: [ActivationEdit] = [],
                        caching: CachePolicy = .none, computeLogits: Bool = true,
                        shouldContinue: () -> Bool = { true }) throws -> ResumedForwardResult {
+        guard config.architecture.attention.causal else { throw PrefixReuseError.bidirectional(modelType: config.modelType) }
         let total = base.tokens.count
         guard layer >= 0, layer < config.nLayers, position >= 0, position < total else {
             throw PrefixReuseError.resumePointOutOfRange(layer: layer, position: position,
@@ -107,7 +111,7 @@ extension Transformer {
             residual = block(l, residual, &pass, prefix: prefixes[l])
         }
         let final = finalLayerNorm(residual, &pass)
-        let logits = computeLogits ? unembed(final) : Tensor(zeros: [final.shape[0], 0])
+        let logits = computeLogits && config.architecture.lmHead ? unembed(final) : Tensor(zeros: [final.shape[0], 0])
         return ResumedForwardResult(position: position, logits: logits, finalResidual: final, cache: pass.cache)
     }
 }

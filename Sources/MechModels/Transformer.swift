@@ -18,8 +18,9 @@ public enum LogitRows: Sendable {
     case all, last, none
 }
 
-/// A decoder-only transformer (pre-LN blocks; learned, rotary or no positions; grouped-query
-/// causal attention; plain or gated MLPs; sequential or parallel blocks, per `config.architecture`) that runs
+/// A transformer (pre-LN decoder or post-LN BERT encoder blocks; learned, rotary or no positions;
+/// grouped-query causal or bidirectional attention; plain or gated MLPs; sequential or parallel blocks,
+/// per `config.architecture`) that runs
 /// with hooks: every activation is cached under its TransformerLens name and may be edited in
 /// flight. The forward pass reads like nanoGPT's `model.py`: one function per block part.
 public final class Transformer: @unchecked Sendable {
@@ -46,9 +47,11 @@ public final class Transformer: @unchecked Sendable {
                 shouldContinue: shouldContinue)
     }
 
-    /// As `run(_:edits:caching:computeLogits:shouldContinue:)`, choosing which positions get logits.
-    public func run(_ tokens: [Int], edits: [ActivationEdit] = [], caching: CachePolicy = .all,
-                    logits logitRows: LogitRows,
+    /// As `run(_:edits:caching:computeLogits:shouldContinue:)`, choosing which positions get logits
+    /// (none for a model without an LM head). `tokenTypes` are BERT's segment ids (all 0 when nil,
+    /// as TransformerLens and transformers default them).
+    public func run(_ tokens: [Int], tokenTypes: [Int]? = nil, edits: [ActivationEdit] = [],
+                    caching: CachePolicy = .all, logits logitRows: LogitRows,
                     shouldContinue: () -> Bool = { true }) throws -> ForwardResult {
         guard !tokens.isEmpty else { throw ModelError.emptyPrompt }
         guard tokens.count <= config.nContext else {
@@ -58,12 +61,7 @@ public final class Transformer: @unchecked Sendable {
             throw ModelError.tokenOutOfRange(token: bad, vocabSize: config.vocabSize)
         }
         var pass = Pass(edits: edits, caching: caching)
-
-        // Embeddings: residual [pos, d_model]; learned positions are added here, rotary ones in attention.
-        var residual = pass.hook(.embed, weights.tokenEmbedding.gatherRows(tokens))
-        if let table = weights.positionEmbedding {
-            residual = residual + pass.hook(.posEmbed, table.gatherRows(Array(0..<tokens.count)))
-        }
+        var residual = try embed(tokens, tokenTypes: tokenTypes, &pass)   // [pos, d_model]
 
         for layer in 0..<config.nLayers {
             guard shouldContinue() else { throw ModelError.cancelled }
@@ -73,7 +71,7 @@ public final class Transformer: @unchecked Sendable {
         // Final LayerNorm and unembedding: logits [pos, vocab]
         let final = finalLayerNorm(residual, &pass)
         let logits: Tensor
-        switch logitRows {
+        switch config.architecture.lmHead ? logitRows : .none {
         case .all: logits = unembed(final)
         case .last: logits = unembed(final.rows((tokens.count - 1)..<tokens.count))
         case .none: logits = Tensor(zeros: [tokens.count, 0])
@@ -81,9 +79,38 @@ public final class Transformer: @unchecked Sendable {
         return ForwardResult(tokens: tokens, logits: logits, cache: pass.cache)
     }
 
+    /// The residual stream's start [pos, d_model]: token embeddings plus learned positions (rotary
+    /// ones enter in attention); for BERT also token-type embeddings, the sum LayerNormed (BertEmbed).
+    func embed(_ tokens: [Int], tokenTypes: [Int]?, _ pass: inout Pass) throws -> Tensor {
+        let positions = Array(0..<tokens.count)
+        guard let norm = weights.embeddingNorm else {
+            var residual = pass.hook(.embed, weights.tokenEmbedding.gatherRows(tokens))
+            if let table = weights.positionEmbedding {
+                residual = residual + pass.hook(.posEmbed, table.gatherRows(positions))
+            }
+            return residual
+        }
+        var sum = pass.hook(.encoderEmbed, weights.tokenEmbedding.gatherRows(tokens))
+        if let table = weights.positionEmbedding {
+            sum = sum + pass.hook(.encoderPosEmbed, table.gatherRows(positions))
+        }
+        if let table = weights.tokenTypeEmbedding {
+            let types = tokenTypes ?? [Int](repeating: 0, count: tokens.count)
+            guard types.count == tokens.count else {
+                throw ModelError.tokenTypesMismatch(tokens: tokens.count, tokenTypes: types.count)
+            }
+            if let bad = types.first(where: { $0 < 0 || $0 >= table.shape[0] }) {
+                throw ModelError.tokenTypeOutOfRange(tokenType: bad, types: table.shape[0])
+            }
+            sum = sum + pass.hook(.tokenTypeEmbed, table.gatherRows(types))
+        }
+        let normed = normalize(sum, norm, scale: .embedLNScale, normalized: .embedLNNormalized, &pass)
+        return pass.hook(.fullEmbed, normed)                                   // [pos, d_model]
+    }
+
     /// The final LayerNorm or RMSNorm (identity for models without one), hooked as ln_final.
     func finalLayerNorm(_ residual: Tensor, _ pass: inout Pass) -> Tensor {
-        guard let ln = weights.lnFinal, config.hasLayerNorm else { return residual }
+        guard let ln = weights.lnFinal, config.architecture.finalNorm else { return residual }
         let normed = config.normalization.normalize(residual)
         pass.hook(.lnFinalScale, normed.scale)
         return LayerNorm.affine(pass.hook(.lnFinalNormalized, normed.normalized), weight: ln.weight, bias: ln.bias)
@@ -92,7 +119,8 @@ public final class Transformer: @unchecked Sendable {
     /// Logits at the given positions of a finished run, from its cached final residual
     /// (`ln_final.hook_normalized`, or the last block's `hook_resid_post` without LayerNorm): [n, vocab].
     public func logits(at positions: [Int], from cache: ActivationCache) -> Tensor? {
-        let source: HookPoint = config.hasLayerNorm ? .lnFinalNormalized : .residPost(config.nLayers - 1)
+        guard config.architecture.lmHead else { return nil }
+        let source: HookPoint = config.architecture.finalNorm ? .lnFinalNormalized : .residPost(config.nLayers - 1)
         guard let x = cache[source], positions.allSatisfy({ $0 >= 0 && $0 < x.shape[0] }) else { return nil }
         var rows = x.gatherRows(positions)
         if let ln = weights.lnFinal { rows = LayerNorm.affine(rows, weight: ln.weight, bias: ln.bias) }
@@ -123,6 +151,7 @@ public final class Transformer: @unchecked Sendable {
     func block(_ l: Int, _ residPre: Tensor, _ pass: inout Pass, prefix: CachedKeysValues? = nil) -> Tensor {
         let w = weights.block(l)                                         // converted here for 16-bit checkpoints
         let x = pass.hook(.residPre(l), residPre)                       // [pos, d_model]
+        if config.architecture.blockNorm == .postLN { return postLNBlock(l, w, x, &pass) }
         let attnIn = normalize(x, w.ln1, scale: .ln1Scale(l), normalized: .ln1Normalized(l), &pass)
         let attnOut = pass.hook(.attnOut(l), attention(l, w, attnIn, &pass, prefix: prefix))  // [pos, d_model]
         if config.attnOnly {
@@ -139,7 +168,20 @@ public final class Transformer: @unchecked Sendable {
         return pass.hook(.residPost(l), residMid + mlpOut)
     }
 
-    /// The block's LayerNorm or RMSNorm: hook_scale, hook_normalized (before the weight), then ·w + b.
+    /// A post-LN (BERT) block, as TransformerLens's BertBlock: resid_mid = resid_pre + Attn(resid_pre),
+    /// resid_post = LN1(resid_mid) + MLP(LN1(resid_mid)), output LN2(resid_post).
+    private func postLNBlock(_ l: Int, _ w: BlockWeights, _ x: Tensor, _ pass: inout Pass) -> Tensor {
+        let attnOut = pass.hook(.attnOut(l), attention(l, w, x, &pass, prefix: nil))   // [pos, d_model]
+        let residMid = pass.hook(.residMid(l), x + attnOut)
+        let mlpIn = normalize(residMid, w.ln1, scale: .ln1Scale(l), normalized: .ln1Normalized(l), &pass)
+        let mlpOut = pass.hook(.mlpOut(l), mlp(l, w, mlpIn, &pass))
+        let residPost = pass.hook(.residPost(l), mlpIn + mlpOut)
+        let out = normalize(residPost, w.ln2, scale: .ln2Scale(l), normalized: .ln2Normalized(l), &pass)
+        return pass.hook(.normalizedResidPost(l), out)
+    }
+
+    /// A block's (or BERT's embedding) LayerNorm or RMSNorm: hook_scale, hook_normalized (before the
+    /// weight), then ·w + b.
     private func normalize(_ x: Tensor, _ ln: LayerNormWeights?, scale: HookPoint, normalized: HookPoint,
                            _ pass: inout Pass) -> Tensor {
         guard let ln, config.hasLayerNorm else { return x }
@@ -159,7 +201,7 @@ public final class Transformer: @unchecked Sendable {
         return out
     }
 
-    /// Causal multi-head self-attention: per query head h reading key/value head g = h / group,
+    /// Multi-head self-attention, causal or (encoders) bidirectional: per query head h reading key/value head g = h / group,
     /// pattern_h = softmax(q_h·k_gᵀ/√d_head), z_h = pattern_h·v_g, and the output is z·W_O + b_O.
     /// Rotary models rotate q and k first (hook_rot_q, hook_rot_k). Queries are the rows of `x`;
     /// keys and values are the `prefix`'s cached rows (earlier positions) followed by those of `x`.
@@ -188,16 +230,18 @@ public final class Transformer: @unchecked Sendable {
         // position offset + q (offset > 0 when earlier positions come from a cached prefix).
         let scores = Tensor(uninitialized: [heads, t, keyCount])
         let scaleFactor = 1 / Float(dh).squareRoot()
+        // Keys a query block reads: up to its last query when causal, all of them when bidirectional.
+        let keysUpTo: (Int) -> Int = a.causal ? { offset + $0 } : { _ in keyCount }
         for h in 0..<heads {
             let g = h / a.groupSize
             for q0 in stride(from: 0, to: t, by: Self.queryBlock) {
                 let q1 = min(q0 + Self.queryBlock, t)
-                BLAS.gemm(transposeB: true, m: q1 - q0, n: offset + q1, k: dh, alpha: scaleFactor,
+                BLAS.gemm(transposeB: true, m: q1 - q0, n: keysUpTo(q1), k: dh, alpha: scaleFactor,
                           a: q.pointer + q0 * qWidth + h * dh, lda: qWidth, b: k.pointer + g * dh, ldb: kvWidth,
                           c: scores.pointer + (h * t + q0) * keyCount, ldc: keyCount)
             }
         }
-        let pattern = CausalSoftmax.apply(scores: scores)                // masks scores to −∞ in place
+        let pattern = CausalSoftmax.apply(scores: scores, causal: a.causal)  // masks scores to −∞ in place
         pass.hook(.attnScores(l), scores)
         let finalPattern = pass.hook(.pattern(l), pattern)               // [head, query, key]
 
@@ -207,7 +251,7 @@ public final class Transformer: @unchecked Sendable {
             let g = h / a.groupSize
             for q0 in stride(from: 0, to: t, by: Self.queryBlock) {
                 let q1 = min(q0 + Self.queryBlock, t)
-                BLAS.gemm(m: q1 - q0, n: dh, k: offset + q1, a: finalPattern.pointer + (h * t + q0) * keyCount,
+                BLAS.gemm(m: q1 - q0, n: dh, k: keysUpTo(q1), a: finalPattern.pointer + (h * t + q0) * keyCount,
                           lda: keyCount, b: v.pointer + g * dh, ldb: kvWidth, c: z.pointer + q0 * qWidth + h * dh,
                           ldc: qWidth)
             }

@@ -54,3 +54,40 @@ extension TransformerConfig {
                   bosTokenID: try r.tokenID("bos_token_id"), eosTokenID: try r.tokenID("eos_token_id"))
     }
 }
+
+extension TransformerConfig {
+    /// Reads a BERT `config.json` (bert-base, all-MiniLM-L6-v2, …): word, learned position and
+    /// token-type embeddings summed and LayerNormed, post-LN blocks, bidirectional attention with
+    /// biases, a plain MLP (`hidden_act`, exact-erf GELU for "gelu"), no final norm, read without an
+    /// LM head (BertModel). Only absolute positions are supported.
+    init(bertJSON json: JSONConfig) throws {
+        let r = ConfigReader(json: json)
+        let dModel = try r.positive("hidden_size")
+        var attention = try r.attention(dModel: dModel, qkvBias: true, outBias: true)
+        attention.causal = false
+        guard attention.nKVHeads == attention.nHeads else {
+            throw r.bad("num_key_value_heads", "must equal num_attention_heads for bert")
+        }
+        let positions = try json.optionalString("position_embedding_type") ?? "absolute"
+        guard positions == "absolute" else {
+            throw r.bad("position_embedding_type", "'\(positions)' is not supported (only \"absolute\")")
+        }
+        let tokenTypes = try json.optionalInt("type_vocab_size") ?? 2
+        guard tokenTypes >= 0 else { throw r.bad("type_vocab_size", "must not be negative, found \(tokenTypes)") }
+        let architecture = ArchitectureSpec(
+            normalization: Normalization(.layerNorm, epsilon: Float(try json.optionalDouble("layer_norm_eps") ?? 1e-12)),
+            positions: .learned,
+            attention: attention,
+            mlp: MLPSpec(gated: false, activation: try r.activation("hidden_act", default: "gelu"), bias: true),
+            tiedEmbeddings: false,
+            blockNorm: .postLN,
+            embeddings: EmbeddingSpec(tokenTypes: tokenTypes, layerNorm: true),
+            finalNorm: false,
+            lmHead: false)
+        self.init(modelType: "bert", nLayers: try r.positive("num_hidden_layers"), dModel: dModel,
+                  dMLP: try r.positive("intermediate_size"), nContext: try r.positive("max_position_embeddings"),
+                  vocabSize: try r.positive("vocab_size"), architecture: architecture,
+                  bosTokenID: nil, eosTokenID: nil)
+        prependBOS = false
+    }
+}

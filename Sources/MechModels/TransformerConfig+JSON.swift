@@ -3,17 +3,18 @@ import MechTensor
 
 extension TransformerConfig {
     /// Model types whose folders load as a `Transformer`.
-    public static let transformerModelTypes: Set<String> = Set(["gpt2", "mechscope_transformer", "gpt_neox"])
+    public static let transformerModelTypes: Set<String> = Set(["gpt2", "mechscope_transformer", "gpt_neox", "bert"])
         .union(llamaFamilyModelTypes)
 
     /// Reads a model folder's `config.json` by its `model_type`: GPT-2 (and Mechscope's
-    /// `mechscope_transformer`), the Llama family (llama, mistral, qwen2) or GPT-NeoX.
+    /// `mechscope_transformer`), the Llama family (llama, mistral, qwen2), GPT-NeoX or a BERT encoder.
     public init(json: JSONConfig) throws {
         let type = try json.optionalString("model_type") ?? "gpt2"
         switch type {
         case "gpt2", "mechscope_transformer": try self.init(gpt2JSON: json, modelType: type)
         case _ where Self.llamaFamilyModelTypes.contains(type): try self.init(llamaJSON: json, modelType: type)
         case "gpt_neox": try self.init(neoXJSON: json)
+        case "bert": try self.init(bertJSON: json)
         default: throw ModelError.unknownModelType(file: json.url.path, modelType: type)
         }
     }

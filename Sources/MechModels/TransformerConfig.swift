@@ -66,7 +66,8 @@ public struct TransformerConfig: Sendable, Equatable {
         self.eosTokenID = eosTokenID
     }
 
-    /// Parameters in the blocks, embeddings and unembedding (tied weights counted once).
+    /// Parameters in the blocks, embeddings and unembedding (tied weights counted once; an encoder's
+    /// pooler, which Mechscope does not read, is not counted).
     public var parameterCount: Int {
         let a = architecture, d = dModel
         let normParams: Int
@@ -82,8 +83,9 @@ public struct TransformerConfig: Sendable, Equatable {
         let mlpBiases = a.mlp.bias ? (a.mlp.gated ? 2 : 1) * dMLP + d : 0
         let mlp = attnOnly ? 0 : mlpMatrices + mlpBiases + normParams
         let block = normParams + attn + mlp
-        let embed = vocabSize * d + (a.positions.isLearned ? nContext * d : 0)
-        let unembed = a.tiedEmbeddings ? 0 : vocabSize * d + (modelType == "mechscope_transformer" ? vocabSize : 0)
-        return nLayers * block + embed + normParams + unembed
+        let embed = vocabSize * d + (a.positions.isLearned ? nContext * d : 0) + a.embeddings.tokenTypes * d
+            + (a.embeddings.layerNorm ? normParams : 0)
+        let unembed = a.tiedEmbeddings || !a.lmHead ? 0 : vocabSize * d + (modelType == "mechscope_transformer" ? vocabSize : 0)
+        return nLayers * block + embed + (a.finalNorm ? normParams : 0) + unembed
     }
 }

@@ -109,16 +109,24 @@ public struct TransformerWeights: @unchecked Sendable {
     /// W_pos [n_ctx, d_model], learned positions only.
     public var positionEmbedding: Tensor? { globalWeights.value.positionEmbedding }
     public var lnFinal: LayerNormWeights? { globalWeights.value.lnFinal }
-    /// [vocab, d_model]: logits = x · unembeddingᵀ (W_U transposed).
+    /// [vocab, d_model]: logits = x · unembeddingᵀ (W_U transposed). An encoder read without its MLM
+    /// head (`architecture.lmHead` false) holds its word embeddings here, the matrix BERT's MLM decoder
+    /// is tied to; nothing computes logits from it then.
     public var unembedding: Tensor { globalWeights.value.unembedding }
     /// [vocab]
     public var unembeddingBias: Tensor? { globalWeights.value.unembeddingBias }
+    /// BERT's token-type table [type_vocab, d_model] (nil without token types).
+    public var tokenTypeEmbedding: Tensor? { globalWeights.value.tokenTypeEmbedding }
+    /// The LayerNorm over the summed embeddings (BERT's `embeddings.LayerNorm`), nil for decoders.
+    public var embeddingNorm: LayerNormWeights? { globalWeights.value.embeddingNorm }
 
     /// Weights whose blocks are all in memory.
     public init(tokenEmbedding: Tensor, positionEmbedding: Tensor?, blocks: [BlockWeights],
-                lnFinal: LayerNormWeights?, unembedding: Tensor, unembeddingBias: Tensor?) {
+                lnFinal: LayerNormWeights?, unembedding: Tensor, unembeddingBias: Tensor?,
+                tokenTypeEmbedding: Tensor? = nil, embeddingNorm: LayerNormWeights? = nil) {
         let globals = GlobalWeights(tokenEmbedding: tokenEmbedding, positionEmbedding: positionEmbedding, lnFinal: lnFinal,
-                                    unembedding: unembedding, unembeddingBias: unembeddingBias)
+                                    unembedding: unembedding, unembeddingBias: unembeddingBias,
+                                    tokenTypeEmbedding: tokenTypeEmbedding, embeddingNorm: embeddingNorm)
         self.init(layerCount: blocks.count, residentBlocks: blocks, readBlock: { blocks[$0] }, globals: Lazy { globals })
     }
 
@@ -150,6 +158,7 @@ public struct TransformerWeights: @unchecked Sendable {
     public init(config c: TransformerConfig, source: WeightSource) throws {
         let reader: BlockReader
         switch c.modelType {
+        case "bert": reader = try BertCheckpoint(config: c, source: source)
         case "gpt_neox": reader = try GPTNeoXCheckpoint(config: c, source: source)
         case _ where TransformerConfig.llamaFamilyModelTypes.contains(c.modelType):
             reader = try LlamaCheckpoint(config: c, source: source)
@@ -220,6 +229,8 @@ struct GlobalWeights {
     let lnFinal: LayerNormWeights?
     let unembedding: Tensor
     let unembeddingBias: Tensor?
+    var tokenTypeEmbedding: Tensor? = nil
+    var embeddingNorm: LayerNormWeights? = nil
 }
 
 /// One family's checkpoint names and layouts.

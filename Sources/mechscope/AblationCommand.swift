@@ -58,7 +58,7 @@ struct AblationCommand: ParsableCommand {
     }
 
     func run() throws {
-        let model = try modelOptions.open()
+        let model = try modelOptions.open(for: "ablate", needs: [.lmHead])
         let prompt = try promptOptions.text(for: model)
         let ids = try model.tokenize(prompt, prependBOS: promptOptions.prependBOS)
         let referenceIDs = try reference.map { try model.tokenize($0, prependBOS: promptOptions.prependBOS) }

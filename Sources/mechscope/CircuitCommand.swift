@@ -30,7 +30,7 @@ struct CircuitCommand: ParsableCommand {
     }
 
     func run() throws {
-        let session = try modelOptions.openSession()
+        let session = AnalysisSession(model: try modelOptions.open(for: "circuit", needs: [.lmHead]))
         let model = session.model
         let spec = try HeadSpec(head)
         let weights = session.processedWeights()

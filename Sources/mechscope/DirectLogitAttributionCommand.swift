@@ -68,7 +68,7 @@ struct DirectLogitAttributionCommand: ParsableCommand {
     }
 
     func run() throws {
-        let model = try modelOptions.open()
+        let model = try modelOptions.open(for: "dla", needs: [.lmHead])
         let prompt = try promptOptions.text(for: model)
         let ids = try model.tokenize(prompt, prependBOS: promptOptions.prependBOS)
         let p = try TokenArgument.position(position, count: ids.count)

@@ -10,7 +10,9 @@ struct DumpCommand: ParsableCommand {
         commandName: "dump",
         abstract: "Write activations as NumPy .npy files named by TransformerLens hook (no batch axis).",
         discussion: "Hooks: e.g. blocks.0.attn.hook_pattern, hook_embed, ln_final.hook_normalized, "
-            + "blocks.1.attn.hook_result (computed on demand), logits, or 'all'. Each file is written under a "
+            + "blocks.1.attn.hook_result (computed on demand), logits, or 'all'; an encoder's are TransformerLens's "
+            + "HookedEncoder names (embed.hook_embed, hook_full_embed, blocks.0.hook_normalized_resid_post) and it has "
+            + "no logits. Each file is written under a "
             + "hidden temporary name and renamed when complete; SIGINT or SIGTERM stops between files "
             + "(exit status 130 or 143), so only complete files are left.")
 
@@ -33,14 +35,15 @@ struct DumpCommand: ParsableCommand {
         for name in hooks {
             if name == "all" {
                 wanted += available + (0..<c.nLayers).map { HookPoint.result($0) }
-                wantLogits = true
+                wantLogits = c.architecture.lmHead
             } else if name == "logits" {
+                try ModelNeed.check([.lmHead], model, command: "dump --hook logits")
                 wantLogits = true
             } else if let hook = HookPoint(name: name),
                       availableSet.contains(hook) || (hook.layer.map { $0 < c.nLayers } ?? false && hook == .result(hook.layer!)) {
                 wanted.append(hook)
             } else {
-                let hint = HookNameSuggestion.closest(to: name, among: available.map(\.name) + ["logits", "all"])
+                let hint = HookNameSuggestion.closest(to: name, among: available.map(\.name) + (c.architecture.lmHead ? ["logits", "all"] : ["all"]))
                 throw CLIError("'\(name)' is not a hook of this model\(hint.map { " (did you mean '\($0)'?)" } ?? "")")
             }
         }

@@ -31,8 +31,8 @@ struct HeadsCommand: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var promptOptions: PromptOptions
-    @Option(parsing: .unconditional, help: "Order of the table, largest first: induction (on the prompt), repeated (induction on the repeated random sequence), prev, dup, copying, entropy.")
-    var sort: SortKey = .induction
+    @Option(name: .customLong("sort"), parsing: .unconditional, help: "Order of the table, largest first: induction (on the prompt), repeated (induction on the repeated random sequence), prev, dup, copying, entropy (default: induction; prev on an encoder).")
+    var sortOption: SortKey?
     @Option(parsing: .unconditional, help: "Seed of the repeated random sequence.") var seed: UInt64 = RepeatedTokenSequence.defaultSeed
     @Flag(name: .customLong("exclude-bos"), help: "Ignore attention to position 0 (detect_head's exclude_bos).")
     var excludeBOS = false
@@ -44,7 +44,14 @@ struct HeadsCommand: ParsableCommand {
 
     func run() throws {
         var clock = StepClock(enabled: timings)
-        let session = try modelOptions.openSession()
+        let opened = try modelOptions.open()
+        if opened.config.architecture.isEncoder {
+            try EncoderHeadsReport.run(model: opened, command: self)
+            return
+        }
+        try ModelNeed.check([.causalAttention, .lmHead], opened, command: "heads")
+        let sort = sortOption ?? .induction
+        let session = AnalysisSession(model: opened)
         let model = session.model
         clock.lap("open model")
         _ = session.processedWeights()

@@ -29,6 +29,14 @@ struct InfoCommand: ParsableCommand {
         var parallel_attn_mlp: Bool
         var activation: String
         var tied_embeddings: Bool
+        /// For an encoder: what sets it apart (attention direction, norm placement, token types, heads).
+        var encoder: String?
+        var block_norm: String
+        var causal_attention: Bool
+        var token_types: Int
+        var lm_head: Bool
+        /// A sentence-transformers folder's pooling (or why it could not be read).
+        var sentence_pooling: String?
         var parameters: Int
         var dtypes: [String]
         var files: [FileEntry]
@@ -52,7 +60,13 @@ struct InfoCommand: ParsableCommand {
             attn_only: c.attnOnly, normalization: c.normalization.exists ? c.normalization.description : "no LayerNorm",
             positions: c.positions.description, mlp: c.architecture.mlp.description,
             parallel_attn_mlp: c.architecture.parallelAttentionMLP,
-            activation: c.activation.rawValue, tied_embeddings: c.tiedEmbeddings, parameters: c.parameterCount,
+            activation: c.activation.rawValue, tied_embeddings: c.tiedEmbeddings,
+            encoder: c.architecture.isEncoder ? c.architecture.encoderSummary : nil,
+            block_norm: c.architecture.blockNorm.rawValue, causal_attention: c.architecture.attention.causal,
+            token_types: c.architecture.embeddings.tokenTypes, lm_head: c.architecture.lmHead,
+            sentence_pooling: model.sentencePooling.map { "\($0.description) (sentence-transformers)" }
+                ?? model.sentencePoolingError.map { "unreadable: \($0)" },
+            parameters: c.parameterCount,
             dtypes: model.dtypeSummary,
             files: model.weightFiles.map { .init(name: $0.name, bytes: $0.bytes) },
             tokenizer: model.tokenizer.map { "\($0.kindDescription), \($0.vocabSize) tokens" }
@@ -60,18 +74,24 @@ struct InfoCommand: ParsableCommand {
             openblas: OpenBLASKernelSelection.summary,
             gguf: model.ggufFile.map(Self.ggufFacts))
         if json { try JSONOutput.print(report); return }
-        print("""
-        model      \(report.folder)
-        type       \(c.modelType)\(c.attnOnly ? " (attention-only)" : "")
-        shape      \(Plural.count(c.nLayers, "layer")) × \(Plural.count(c.nHeads, "head"))\(c.nKVHeads == c.nHeads ? "" : " (\(c.nKVHeads) key/value)"), d_model \(c.dModel), d_head \(c.dHead), d_mlp \(c.dMLP)
-        context    \(c.nContext) positions, vocabulary \(c.vocabSize)
-        blocks     \(report.normalization), \(c.positions.description), \(report.mlp)\(report.parallel_attn_mlp ? ", parallel attention and MLP" : ""), unembedding \(c.tiedEmbeddings ? "tied to the embedding" : "separate")
-        parameters \(ByteFormat.count(report.parameters))
-        dtypes     \(report.dtypes.joined(separator: ", "))
-        tokenizer  \(report.tokenizer)
-        openblas   \(report.openblas)
-        files
-        """)
+        var lines = [
+            "model      \(report.folder)",
+            "type       \(c.modelType)\(c.attnOnly ? " (attention-only)" : "")",
+            "shape      \(Plural.count(c.nLayers, "layer")) × \(Plural.count(c.nHeads, "head"))\(c.nKVHeads == c.nHeads ? "" : " (\(c.nKVHeads) key/value)"), d_model \(c.dModel), d_head \(c.dHead), d_mlp \(c.dMLP)",
+            "context    \(c.nContext) positions, vocabulary \(c.vocabSize)",
+            "blocks     \(report.normalization), \(c.positions.description), \(report.mlp)\(report.parallel_attn_mlp ? ", parallel attention and MLP" : "")"
+                + (c.architecture.lmHead ? ", unembedding \(c.tiedEmbeddings ? "tied to the embedding" : "separate")" : ""),
+        ]
+        if let encoder = report.encoder { lines.append("encoder    \(encoder)") }
+        if let pooling = report.sentence_pooling { lines.append("pooling    \(pooling)") }
+        lines += [
+            "parameters \(ByteFormat.count(report.parameters))",
+            "dtypes     \(report.dtypes.joined(separator: ", "))",
+            "tokenizer  \(report.tokenizer)",
+            "openblas   \(report.openblas)",
+            "files",
+        ]
+        for line in lines { print(line) }
         for f in report.files { print("  \(f.name)  \(ByteFormat.bytes(f.bytes))") }
         if let facts = report.gguf {
             print("gguf")

@@ -24,7 +24,7 @@ struct LogitLensBenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let model = try modelOptions.open()
+        let model = try modelOptions.open(for: "bench-lens", needs: [.lmHead])
         let c = model.config
         let transformer = model.transformer
         let ids = BenchCommand.randomTokens(count: min(tokens, c.nContext), vocab: c.vocabSize)

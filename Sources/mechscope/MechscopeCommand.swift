@@ -11,7 +11,7 @@ struct MechscopeCommand: ParsableCommand {
         sample (samples/induction-2l) is used. With no command, `mechscope [MODEL]` opens the terminal explorer.
         """,
         subcommands: [
-            ExploreCommand.self, InfoCommand.self, RunCommand.self, DumpCommand.self, BenchCommand.self, FeaturesCommand.self,
+            ExploreCommand.self, InfoCommand.self, RunCommand.self, SimilarityCommand.self, DumpCommand.self, BenchCommand.self, FeaturesCommand.self,
             LogitLensCommand.self, DirectLogitAttributionCommand.self, HeadsCommand.self, CircuitCommand.self,
             PatchCommand.self, AblationCommand.self, LogitLensBenchCommand.self, ExplorerBenchCommand.self, SnapshotCommand.self, KeysCommand.self,
         ],

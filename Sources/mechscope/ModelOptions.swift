@@ -19,10 +19,6 @@ struct ModelOptions: ParsableArguments {
         }
     }
 
-    /// Opens the transformer as an `AnalysisSession`: the object the explorer's views also work
-    /// through, which derives processed weights and weight-only scores once.
-    func openSession() throws -> AnalysisSession { AnalysisSession(model: try open()) }
-
     /// Opens whatever kind of model the folder holds.
     func openAny() throws -> AnyModel {
         try AnyModel.open(try resolvedSpec())

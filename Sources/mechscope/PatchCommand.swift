@@ -56,7 +56,7 @@ struct PatchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let model = try modelOptions.open()
+        let model = try modelOptions.open(for: "patch", needs: [.lmHead, .causalAttention])
         let cleanTokens = try tokens(text: clean, ids: cleanIDs, prompt: "--clean", model: model)
         let corruptedTokens = try tokens(text: corrupted, ids: corruptedIDs, prompt: "--corrupted", model: model)
         let pair = try TokenArgument.answerAndWrong(answer, wrong, model: model)

@@ -3,10 +3,11 @@ import Foundation
 import MechModels
 import MechTensor
 
-/// `mechscope run`: tokens as the model sees them and its next-token prediction.
+/// `mechscope run`: tokens as the model sees them and its next-token prediction; for an encoder its
+/// token outputs and, for a sentence-transformers folder, the sentence embedding (EncoderRunReport).
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "run", abstract: "Tokenize a prompt, run the model, and show the next-token top-k.")
+        commandName: "run", abstract: "Tokenize a prompt, run the model, and show the next-token top-k (an encoder: its outputs and sentence embedding).")
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var promptOptions: PromptOptions
@@ -56,6 +57,11 @@ struct RunCommand: ParsableCommand {
         } else {
             prompt = try promptOptions.text(for: model)
             ids = try model.tokenize(prompt, prependBOS: promptOptions.prependBOS)
+        }
+        if !model.config.architecture.lmHead {
+            let report = try EncoderRunReport(model: model, prompt: prompt, ids: ids)
+            try NonFiniteGuard.print(report, json: json, model: model, prompts: [ids]) { report.printText() }
+            return
         }
         let result = try model.transformer.run(ids, caching: .none, logits: .last)
         let last = result.lastLogits!

@@ -37,6 +37,8 @@ public enum GoldenFixtures {
     public struct Meta: Decodable {
         public let prompt: String
         public let token_ids: [Int]
+        /// BERT's segment ids, when the case recorded them (encoder goldens).
+        public let token_type_ids: [Int]?
         public let tokens: [String]
         public let hooks: [String]
         /// Present when each file holds only these positions' rows (long prompts): the first axis

@@ -18,6 +18,10 @@ extension Explorer {
     /// Adds (or switches to `kind`) the ablation of the item under the cursor; the same key on an
     /// item already ablated that way removes it.
     mutating func ablateUnderCursor(_ kind: Ablation.Kind) -> [Effect] {
+        if let reason = Page.ablations.inapplicability(to: state.model) {
+            state.message = StatusMessage(reason, isError: true)
+            return [.redraw([.status])]
+        }
         guard let target = ablationTarget else {
             state.message = StatusMessage("nothing to ablate here: use the atlas, a layer's heads, a head, or the neurons", isError: true)
             return [.redraw([.status])]

@@ -58,7 +58,7 @@ extension Explorer {
     /// `:ablate L1H3 [zero|mean]`: adds (or switches to `kind`) one ablation and reruns.
     mutating func addAblation(_ target: Ablation.Target, _ kind: Ablation.Kind) -> [Effect] {
         let m = state.model
-        let problem: String?
+        var problem: String?
         switch target {
         case .head(let l, let h):
             problem = l >= m.layers ? "layer \(l) does not exist (layers 0–\(m.layers - 1))"
@@ -68,6 +68,7 @@ extension Explorer {
                 : l >= m.layers ? "layer \(l) does not exist (layers 0–\(m.layers - 1))"
                 : n >= m.dMLP ? "neuron \(n) does not exist (neurons 0–\(m.dMLP - 1))" : nil
         }
+        if let reason = Page.ablations.inapplicability(to: m) { problem = reason }
         if let problem {
             state.message = StatusMessage(":ablate \(target.name): \(problem)", isError: true)
             return [.redraw([.status])]

@@ -119,7 +119,7 @@ public struct Explorer: Sendable {
             break
         }
         if state.focus == .navigator { return navigatorAction(action, count: count) }
-        let view = PageViews.view(for: state.page)
+        let view = PageViews.view(for: state.page, model: state.model)
         if state.showsCorrupted {       // the page moves its cursors over the corrupted run it shows
             var shown = state.displayed
             let outcome = view.handle(action, count: count, state: &shown)
@@ -345,6 +345,10 @@ public struct Explorer: Sendable {
                     return []
                 }
             case .metric(let m):
+                if let reason = m.inapplicability(to: state.model) {
+                    state.message = StatusMessage(reason, isError: true)
+                    return [.redraw([.status])]
+                }
                 state.metric = m
                 return go(to: .atlas)
             case .export(let path): return [.export(path: path)]
@@ -395,7 +399,7 @@ public struct Explorer: Sendable {
     public mutating func requestsForVisible() -> [Effect] {
         guard let run = state.run, run.generation == state.generation, !state.isTooSmall else { return [] }
         var effects: [Effect] = []
-        let view = PageViews.view(for: state.page)
+        let view = PageViews.view(for: state.page, model: state.model)
         // A page showing the corrupted run asks for its results on that run.
         let visible = state.showsCorrupted ? view.requests(state.displayed).map { AnalysisRequest.onCorrupted($0) }
                                            : view.requests(state)

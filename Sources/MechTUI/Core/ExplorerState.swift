@@ -97,6 +97,7 @@ public struct ExplorerState: Sendable {
         self.prompt = prompt
         self.prependBOS = prependBOS
         navigator = NavigatorState(model: model)
+        metric = HeadMetric.applicable(to: model).first ?? .induction
     }
 
     /// The answer in force: the one chosen, else the model's top next token.

@@ -17,6 +17,24 @@ public enum HeadMetric: String, CaseIterable, Sendable {
         }
     }
 
+    /// Why the metric is not defined for `model`, in one line; nil when it is. Induction scores
+    /// assume causal attention (a query reads what came before); OV copying and DLA read the LM head.
+    public func inapplicability(to model: ModelSummary) -> String? {
+        switch self {
+        case .induction, .repeatedInduction:
+            return model.isCausal ? nil
+                : "\(rawValue) assumes causal attention, and this \(model.modelType) encoder attends in both directions"
+        case .ovCopying, .attribution:
+            return model.hasLMHead || model.isToy ? nil : "\(rawValue) reads the LM head, and this \(model.modelType) encoder has none"
+        case .previousToken, .duplicateToken, .entropy: return nil
+        }
+    }
+
+    /// The metrics defined for `model`, in the atlas's cycling order.
+    public static func applicable(to model: ModelSummary) -> [HeadMetric] {
+        allCases.filter { $0.inapplicability(to: model) == nil }
+    }
+
     /// Whether the values are signed (diverging scale) rather than ≥ 0 (sequential).
     public var isSigned: Bool { self == .ovCopying || self == .attribution }
 

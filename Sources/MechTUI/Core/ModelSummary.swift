@@ -17,6 +17,12 @@ public struct ModelSummary: Equatable, Sendable {
     public let bosToken: Int?
     /// A toy superposition model (no layers, no prompt): only the features page applies.
     public let isToy: Bool
+    /// The config's model_type ("bert", "gpt2", …), for messages.
+    public let modelType: String
+    /// Whether the model ends in an LM head: next-token pages, DLA, OV circuits read through W_U.
+    public let hasLMHead: Bool
+    /// Whether attention reads only earlier positions (false for BERT encoders): induction scores.
+    public let isCausal: Bool
 
     /// A toy superposition model of `features` features in `hidden` dimensions.
     public init(toyName name: String, features: Int, hidden: Int) {
@@ -32,6 +38,9 @@ public struct ModelSummary: Equatable, Sendable {
         hasFinalNorm = false
         bosToken = nil
         isToy = true
+        modelType = "toy_superposition"
+        hasLMHead = false
+        isCausal = true
     }
 
     public init(name: String, config c: TransformerConfig) {
@@ -44,9 +53,12 @@ public struct ModelSummary: Equatable, Sendable {
         vocabSize = c.vocabSize
         context = c.nContext
         hasMLP = !c.attnOnly && c.dMLP > 0
-        hasFinalNorm = c.hasLayerNorm
+        hasFinalNorm = c.architecture.finalNorm
         bosToken = c.bosTokenID
         isToy = false
+        modelType = c.modelType
+        hasLMHead = c.architecture.lmHead
+        isCausal = c.architecture.attention.causal
     }
 
     /// "2L × 4H, d_model 128, attn-only" for the title line.

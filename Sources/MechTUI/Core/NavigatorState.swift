@@ -25,6 +25,8 @@ public struct NavigatorState: Equatable, Sendable {
     public var layers = 0
     public var heads = 0
     public var hasMLP = false
+    /// Whether the rows reading next-token logits (final norm, unembed, lens, attribution, patching) apply.
+    public var hasLMHead = true
     public var expanded: Set<Int> = []
     public var cursor = 0
     public var scroll = 0
@@ -35,6 +37,7 @@ public struct NavigatorState: Equatable, Sendable {
         layers = model.layers
         heads = model.heads
         hasMLP = model.hasMLP
+        hasLMHead = model.hasLMHead || model.isToy
     }
 
     /// The visible rows, top to bottom.
@@ -48,7 +51,7 @@ public struct NavigatorState: Equatable, Sendable {
                 if hasMLP { rows.append(.mlp(l)) }
             }
         }
-        rows += [.finalNorm, .unembed, .lens, .attribution, .patching]
+        if hasLMHead { rows += [.finalNorm, .unembed, .lens, .attribution, .patching] }
         return rows
     }
 

@@ -58,6 +58,17 @@ public enum Page: Hashable, Sendable {
         }
     }
 
+    /// Why the page does not apply to `model`, in one line; nil when it does. An encoder has no LM
+    /// head, so the pages that read next-token logits (and ablation and patching, scored by them) say so.
+    public func inapplicability(to model: ModelSummary) -> String? {
+        guard !model.isToy, !model.hasLMHead else { return nil }
+        switch self {
+        case .lens, .logits, .attribution, .finalNorm, .ablations, .patching:
+            return "\(title) does not apply: a \(model.modelType) encoder has no LM head (no next-token logits)"
+        default: return nil
+        }
+    }
+
     /// The layer the page belongs to, if any (where `n` and `H` go).
     public var layer: Int? {
         switch self {

@@ -34,6 +34,11 @@ public enum PageOutcome: Equatable, Sendable {
 
 /// The page type of each page.
 public enum PageViews {
+    /// The page type of `page` on `model`: a one-line notice where the page does not apply.
+    public static func view(for page: Page, model: ModelSummary) -> PageView.Type {
+        page.inapplicability(to: model) == nil ? view(for: page) : NotApplicableView.self
+    }
+
     public static func view(for page: Page) -> PageView.Type {
         switch page {
         case .atlas: return HeadAtlasView.self

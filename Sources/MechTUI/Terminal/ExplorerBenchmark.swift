@@ -37,7 +37,7 @@ public enum ExplorerBenchmark {
         let firstRunMs = explorer.state.run?.milliseconds ?? 0
 
         var metrics: [MetricTiming] = []
-        for metric in HeadMetric.allCases {
+        for metric in HeadMetric.applicable(to: explorer.state.model) {
             let s = DispatchTime.now().uptimeNanoseconds
             explorer.command("metric \(metric.rawValue)")
             metrics.append(MetricTiming(metric: metric.rawValue, milliseconds: milliseconds(since: s)))
@@ -45,21 +45,22 @@ public enum ExplorerBenchmark {
 
         let m = explorer.state.model
         let l = m.layers / 2, h = m.heads / 2
-        var pages: [(String, String, [Key])] = [
-            ("head atlas", "atlas", [.char("j"), .char("l"), .char("k"), .char("h")]),
-            ("attention head", "head L\(l)H\(h)", [.char("j"), .char("l"), .char("k"), .char("h")]),
-            ("layer heads", "layer \(l)", [.char("l"), .char("h")]),
-            ("logit lens", "lens", [.char("k"), .char("h"), .char("j"), .char("l")]),
-            ("next token", "logits", [.char("j"), .char("k")]),
-            ("attribution", "dla", [.char("j"), .char("k")]),
-            ("embedding", "embed", [.char("j"), .char("k")]),
+        var pages: [(String, String, Page, [Key])] = [
+            ("head atlas", "atlas", .atlas, [.char("j"), .char("l"), .char("k"), .char("h")]),
+            ("attention head", "head L\(l)H\(h)", .head(layer: l, head: h), [.char("j"), .char("l"), .char("k"), .char("h")]),
+            ("layer heads", "layer \(l)", .layer(l), [.char("l"), .char("h")]),
+            ("logit lens", "lens", .lens, [.char("k"), .char("h"), .char("j"), .char("l")]),
+            ("next token", "logits", .logits, [.char("j"), .char("k")]),
+            ("attribution", "dla", .attribution, [.char("j"), .char("k")]),
+            ("embedding", "embed", .embed, [.char("j"), .char("k")]),
         ]
         if m.hasMLP {
-            pages.insert(("MLP neurons", "neurons \(l)", [.char("j"), .char("h"), .char("k"), .char("l")]), at: 3)
-            pages.insert(("neuron", "neuron L\(l)N0", [.char("j"), .char("k")]), at: 4)
+            pages.insert(("MLP neurons", "neurons \(l)", .neurons(layer: l), [.char("j"), .char("h"), .char("k"), .char("l")]), at: 3)
+            pages.insert(("neuron", "neuron L\(l)N0", .neuron(layer: l, neuron: 0), [.char("j"), .char("k")]), at: 4)
         }
+        pages.removeAll { $0.2.inapplicability(to: m) != nil }      // an encoder's next-token pages
         var timings: [PageTiming] = []
-        for (name, command, cycle) in pages {
+        for (name, command, _, cycle) in pages {
             explorer.command(command)
             for i in 0..<(cycle.count * 4) { explorer.press(cycle[i % cycle.count]) }   // warm-up: fill the caches
             var samples: [Double] = []

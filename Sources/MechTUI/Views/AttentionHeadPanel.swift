@@ -37,7 +37,11 @@ enum AttentionHeadPanel {
     static func circuits(_ state: ExplorerState, layer: Int, head: Int, width: Int) -> PanelLines {
         var out = PanelLines(width: width)
         let scores = HeadScoreSummary(state, layer: layer, head: head)
-        out.wrap("scores: ", HeadScoreSummary.metrics.map(scores.chip))
+        out.wrap("scores: ", HeadScoreSummary.metrics(state.model).map(scores.chip))
+        guard state.model.hasLMHead else {
+            out.add("OV/QK: no LM head (\(state.model.modelType) encoder)", .dim)
+            return out
+        }
         guard let token = AttentionHeadView.circuitToken(state) else { return out }
         let request = AnalysisRequest.headCircuit(layer: layer, head: head, token: token)
         let why = state.headPage.circuitToken == nil ? (state.run?.prependBOS == true && state.headPage.query > 0 ? "top key after BOS of q" : "top key of q") + "\(state.headPage.query)" : "pinned by Enter"

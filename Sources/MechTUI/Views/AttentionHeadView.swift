@@ -56,8 +56,8 @@ public enum AttentionHeadView: PageView {
     /// The heads' pattern scores (cheap), and the cursor head's circuits at the circuit token.
     public static func requests(_ state: ExplorerState) -> [AnalysisRequest] {
         guard case .head(let layer, let head) = state.page else { return [] }
-        var out = HeadScoreSummary.requests
-        if let token = circuitToken(state) { out.append(.headCircuit(layer: layer, head: head, token: token)) }
+        var out = HeadScoreSummary.requests(state.model)
+        if state.model.hasLMHead, let token = circuitToken(state) { out.append(.headCircuit(layer: layer, head: head, token: token)) }
         return out
     }
 

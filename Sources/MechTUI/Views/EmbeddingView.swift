@@ -9,7 +9,7 @@ public enum EmbeddingView: PageView {
 
     public static func handle(_ action: Action, count: Int, state: inout ExplorerState) -> PageOutcome? {
         guard let run = state.run else { return nil }
-        if action == .open {
+        if action == .open, state.model.hasLMHead {
             state.lensPage.position = min(state.embedPage.row, run.count - 1)
             return .go(.lens)
         }
@@ -24,9 +24,13 @@ public enum EmbeddingView: PageView {
         let p = canvas.palette
         let bos = run.prependBOS ? "BOS prepended" : "no BOS"
         canvas.put("\(run.count) tokens as split · \(bos) (B toggles)", x: 0, y: 0, style: p.heading)
-        canvas.put("norms over d_model \(state.model.dModel) · Enter: logit lens here",
+        // An encoder's embeddings are BertEmbed's (embed.hook_embed …), summed with token types and LayerNormed.
+        let encoder = run.result.cache[.encoderEmbed] != nil
+        canvas.put("norms over d_model \(state.model.dModel) · "
+                   + (encoder ? "word and position embeddings, before the embedding LayerNorm" : "Enter: logit lens here"),
                    x: 0, y: 1, style: p.dim)
-        let embed = run.result.cache[.embed], positional = run.result.cache[.posEmbed]
+        let embed = run.result.cache[encoder ? .encoderEmbed : .embed]
+        let positional = run.result.cache[encoder ? .encoderPosEmbed : .posEmbed]
         let tokenWidth = min(30, max(12, canvas.width - 44))
         let header = DisplayWidth.rightAligned("pos", 4) + "  " + DisplayWidth.fit("token", tokenWidth)
             + DisplayWidth.rightAligned("id", 7) + DisplayWidth.rightAligned("‖embed‖", 10)

@@ -81,7 +81,7 @@ enum MainArea {
             PromptEditorView.render(editor, corrupted: state.editingCorrupted, into: &canvas)
             pageRect = pageRect.droppingTop(PromptEditorView.height)
         }
-        let view = PageViews.view(for: state.page)
+        let view = PageViews.view(for: state.page, model: state.model)
         if !view.needsRun {
             canvas.within(pageRect) { view.render(state, into: &$0) }
             return
@@ -101,7 +101,7 @@ enum MainArea {
             return
         }
         let shown = state.displayed       // the corrupted run, on a page comparing the two
-        canvas.within(pageRect) { PageViews.view(for: state.page).render(shown, into: &$0) }
+        canvas.within(pageRect) { PageViews.view(for: state.page, model: state.model).render(shown, into: &$0) }
     }
 }
 

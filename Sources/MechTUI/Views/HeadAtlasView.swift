@@ -36,8 +36,8 @@ public enum HeadAtlasView: PageView {
         case .halfPageUp, .pageUp: a.layer = max(0, a.layer - max(1, m.layers / 2))
         case .open: return .go(.head(layer: a.layer, head: a.head))
         case .nextMetric, .previousMetric:
-            let all = HeadMetric.allCases
-            let i = all.firstIndex(of: state.metric)!
+            let all = HeadMetric.applicable(to: m)
+            let i = all.firstIndex(of: state.metric) ?? 0
             state.metric = all[(i + (action == .nextMetric ? 1 : all.count - 1)) % all.count]
             return .redraw
         default: return nil

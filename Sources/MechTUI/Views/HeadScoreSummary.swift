@@ -8,14 +8,17 @@ struct HeadScoreSummary {
     /// The metrics a head's "strongest score" is chosen from (entropy measures focus, not a role).
     static let roles: [HeadMetric] = [.previousToken, .duplicateToken, .induction]
 
-    static var requests: [AnalysisRequest] { metrics.map { .headMetric($0, target: nil) } }
+    /// The metrics of `metrics` defined for the model (no induction score for an encoder).
+    static func metrics(_ model: ModelSummary) -> [HeadMetric] { metrics.filter { $0.inapplicability(to: model) == nil } }
+
+    static func requests(_ model: ModelSummary) -> [AnalysisRequest] { metrics(model).map { .headMetric($0, target: nil) } }
 
     let values: [HeadMetric: Double]
 
     init(_ state: ExplorerState, layer: Int, head: Int) {
         let m = state.model
         var values: [HeadMetric: Double] = [:]
-        for metric in Self.metrics {
+        for metric in Self.metrics(m) {
             if case .headMetric(let v)? = state.results[.headMetric(metric, target: nil)], v.count == m.layers * m.heads {
                 values[metric] = v[layer * m.heads + head]
             } else {

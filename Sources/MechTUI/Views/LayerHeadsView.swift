@@ -29,7 +29,7 @@ public enum LayerHeadsView: PageView {
         return .redraw
     }
 
-    public static func requests(_ state: ExplorerState) -> [AnalysisRequest] { HeadScoreSummary.requests }
+    public static func requests(_ state: ExplorerState) -> [AnalysisRequest] { HeadScoreSummary.requests(state.model) }
 
     static func layout(_ state: ExplorerState) -> LayerThumbnailLayout {
         let main = state.layout.main
@@ -76,7 +76,7 @@ public enum LayerHeadsView: PageView {
             }
         }
         let summary = HeadScoreSummary(state, layer: layer, head: cursor)
-        let chips = HeadScoreSummary.metrics.map(summary.chip).joined(separator: " · ")
+        let chips = HeadScoreSummary.metrics(state.model).map(summary.chip).joined(separator: " · ")
         canvas.put("L\(layer)H\(cursor): " + chips, x: 0, y: canvas.height - 2, style: p.accent)
         canvas.put("Enter opens L\(layer)H\(cursor) · s scores · [ ] layers · \(run.count) tokens",
                    x: 0, y: canvas.height - 1, style: p.dim)

@@ -20,7 +20,7 @@ public enum NeuronView: PageView {
 
     public static func requests(_ state: ExplorerState) -> [AnalysisRequest] {
         let (l, n) = location(state)
-        return [.neuronEffect(layer: l, neuron: n)]
+        return state.model.hasLMHead ? [.neuronEffect(layer: l, neuron: n)] : []
     }
 
     public static func handle(_ action: Action, count: Int, state: inout ExplorerState) -> PageOutcome? {
@@ -102,6 +102,10 @@ public enum NeuronView: PageView {
     static func effects(_ state: ExplorerState, y: Int, rows: Int, into canvas: inout Canvas) {
         let p = canvas.palette, (l, n) = location(state)
         guard rows > 0 else { return }
+        guard state.model.hasLMHead else {
+            canvas.put("output weights W_out·W_U: not for a \(state.model.modelType) encoder (no LM head)", x: 0, y: y, style: p.dim)
+            return
+        }
         let request = AnalysisRequest.neuronEffect(layer: l, neuron: n)
         canvas.put("output weights W_out·W_U, logit per unit of activation", x: 0, y: y, style: p.dim)
         guard case .neuronEffect(let effect)? = state.results[request] else {

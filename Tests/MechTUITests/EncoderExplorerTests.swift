@@ -1,0 +1,84 @@
+import MechAnalysis
+import MechModels
+import MechTestSupport
+import XCTest
+@testable import MechTUI
+
+/// The explorer on a BERT encoder (Tests/golden/models/bert-tiny): attention views, neurons and the
+/// head scores defined without causality; the pages that read next-token logits say in one line why
+/// they do not apply, and the metrics and keys that need an LM head or causality are refused.
+final class EncoderExplorerTests: XCTestCase {
+    private let prompt = "The quick brown fox jumps over the lazy dog."
+
+    private func explorer() throws -> (HeadlessExplorer, AnalysisSession) {
+        let session = AnalysisSession(model: try LoadedModel(folder: GoldenFixtures.modelFolder("bert-tiny")))
+        return (HeadlessExplorer(session: session, prompt: prompt, width: 120, height: 40), session)
+    }
+
+    func testAtlasShowsOnlyMetricsDefinedWithoutCausality() throws {
+        let (explorer, session) = try explorer()
+        XCTAssertEqual(explorer.state.metric, .previousToken)
+        XCTAssertTrue(explorer.screen.contains("Head atlas — previous-token score"), explorer.screen)
+        let tokens = try session.tokenize(prompt, prependBOS: false)
+        XCTAssertEqual(tokens.first, 2, "[CLS] first")
+        let scores = try HeadPatternScores.compute(session.model.transformer, tokens: tokens)
+        let row = explorer.screen.split(separator: "\n").first { $0.contains("│L1  ") }!
+        for h in 0..<4 {
+            XCTAssertTrue(row.contains(String(format: "%.2f", scores.previousToken[4 + h])), "L1H\(h) in \(row)")
+        }
+        var cycled: [HeadMetric] = []
+        for _ in 0..<4 {
+            cycled.append(explorer.state.metric)
+            explorer.press(.char("m"))
+        }
+        XCTAssertEqual(cycled, [.previousToken, .duplicateToken, .entropy, .previousToken])
+        explorer.command("metric induction")
+        XCTAssertEqual(explorer.state.message?.text, "induction assumes causal attention, and this bert encoder attends in both directions")
+        XCTAssertEqual(explorer.state.message?.isError, true)
+        explorer.command("metric ov-copying")
+        XCTAssertEqual(explorer.state.message?.text, "ov-copying reads the LM head, and this bert encoder has none")
+    }
+
+    func testNextTokenPagesSayTheyDoNotApply() throws {
+        let (explorer, _) = try explorer()
+        for (command, title) in [("lens", "Logit lens"), ("logits", "Next token"), ("dla", "Direct logit attribution"),
+                                 ("final", "Final norm"), ("patch", "Activation patching")] {
+            explorer.command(command)
+            let lines = explorer.mainText.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            XCTAssertEqual(lines, ["\(title) does not apply: a bert encoder has no LM head (no next-token logits)"],
+                           command)
+        }
+        XCTAssertFalse(explorer.state.navigator.rows.contains(.lens))
+        XCTAssertFalse(explorer.state.navigator.rows.contains(.unembed))
+    }
+
+    func testHeadsNeuronsAndEmbeddingsOpen() throws {
+        let (explorer, _) = try explorer()
+        explorer.command("head L1H2")
+        let head = explorer.mainText
+        XCTAssertTrue(head.contains("L1H2 pattern"), head)
+        XCTAssertTrue(head.contains("prev ") && head.contains("dup ") && head.contains("entropy "), head)
+        XCTAssertFalse(head.contains("ind "), "no induction score on an encoder: \(head)")
+        XCTAssertTrue(head.contains("OV/QK: no LM head (bert encoder)"), head)
+        // Bidirectional: the first query attends to later keys, so its row is not all on key 0.
+        let pattern = explorer.state.run!.result.cache[.pattern(1)]!
+        XCTAssertLessThan(pattern.pointer[2 * 12 * 12], 0.999)
+        explorer.command("neuron L0N3")
+        XCTAssertTrue(explorer.mainText.contains("output weights W_out·W_U: not for a bert encoder (no LM head)"), explorer.mainText)
+        XCTAssertTrue(explorer.mainText.contains("activation by token"), explorer.mainText)
+        explorer.command("embed")
+        XCTAssertTrue(explorer.mainText.contains("word and position embeddings, before the embedding LayerNorm"), explorer.mainText)
+        XCTAssertFalse(explorer.mainText.contains("—"), "every norm filled in: \(explorer.mainText)")
+    }
+
+    func testAblationIsRefusedInOneLine() throws {
+        let (explorer, _) = try explorer()
+        explorer.command("atlas")
+        explorer.press(.char("x"))
+        XCTAssertEqual(explorer.state.message?.text, "Ablations does not apply: a bert encoder has no LM head (no next-token logits)")
+        XCTAssertTrue(explorer.state.ablations.isEmpty)
+        explorer.command("ablate L0H1")
+        XCTAssertEqual(explorer.state.message?.isError, true)
+        XCTAssertTrue(explorer.state.ablations.isEmpty)
+    }
+}
