@@ -45,9 +45,15 @@ final class BenchCommandTests: XCTestCase {
         if rows.count == 2, rows[0].count == 12, rows[1].count == 12 {
             XCTAssertLessThan(Double(rows[0][5])!, Double(rows[1][5])!)
         }
-        let memory = try XCTUnwrap(lines.first { $0.hasPrefix("memory     peak resident ") }, outcome.stdout)
-        let sizes = memory.split(separator: " ").enumerated().filter { ["KB", "MB", "GB"].contains($0.element.trimmingCharacters(in: .punctuationCharacters)) }
-        XCTAssertEqual(sizes.count, 4, String(memory))
+        func sizeCount(_ line: Substring) -> Int {
+            line.split(separator: " ").filter { ["KB", "MB", "GB"].contains($0.trimmingCharacters(in: .punctuationCharacters)) }.count
+        }
+        // peak resident and sampled peak anonymous; then resident, anonymous and file-backed now
+        let memoryIndex = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("memory     peak resident ") }, outcome.stdout)
+        XCTAssertTrue(lines[memoryIndex].contains("peak anonymous "), String(lines[memoryIndex]))
+        XCTAssertEqual(sizeCount(lines[memoryIndex]), 2, String(lines[memoryIndex]))
+        XCTAssertTrue(lines[memoryIndex + 1].hasPrefix("           now "), String(lines[memoryIndex + 1]))
+        XCTAssertEqual(sizeCount(lines[memoryIndex + 1]), 3, String(lines[memoryIndex + 1]))
     }
 
     func testBenchLensTimesEveryAnalysisStep() throws {
