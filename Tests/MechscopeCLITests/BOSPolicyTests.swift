@@ -66,19 +66,22 @@ final class BOSPolicyTests: XCTestCase {
         }
     }
 
-    /// llama-tiny with the Llama-2-style family tokenizer (SentencePiece BPE whose TemplateProcessing
-    /// adds `<s>`), its embedding and unembedding widened to the tokenizer's 1456 ids.
-    private func llamaWithBOSTokenizer() throws -> ModelFolderCopy {
-        let copy = try ModelFolderCopy(of: GoldenFixtures.modelFolder("llama-tiny"), in: scratchFolder.url, name: "llama-bos")
+    /// llama-tiny with a family tokenizer from Tests/golden/tokenizers/families (`llama2`: SentencePiece BPE
+    /// whose TemplateProcessing adds `<s>`, 1456 ids; `components`: `[BOS] $A [EOS]`, 491 ids), its
+    /// embedding and unembedding widened when the tokenizer has more ids than the model's 512.
+    private func llama(withTokenizer family: String, ids: Int) throws -> ModelFolderCopy {
+        let copy = try ModelFolderCopy(of: GoldenFixtures.modelFolder("llama-tiny"), in: scratchFolder.url, name: "llama-\(family)")
         for file in ["tokenizer.json", "tokenizer_config.json", "vocab.json", "merges.txt"] {
             try FileManager.default.removeItem(at: copy.url.appendingPathComponent(file))
         }
-        try FileManager.default.copyItem(at: GoldenFixtures.root.appendingPathComponent("tokenizers/families/llama2/tokenizer.json"),
+        try FileManager.default.copyItem(at: GoldenFixtures.root.appendingPathComponent("tokenizers/families/\(family)/tokenizer.json"),
                                          to: copy.url.appendingPathComponent("tokenizer.json"))
-        let vocab = 1456, width = 64
-        for name in ["model.embed_tokens.weight", "lm_head.weight"] {
-            let salt = Float(name.count)
-            try copy.replace(name, shape: [vocab, width], values: (0..<(vocab * width)).map { 0.02 * sin(Float($0) * 0.37 + salt) })
+        let vocab = max(ids, 512), width = 64
+        if vocab > 512 {
+            for name in ["model.embed_tokens.weight", "lm_head.weight"] {
+                let salt = Float(name.count)
+                try copy.replace(name, shape: [vocab, width], values: (0..<(vocab * width)).map { 0.02 * sin(Float($0) * 0.37 + salt) })
+            }
         }
         try copy.editConfig(["vocab_size": vocab, "bos_token_id": 1, "eos_token_id": 2])
         return copy
@@ -90,10 +93,14 @@ final class BOSPolicyTests: XCTestCase {
         let tokenizers: [String: Family]
     }
 
+    private static func tokenizerCases(_ family: String) throws -> [TokenizerCases.Case] {
+        try XCTUnwrap(try JSONDecoder().decode(TokenizerCases.self, from: Data(contentsOf:
+            GoldenFixtures.root.appendingPathComponent("tokenizers/families/cases.json"))).tokenizers[family]?.cases)
+    }
+
     func testALlamaStyleTokenizerAddsBOSOnce() throws {
-        let model = try llamaWithBOSTokenizer().path
-        let cases = try JSONDecoder().decode(TokenizerCases.self, from: Data(contentsOf:
-            GoldenFixtures.root.appendingPathComponent("tokenizers/families/cases.json"))).tokenizers["llama2"]!.cases
+        let model = try llama(withTokenizer: "llama2", ids: 1456).path
+        let cases = try Self.tokenizerCases("llama2")
         let usable = cases.filter { !$0.ids.isEmpty && $0.ids_with_special_tokens.count <= 64 }
         var compared = 0
         for c in usable.prefix(6) {
@@ -110,6 +117,18 @@ final class BOSPolicyTests: XCTestCase {
         }
         XCTAssertEqual(compared, 6)
         XCTAssertEqual(try run([model, "--prompt-ids", "1 1087 1144"]).ids, [1, 1087, 1144], "ids already starting with BOS")
+    }
+
+    /// EOS a post-processor appends follows the tokenizer whatever the BOS choice.
+    func testEOSFromTheTemplateStays() throws {
+        let model = try llama(withTokenizer: "components", ids: 491).path
+        let c = try XCTUnwrap(try Self.tokenizerCases("components").first { $0.text == "hello world" })
+        XCTAssertEqual(c.ids_with_special_tokens, [1] + c.ids + [2], "the golden is [BOS] $A [EOS]")
+        let plain = try run([model, "--prompt", c.text])
+        XCTAssertEqual(plain.ids, c.ids_with_special_tokens)
+        XCTAssertEqual(plain.why, "BOS added by the tokenizer's post-processor")
+        XCTAssertEqual(try run([model, "--prompt", c.text, "--prepend-bos"]).ids, c.ids_with_special_tokens)
+        XCTAssertEqual(try run([model, "--prompt", c.text, "--no-prepend-bos"]).ids, c.ids + [2])
     }
 
     func testAGPT2StyleTokenizerAddsNone() throws {
