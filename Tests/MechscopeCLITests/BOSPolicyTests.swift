@@ -169,5 +169,8 @@ final class BOSPolicyTests: XCTestCase {
         for command in commands {
             try assertFailsInOneLine(command + both, mentions: ["--prepend-bos and --no-prepend-bos conflict"])
         }
+        // A BOS asked for on a model that names none (the modular-addition sample) is one line too.
+        try assertFailsInOneLine(["run", ModelFolderCopy.sample("modadd-1l").path, "--prepend-bos"],
+                                 mentions: ["config.json: 'bos_token_id' is missing", "no BOS token to put first (BOS: --prepend-bos)"])
     }
 }
