@@ -138,6 +138,10 @@ public struct Tokenizer: Sendable {
     /// template (TemplateProcessing, BertProcessing, RobertaProcessing) with special tokens in it.
     public var addsSpecialTokens: Bool { postProcessor.addsSpecialTokens }
 
+    /// The special token ids `encode(_:addSpecialTokens: true)` puts before and after one text: the
+    /// post-processor's BOS/CLS in `leading`, its EOS/SEP in `trailing` (both empty without a template).
+    public var specialTokensAroundText: (leading: [Int], trailing: [Int]) { postProcessor.aroundSingleText }
+
     /// The ids of `text` encoded as the model was trained: with `addSpecialTokens`, the BOS/CLS/SEP/EOS
     /// tokens of the file's post-processor are added exactly where Hugging Face
     /// `encode(text, add_special_tokens=True)` puts them (none when the file has no post-processor);

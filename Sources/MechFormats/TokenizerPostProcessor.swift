@@ -31,6 +31,24 @@ struct TokenizerPostProcessor: Sendable {
 
     /// The ids of `sequences` (one or two encoded texts) with the special tokens the steps add.
     func process(_ sequences: [[Int]]) -> [Int] {
+        apply(sequences) { $0 }
+    }
+
+    /// The special token ids the steps put before and after one text (`$A`): `([BOS], [])` for a
+    /// Llama template, `([CLS], [SEP])` for BERT's, none without a template.
+    var aroundSingleText: (leading: [Int], trailing: [Int]) {
+        enum Slot { case text, special(Int) }
+        let slots = apply([[Slot.text]]) { Slot.special($0) }
+        let ids = { (part: ArraySlice<Slot>) in part.compactMap { slot -> Int? in
+            if case .special(let id) = slot { return id } else { return nil } } }
+        guard let at = slots.firstIndex(where: { if case .text = $0 { return true } else { return false } }) else {
+            return (ids(slots[...]), [])
+        }
+        return (ids(slots[..<at]), ids(slots[(at + 1)...]))
+    }
+
+    /// The steps run on sequences of any element: ids, or placeholders that show where the text goes.
+    private func apply<Element>(_ sequences: [[Element]], special: (Int) -> Element) -> [Element] {
         var current = sequences
         for step in steps {
             switch step {
@@ -38,14 +56,14 @@ struct TokenizerPostProcessor: Sendable {
                 continue
             case .template(let single, let pair):
                 let template = current.count == 1 ? single : pair
-                var ids: [Int] = []
+                var out: [Element] = []
                 for piece in template {
                     switch piece {
-                    case .sequence(let index): if index < current.count { ids.append(contentsOf: current[index]) }
-                    case .special(let specialIDs): ids.append(contentsOf: specialIDs)
+                    case .sequence(let index): if index < current.count { out.append(contentsOf: current[index]) }
+                    case .special(let specialIDs): out.append(contentsOf: specialIDs.map(special))
                     }
                 }
-                current = [ids]
+                current = [out]
             }
         }
         return current.flatMap { $0 }

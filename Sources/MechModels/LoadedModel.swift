@@ -85,25 +85,63 @@ public final class LoadedModel: @unchecked Sendable {
     /// The BOS token TransformerLens would prepend: the config's `bos_token_id`, else the tokenizer's.
     public var bosTokenID: Int? { config.bosTokenID ?? tokenizer?.bosTokenID }
 
-    /// Token ids for a prompt exactly as the model's tokenizer splits it, optionally after a BOS
-    /// token (TransformerLens's default); checks emptiness and the context length. An encoder's
-    /// prompt gets the special tokens of its tokenizer's post-processor (`[CLS] … [SEP]`), as
-    /// `transformers` and TransformerLens's HookedEncoder encode it.
+    /// Whether the tokenizer puts the BOS token before a prompt, as `transformers`' `tokenizer(prompt)`
+    /// does: its post-processor's template (a GGUF file's `add_bos_token`) starts with the BOS token.
+    public var tokenizerAddsBOS: Bool {
+        guard let tokenizer, let first = tokenizer.specialTokensAroundText.leading.first else { return false }
+        return first == bosTokenID || first == tokenizer.bosTokenID
+    }
+
+    /// Mechscope's one BOS policy: an explicit choice wins; otherwise config.json's `prepend_bos`
+    /// (Mechscope's own key) when present, else what the tokenizer does.
+    public func bosDecision(_ choice: BOSChoice) -> BOSDecision {
+        switch choice {
+        case .prepend: return BOSDecision(addsBOS: true, reason: .requested)
+        case .omit: return BOSDecision(addsBOS: false, reason: .requested)
+        case .modelDefault:
+            if let configured = config.prependBOS { return BOSDecision(addsBOS: configured, reason: .config) }
+            if tokenizerAddsBOS { return BOSDecision(addsBOS: true, reason: .tokenizerAddsBOS(fromGGUF: ggufFile != nil)) }
+            return BOSDecision(addsBOS: false, reason: .tokenizerAddsNone)
+        }
+    }
+
+    /// Token ids for a prompt exactly as the model's tokenizer gives them with its special tokens
+    /// (`transformers`' `tokenizer(prompt)`: BOS, and EOS/SEP where the post-processor puts them), with
+    /// the BOS token first or not as `bos` resolves (`bosDecision`) — added when the tokenizer adds none,
+    /// removed when it adds one that is not wanted, never doubled. Checks emptiness and the context length;
     /// `truncate` cuts the ids before the context is checked (sentence-transformers' `max_seq_length`).
-    public func tokenize(_ prompt: String, prependBOS: Bool = false,
+    public func tokenize(_ prompt: String, bos: BOSChoice = .modelDefault,
                          truncate: ([Int]) -> [Int] = { $0 }) throws -> [Int] {
         guard let tokenizer else { throw tokenizerError ?? ModelError.emptyPrompt }
-        var ids = config.architecture.isEncoder ? try tokenizer.encode(prompt, addSpecialTokens: true)
-                                                : try tokenizer.encode(prompt)
-        if ids.isEmpty { throw ModelError.emptyPrompt }
-        if prependBOS {
-            guard let bos = bosTokenID else {
-                throw ModelError.badConfig(file: folder.appendingPathComponent("config.json").path,
-                                           key: "bos_token_id", problem: "is missing, so --prepend-bos has no token to add")
-            }
-            ids.insert(bos, at: 0)
+        let text = try tokenizer.encode(prompt)
+        if text.isEmpty { throw ModelError.emptyPrompt }
+        var (leading, trailing) = tokenizer.specialTokensAroundText
+        let decision = bosDecision(bos)
+        if tokenizerAddsBOS && !decision.addsBOS { leading.removeFirst() }
+        if !tokenizerAddsBOS && decision.addsBOS { leading.insert(try requiredBOS(for: decision), at: 0) }
+        return try checkedLength(truncate(leading + text + trailing))
+    }
+
+    /// Token ids a user gave (`--prompt-ids`), with the BOS token put first when `bos` resolves to
+    /// one and the ids do not already start with it; ids given are never removed.
+    public func withBOS(_ ids: [Int], bos: BOSChoice = .modelDefault) throws -> [Int] {
+        let decision = bosDecision(bos)
+        guard decision.addsBOS else { return try checkedLength(ids) }
+        let token = try requiredBOS(for: decision)
+        return try checkedLength(ids.first == token ? ids : [token] + ids)
+    }
+
+    private func requiredBOS(for decision: BOSDecision) throws -> Int {
+        guard let bos = bosTokenID else {
+            let gguf = ggufFile != nil
+            throw ModelError.badConfig(file: gguf ? folder.path : folder.appendingPathComponent("config.json").path,
+                                       key: gguf ? "tokenizer.ggml.bos_token_id" : "bos_token_id",
+                                       problem: "is missing, so there is no BOS token to put first (\(decision))")
         }
-        ids = truncate(ids)
+        return bos
+    }
+
+    private func checkedLength(_ ids: [Int]) throws -> [Int] {
         guard ids.count <= config.nContext else {
             throw ModelError.promptTooLong(tokens: ids.count, context: config.nContext)
         }

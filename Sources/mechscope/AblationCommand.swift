@@ -60,8 +60,8 @@ struct AblationCommand: ParsableCommand {
     func run() throws {
         let model = try modelOptions.open(for: "ablate", needs: [.lmHead])
         let prompt = try promptOptions.text(for: model)
-        let ids = try model.tokenize(prompt, prependBOS: promptOptions.prependBOS)
-        let referenceIDs = try reference.map { try model.tokenize($0, prependBOS: promptOptions.prependBOS) }
+        let ids = try model.tokenize(prompt, bos: promptOptions.bos)
+        let referenceIDs = try reference.map { try model.tokenize($0, bos: promptOptions.bos) }
         let pair = try TokenArgument.answerAndWrong(answer, wrong, model: model)
         let metric = LogitDiffMetric(answer: pair.answer, wrong: pair.wrong)
         let mode: AblationMode = mean ? .mean : .zero

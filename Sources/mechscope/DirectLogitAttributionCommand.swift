@@ -70,7 +70,7 @@ struct DirectLogitAttributionCommand: ParsableCommand {
     func run() throws {
         let model = try modelOptions.open(for: "dla", needs: [.lmHead])
         let prompt = try promptOptions.text(for: model)
-        let ids = try model.tokenize(prompt, prependBOS: promptOptions.prependBOS)
+        let ids = try model.tokenize(prompt, bos: promptOptions.bos)
         let p = try TokenArgument.position(position, count: ids.count)
         let answerID: Int, wrongID: Int?
         if let wrong {
@@ -108,7 +108,7 @@ struct DirectLogitAttributionCommand: ParsableCommand {
             ?? logits[answerID] - logits.reduce(0, +) / Float(logits.count)
         let tokens = ids.map { model.tokenizer?.displayText(of: $0) ?? "#\($0)" }
         let report = Report(
-            prompt: prompt, prepend_bos: promptOptions.prependBOS, token_ids: ids, tokens: tokens, position: p,
+            prompt: prompt, prepend_bos: model.bosDecision(promptOptions.bos).addsBOS, token_ids: ids, tokens: tokens, position: p,
             position_token: tokens[p], answer: .init(answerID, model), wrong: wrongID.map { .init($0, model) },
             per: per.rawValue,
             layer_norm: c.hasLayerNorm ? "cached final \(c.normalization.kind.rawValue) scale (apply_ln_to_stack recompute_ln=False)"

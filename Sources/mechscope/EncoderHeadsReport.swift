@@ -35,7 +35,7 @@ enum EncoderHeadsReport {
         case .prev, .dup, .entropy: break
         }
         let prompt = try c.promptOptions.text(for: model)
-        let ids = try model.tokenize(prompt, prependBOS: c.promptOptions.prependBOS)
+        let ids = try model.tokenize(prompt, bos: c.promptOptions.bos)
         let options = HeadDetectionOptions(excludeBOS: c.excludeBOS, excludeCurrentToken: c.excludeCurrentToken)
         let scores = try HeadPatternScores.compute(model.transformer, tokens: ids, options: options)
         let heads = scores.heads

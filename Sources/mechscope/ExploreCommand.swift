@@ -11,8 +11,8 @@ struct ExploreCommand: ParsableCommand {
         abstract: "Browse a model's layers, heads, neurons and residual stream in the terminal (the default).",
         discussion: """
         Keys: ? shows every key of the current view; : opens the command line (:head L1H3, :lens, :q). \
-        The prompt runs with the BOS convention the model was trained with (config.json's prepend_bos; \
-        otherwise no BOS, as Hugging Face runs a prompt); --prepend-bos / --no-prepend-bos choose. \
+        The prompt runs with the model's BOS policy (config.json's prepend_bos; otherwise as its tokenizer \
+        adds BOS, as transformers' tokenizer(prompt) does); --prepend-bos / --no-prepend-bos or B choose. \
         While the explorer runs, diagnostics go to a log file: $MECHSCOPE_LOG, else \
         $TMPDIR/mechscope-explorer.log (/tmp/mechscope-explorer.log). NO_COLOR turns colour off \
         (heatmaps then use shade characters).
@@ -21,9 +21,7 @@ struct ExploreCommand: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
     @Option(name: .shortAndLong, parsing: .unconditional, help: "Prompt text (default: the model folder's first ready prompt).")
     var prompt: String?
-    @Flag(name: .customLong("prepend-bos"), inversion: .prefixedNo,
-          help: "Put the BOS token first (default: as the model was trained, from config.json's prepend_bos).")
-    var prependBOS: Bool?
+    @OptionGroup var bosOptions: BOSOptions
     @Option(help: "A theme name from themes/ (dark, light, high-contrast, monochrome, projector) or a theme file's path.")
     var theme: String = "dark"
     @Flag(help: "Open in the presentation layout for projectors (larger heatmap cells, no navigator, bold labels; :present toggles).")
@@ -76,7 +74,7 @@ struct ExploreCommand: ParsableCommand {
         case .transformer(let model):
             let session = AnalysisSession(model: model)
             options.prompt = try PromptOptions(prompt: prompt).text(for: model)
-            options.prependBOS = prependBOS ?? session.defaultPrependBOS
+            options.prependBOS = model.bosDecision(bosOptions.choice).addsBOS
             _ = try session.tokenize(options.prompt, prependBOS: options.prependBOS)  // a prompt that cannot run fails here
             status = try TerminalExplorer.run(session: session, options: options, startupMessages: warnings)
         }

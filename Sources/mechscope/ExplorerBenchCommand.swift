@@ -19,6 +19,7 @@ struct ExplorerBenchCommand: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
     @Option(name: .shortAndLong, parsing: .unconditional, help: "Prompt text (default: the model folder's first ready prompt).")
     var prompt: String?
+    @OptionGroup var bosOptions: BOSOptions
     @Option(help: "Screen width.") var width = 200
     @Option(help: "Screen height.") var height = 60
     @Option(help: "Timed keys per page.") var keys = 200
@@ -35,7 +36,7 @@ struct ExplorerBenchCommand: ParsableCommand {
         let openMs = Clock.since(t0) * 1000
         let session = AnalysisSession(model: model)
         let text = try PromptOptions(prompt: prompt).text(for: model)
-        let bos = session.defaultPrependBOS
+        let bos = model.bosDecision(bosOptions.choice).addsBOS
         _ = try session.tokenize(text, prependBOS: bos)
         let report = ExplorerBenchmark.run(session: session, prompt: text, prependBOS: bos, width: width, height: height,
                                            keys: keys)

@@ -63,7 +63,7 @@ struct HeadsCommand: ParsableCommand {
             return
         }
         let prompt = try promptOptions.text(for: model)
-        let ids = try model.tokenize(prompt, prependBOS: promptOptions.prependBOS)
+        let ids = try model.tokenize(prompt, bos: promptOptions.bos)
         let options = HeadDetectionOptions(excludeBOS: excludeBOS, excludeCurrentToken: excludeCurrentToken)
         let promptScores = try HeadPatternScores.compute(model.transformer, tokens: ids, options: options)
         clock.lap("prompt forward + scores")
@@ -89,7 +89,7 @@ struct HeadsCommand: ParsableCommand {
         let tokens = ids.map { model.tokenizer?.displayText(of: $0) ?? "#\($0)" }
         if json {
             try JSONOutput.print(Report(
-                model: model.folder.path, prompt: prompt, prepend_bos: promptOptions.prependBOS, token_ids: ids,
+                model: model.folder.path, prompt: prompt, prepend_bos: model.bosDecision(promptOptions.bos).addsBOS, token_ids: ids,
                 tokens: tokens, exclude_bos: excludeBOS, exclude_current_token: excludeCurrentToken, sort: sort.rawValue,
                 repeated_sequence: JSONNullable(sequence.map { .init(seed: seed, half_length: $0.halfLength, token_ids: $0.tokens) }),
                 repeated_sequence_unavailable: JSONNullable(unavailable),

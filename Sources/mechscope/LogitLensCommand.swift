@@ -58,7 +58,7 @@ struct LogitLensCommand: ParsableCommand {
     func run() throws {
         let model = try modelOptions.open(for: "lens", needs: [.lmHead])
         let prompt = try promptOptions.text(for: model)
-        let ids = try model.tokenize(prompt, prependBOS: promptOptions.prependBOS)
+        let ids = try model.tokenize(prompt, bos: promptOptions.bos)
         let p = try TokenArgument.position(position, count: ids.count)
         let targetID = try target.map { try TokenArgument.resolve($0, option: "--target", model: model) }
         let c = model.config
@@ -76,7 +76,7 @@ struct LogitLensCommand: ParsableCommand {
                          top_k: reading.top.map(candidate), target: reading.targets.first.map(candidate))
         }
         let tokens = ids.map { model.tokenizer?.displayText(of: $0) ?? "#\($0)" }
-        let report = Report(prompt: prompt, prepend_bos: promptOptions.prependBOS, token_ids: ids, tokens: tokens,
+        let report = Report(prompt: prompt, prepend_bos: model.bosDecision(promptOptions.bos).addsBOS, token_ids: ids, tokens: tokens,
                             position: p, position_token: tokens[p],
                             layer_norm: c.hasLayerNorm ? "final \(c.normalization.kind.rawValue) recomputed per layer (apply_ln_to_stack recompute_ln=True)"
                                 : "none (the model has no final normalization)",

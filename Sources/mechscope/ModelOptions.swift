@@ -39,16 +39,18 @@ struct PromptOptions: ParsableArguments {
     @Option(name: .shortAndLong, parsing: .unconditional, help: "Prompt text (default: the sample's first ready prompt).")
     var prompt: String?
 
-    @Flag(name: .customLong("prepend-bos"),
-          help: "Put the BOS token first, as TransformerLens does by default.")
-    var prependBOS = false
+    @OptionGroup var bosOptions: BOSOptions
+
+    /// The BOS choice of the flags (`.modelDefault` without either).
+    var bos: BOSChoice { bosOptions.choice }
 
     /// The prompt given, or the model folder's first ready prompt (prompts.txt).
     func text(for model: LoadedModel) throws -> String { try text(forFolder: model.folder) }
 
-    /// The prompt's token ids as the model's tokenizer gives them (BOS first with --prepend-bos).
+    /// The prompt's token ids as the model's tokenizer gives them, BOS first or not as the flags and
+    /// the model's policy resolve.
     func tokens(for model: LoadedModel) throws -> [Int] {
-        try model.tokenize(try text(for: model), prependBOS: prependBOS)
+        try model.tokenize(try text(for: model), bos: bos)
     }
 
     func text(forFolder folder: URL) throws -> String {

@@ -33,8 +33,7 @@ struct PatchCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "What to patch: resid_pre, attn_out, mlp_out, heads or all.") var what: String = "all"
     @Option(parsing: .unconditional, help: "denoising (run corrupted, patch in clean) or noising (run clean, patch in corrupted).")
     var direction: PatchingDirection = .denoising
-    @Flag(name: .customLong("prepend-bos"), help: "Put the BOS token first in both prompts, as TransformerLens does by default.")
-    var prependBOS = false
+    @OptionGroup var bosOptions: BOSOptions
     @Flag(help: "Print JSON (grids as rows per layer).") var json = false
 
     func validate() throws {
@@ -76,7 +75,7 @@ struct PatchCommand: ParsableCommand {
     private func tokens(text: String?, ids: String?, prompt: String, model: LoadedModel) throws -> [Int] {
         if let text {
             do {
-                return try model.tokenize(text, prependBOS: prependBOS)
+                return try model.tokenize(text, bos: bosOptions.choice)
             } catch ModelError.emptyPrompt {
                 throw InputError.emptyPrompt(option: prompt)
             }
@@ -95,14 +94,7 @@ struct PatchCommand: ParsableCommand {
             }
             parsed.append(id)
         }
-        if prependBOS {
-            guard let bos = model.bosTokenID else { throw CLIError("\(option): --prepend-bos needs a BOS token, and the model names none") }
-            parsed.insert(bos, at: 0)
-        }
         guard !parsed.isEmpty else { throw CLIError("\(option): no token ids given") }
-        guard parsed.count <= model.config.nContext else {
-            throw ModelError.promptTooLong(tokens: parsed.count, context: model.config.nContext)
-        }
-        return parsed
+        return try model.withBOS(parsed, bos: bosOptions.choice)
     }
 }

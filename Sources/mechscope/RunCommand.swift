@@ -14,7 +14,7 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("top-k"), parsing: .unconditional, help: "How many next-token candidates to show.") var topK = 10
     @Flag(help: "Print JSON (token_ids, tokens as raw text, display_tokens as printed, top_k).") var json = false
     @Option(name: .customLong("prompt-ids"), parsing: .unconditional,
-            help: "Token ids to run instead of a prompt, e.g. \"1 15043 29892\" (no tokenizer needed).")
+            help: "Token ids to run instead of a prompt, e.g. \"1 15043 29892\" (no tokenizer needed; BOS put first when the BOS policy adds one and the ids do not start with it).")
     var promptIDs: String?
 
     /// `token` is the raw text (Hugging Face's decode of the one id); `display_token` the printed form.
@@ -23,7 +23,9 @@ struct RunCommand: ParsableCommand {
     }
     struct Report: Encodable {
         var prompt: String
+        /// Whether the BOS token came first, and why (`bos`: "BOS added by the tokenizer's post-processor").
         var prepend_bos: Bool
+        var bos: String
         var token_ids: [Int]
         /// Each token's raw text: decode([id]) (a byte that is only part of a UTF-8 character reads U+FFFD).
         var tokens: [String]
@@ -48,21 +50,19 @@ struct RunCommand: ParsableCommand {
             return
         }
         let prompt: String, ids: [Int]
-        if var given = try parsedPromptIDs() {
-            if promptOptions.prependBOS {
-                guard let bos = model.bosTokenID else { throw CLIError("--prepend-bos: the model names no BOS token (bos_token_id)") }
-                given.insert(bos, at: 0)
-            }
-            (prompt, ids) = (model.tokenizer.map { $0.decode(given) } ?? "", given)
+        if let given = try parsedPromptIDs() {
+            ids = try model.withBOS(given, bos: promptOptions.bos)
+            prompt = model.tokenizer.map { $0.decode(ids) } ?? ""
         } else {
             prompt = try promptOptions.text(for: model)
-            ids = try model.tokenize(prompt, prependBOS: promptOptions.prependBOS)
+            ids = try model.tokenize(prompt, bos: promptOptions.bos)
         }
         if !model.config.architecture.lmHead {
             let report = try EncoderRunReport(model: model, prompt: prompt, ids: ids)
             try NonFiniteGuard.print(report, json: json, model: model, prompts: [ids]) { report.printText() }
             return
         }
+        let bos = model.bosDecision(promptOptions.bos)
         let result = try model.transformer.run(ids, caching: .none, logits: .last)
         let last = result.lastLogits!
         let probs = Softmax.probabilities(last)
@@ -71,7 +71,7 @@ struct RunCommand: ParsableCommand {
         func raw(_ id: Int) -> String { model.tokenizer?.decode([id]) ?? "#\(id)" }
         func shown(_ id: Int) -> String { model.tokenizer?.displayText(of: id) ?? "#\(id)" }
         let report = Report(
-            prompt: prompt, prepend_bos: promptOptions.prependBOS, token_ids: ids,
+            prompt: prompt, prepend_bos: bos.addsBOS, bos: bos.description, token_ids: ids,
             tokens: ids.map(raw), display_tokens: ids.map(shown),
             top_k: top.map { Candidate(token_id: $0, token: raw($0), display_token: shown($0),
                                        prob: probs[$0], logit: last[$0]) })
@@ -81,6 +81,7 @@ struct RunCommand: ParsableCommand {
     private func printText(_ report: Report, ids: [Int]) {
         print("\(ids.count) tokens: " + report.display_tokens.map { "[\($0)]" }.joined())
         print("ids: \(ids.map(String.init).joined(separator: " "))")
+        print(report.bos)
         print("next token (after '\(report.display_tokens.last!)'):")
         for (rank, c) in report.top_k.enumerated() {
             let bar = Bar.of(c.prob, scale: 1, width: 30)

@@ -20,8 +20,7 @@ struct SnapshotCommand: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
     @Option(name: .shortAndLong, parsing: .unconditional, help: "Prompt text (default: the model folder's first ready prompt).")
     var prompt: String?
-    @Flag(name: .customLong("prepend-bos"), inversion: .prefixedNo, help: "Put the BOS token first (default: as trained).")
-    var prependBOS: Bool?
+    @OptionGroup var bosOptions: BOSOptions
     @Option(name: .customLong("view"), parsing: .unconditionalSingleValue, help: "An explorer command to run, then print the view (repeatable).")
     var views: [String] = ["atlas"]
     @Option(help: "Screen width.") var width = 100
@@ -43,7 +42,7 @@ struct SnapshotCommand: ParsableCommand {
         case .transformer(let model):
             let session = AnalysisSession(model: model)
             let text = try PromptOptions(prompt: prompt).text(for: model)
-            let bos = prependBOS ?? session.defaultPrependBOS
+            let bos = model.bosDecision(bosOptions.choice).addsBOS
             _ = try session.tokenize(text, prependBOS: bos)
             explorer = HeadlessExplorer(session: session, prompt: text, prependBOS: bos, width: width, height: height,
                                         depth: .monochrome, presenting: present, story: story)

@@ -21,7 +21,7 @@ final class HeadScoreGoldenTests: XCTestCase {
                 let tokens = GoldenJSON.ints(prompt["token_ids"])
                 // TransformerLens 4 prepends BOS by default except for GPT-NeoX (default_prepend_bos False).
                 let bos = g.model.config.modelType != "gpt_neox"
-                XCTAssertEqual(tokens, try g.model.tokenize(prompt["prompt"] as! String, prependBOS: bos), "\(name) tokens")
+                XCTAssertEqual(tokens, try g.model.tokenize(prompt["prompt"] as! String, bos: BOSChoice(flag: bos)), "\(name) tokens")
                 let scores = try HeadPatternScores.compute(g.model.transformer, tokens: tokens)
                 XCTAssertEqual(scores.previousToken.count, g.layers * g.heads)
                 for (kind, path) in kinds {

@@ -68,8 +68,8 @@ final class PatchingGoldenTests: XCTestCase {
     func testTokenizationMatchesTheReference() throws {
         for name in Self.models {
             let (g, model) = try PatchingGolden.load(name)
-            XCTAssertEqual(try model.tokenize(g.clean, prependBOS: g.prepend_bos), g.clean_tokens, name)
-            XCTAssertEqual(try model.tokenize(g.corrupted, prependBOS: g.prepend_bos), g.corrupted_tokens, name)
+            XCTAssertEqual(try model.tokenize(g.clean, bos: BOSChoice(flag: g.prepend_bos)), g.clean_tokens, name)
+            XCTAssertEqual(try model.tokenize(g.corrupted, bos: BOSChoice(flag: g.prepend_bos)), g.corrupted_tokens, name)
         }
     }
 

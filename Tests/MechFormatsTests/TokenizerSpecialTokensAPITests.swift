@@ -28,6 +28,22 @@ final class TokenizerSpecialTokensAPITests: XCTestCase {
                        [cls] + (try bert.encode("Hello")) + [sep] + (try bert.encode("world")) + [sep])
     }
 
+    /// What each template puts around one text, as `encode(_:addSpecialTokens: true)` places it.
+    func testSpecialTokensAroundOneText() throws {
+        let expected: [(family: String, leading: [String], trailing: [String])] = [
+            ("llama2", ["<s>"], []), ("llama3", ["<|begin_of_text|>"], []), ("bert", ["[CLS]"], ["[SEP]"]),
+            ("roberta", ["<s>"], ["</s>"]), ("components", ["[BOS]"], ["[EOS]"]), ("pythia", [], []), ("qwen2", [], []),
+        ]
+        for (name, leading, trailing) in expected {
+            let tokenizer = try family(name)
+            let around = tokenizer.specialTokensAroundText
+            XCTAssertEqual(around.leading, try leading.map { try XCTUnwrap(tokenizer.id(of: $0)) }, name)
+            XCTAssertEqual(around.trailing, try trailing.map { try XCTUnwrap(tokenizer.id(of: $0)) }, name)
+            let text = try tokenizer.encode("Hello world")
+            XCTAssertEqual(try tokenizer.encode("Hello world", addSpecialTokens: true), around.leading + text + around.trailing, name)
+        }
+    }
+
     func testFilesWithoutPostProcessorAddNothing() throws {
         let gpt2 = try Tokenizer(folder: TokenizerGoldenFixtures.folder("bpe-gpt2style"))
         XCTAssertFalse(gpt2.addsSpecialTokens, "a ByteLevel post-processor only trims offsets")

@@ -24,8 +24,8 @@ final class PatchingViewTests: XCTestCase {
     /// --prepend-bos) and its call of `PatchingSweep.run`.
     private func cliGrids(_ targets: [PatchingTarget]) throws -> [PatchingGrid] {
         let model = try SampleSessions.session("induction-2l").model
-        let clean = try model.tokenize(Self.clean, prependBOS: true)
-        let corrupted = try model.tokenize(Self.corrupted, prependBOS: true)
+        let clean = try model.tokenize(Self.clean, bos: .prepend)
+        let corrupted = try model.tokenize(Self.corrupted, bos: .prepend)
         let metric = LogitDiffMetric(answer: try TokenReference.resolve(" w", in: model), wrong: try TokenReference.resolve(" f", in: model))
         let sweep = try PatchingSweep(transformer: model.transformer, clean: clean, corrupted: corrupted, metric: metric,
                                       direction: .denoising)

@@ -111,9 +111,18 @@ def train_tokenizer(documents: list) -> Tokenizer:
     return tokenizer
 
 
+def add_bos_template(tokenizer: Tokenizer, eot: int) -> None:
+    """BOS first in every encoding, as training saw it: the post-processor `transformers` writes for a
+    byte-level tokenizer that adds BOS (Llama-3's shape), so `tokenizer(prompt)` gives `[eot] + text`."""
+    tokenizer.post_processor = processors.Sequence([
+        processors.ByteLevel(trim_offsets=False),
+        processors.TemplateProcessing(single=f"{EOT} $A", pair=f"{EOT} $A {EOT}:1 $B:1", special_tokens=[(EOT, eot)]),
+    ])
+
+
 def token_stream(tokenizer: Tokenizer, documents: list, eot: int) -> np.ndarray:
     ids = []
-    for encoding in tokenizer.encode_batch(documents):
+    for encoding in tokenizer.encode_batch(documents, add_special_tokens=False):
         ids.append(eot)
         ids.extend(encoding.ids)
     return np.array(ids, dtype=np.int64)
@@ -303,6 +312,7 @@ def main() -> None:
     final["validation_loss_plain_text"] = float(np.mean(plain))
 
     model.save(OUT_DIR)
+    add_bos_template(tokenizer, eot)
     tokenizer.save(str(OUT_DIR / "tokenizer.json"))
     prompts = write_prompts()
     prompt_demos = [demo_prompt(model, tokenizer, eot, p) for p in prompts]
@@ -328,8 +338,9 @@ def write_prompts() -> list:
 
 
 def demo_prompt(model: MechscopeTransformer, tokenizer: Tokenizer, eot: int, prompt: str) -> dict:
-    """Greedy continuation (6 tokens) of BOS + prompt, and the top next token's probability."""
-    ids = [eot] + tokenizer.encode(prompt).ids
+    """Greedy continuation (6 tokens) of BOS + prompt (the tokenizer's template adds BOS), and the top next token's probability."""
+    ids = tokenizer.encode(prompt).ids
+    assert ids[0] == eot
     first_probability = None
     with torch.no_grad():
         for _ in range(6):
@@ -374,8 +385,9 @@ formed a previous-token head in layer 0 and induction heads in layer 1.
   n_positions {N_POSITIONS}, vocab {VOCAB_SIZE}, pre-LN (GPT-2 layout), learned absolute positions.
 - `tokenizer.json`: byte-level BPE (GPT-2 style ByteLevel pre-tokenizer and decoder), {VOCAB_SIZE} entries,
   trained by the same script; `{EOT}` is id {c['eot_id']} and is both BOS and EOS.
-- **Prepend `{EOT}` (id {c['eot_id']}) as BOS** when running a prompt: every training sequence started with it.
-  The tokenizer does not add it by itself (as with GPT-2).
+- **`{EOT}` (id {c['eot_id']}) comes first as BOS** when running a prompt: every training sequence started with it,
+  so the tokenizer's post-processor (a `TemplateProcessing`, `{EOT} $A`) adds it, as `transformers`'
+  `tokenizer(prompt)` does (`add_special_tokens=False` leaves it out).
 
 ## Training text
 

@@ -183,7 +183,8 @@ def verify_induction(checks: Checks) -> None:
     checks.check(f"{name} repeated-sequence loss", second < 0.25 * first,
                  f"first copy {first:.3f} nats, second copy {second:.3f} nats")
     for prompt in prompts:
-        ids = [bos] + tokenizer.encode(prompt).ids
+        ids = tokenizer.encode(prompt).ids  # the post-processor puts BOS first, as training did
+        checks.check(f"{name} BOS from the tokenizer", ids[0] == bos and ids[1] != bos, f"{prompt[:20]!r}... starts {ids[:3]}")
         generated = []
         for _ in range(6):
             step_logits, _ = forward(config, weights, np.array([ids + generated]))

@@ -22,13 +22,14 @@ public final class AnalysisSession: @unchecked Sendable {
 
     public var config: TransformerConfig { model.config }
 
-    /// Whether prompts run with the BOS token first by default: the config's `prepend_bos` (how the
-    /// model was trained), else no BOS, as Hugging Face `transformers` runs a prompt.
-    public var defaultPrependBOS: Bool { model.config.prependBOS ?? false }
+    /// Whether prompts run with the BOS token first by default: the model's BOS policy
+    /// (`LoadedModel.bosDecision(.modelDefault)`: config.json's `prepend_bos`, else what the tokenizer does).
+    public var defaultPrependBOS: Bool { model.bosDecision(.modelDefault).addsBOS }
 
-    /// Token ids of a prompt (BOS first when asked), checked against the context length.
+    /// Token ids of a prompt with the BOS token first or not (a resolved choice, as the explorer's
+    /// toggle holds it; the tokenizer's own BOS is never doubled), checked against the context length.
     public func tokenize(_ prompt: String, prependBOS: Bool) throws -> [Int] {
-        try model.tokenize(prompt, prependBOS: prependBOS)
+        try model.tokenize(prompt, bos: BOSChoice(flag: prependBOS))
     }
 
     /// A forward pass with every hook cached and the last position's logits; `shouldContinue` is
