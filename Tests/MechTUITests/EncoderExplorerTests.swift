@@ -39,6 +39,27 @@ final class EncoderExplorerTests: XCTestCase {
         XCTAssertEqual(explorer.state.message?.text, "ov-copying reads the LM head, and this bert encoder has none")
     }
 
+    /// The status line hints only keys that work here: ablation needs an LM head, BOS a BOS token.
+    func testStatusLineHintsLeaveOutKeysThatWouldBeRefused() throws {
+        let (encoder, _) = try explorer()
+        let encoderStatus = String(encoder.screen.split(separator: "\n").last ?? "")
+        XCTAssertTrue(encoderStatus.contains("m next metric"), encoderStatus)
+        XCTAssertFalse(encoderStatus.contains("x zero-ablate"), encoderStatus)
+        let decoderSession = AnalysisSession(model: try LoadedModel(folder: GoldenFixtures.modelFolder("gpt2-tiny-a")))
+        let decoder = HeadlessExplorer(session: decoderSession, prompt: prompt, width: 200, height: 40)
+        let decoderStatus = String(decoder.screen.split(separator: "\n").last ?? "")
+        XCTAssertTrue(decoderStatus.contains("x zero-ablate"), decoderStatus)
+        // modadd-1l has no BOS token: B says so instead of failing the run.
+        let modadd = AnalysisSession(model: try LoadedModel(folder: GoldenFixtures.sampleFolder("modadd-1l")))
+        let noBOS = HeadlessExplorer(session: modadd, prompt: "12 45 =", width: 120, height: 40)
+        XCTAssertFalse(noBOS.state.prependBOS)
+        noBOS.press(.char("B"))
+        XCTAssertEqual(noBOS.state.message?.isError, true)
+        XCTAssertTrue(noBOS.state.message?.text.hasSuffix("has no BOS token (no bos_token_id), so none can go first") == true,
+                      noBOS.state.message?.text ?? "no message")
+        XCTAssertFalse(noBOS.state.prependBOS)
+    }
+
     func testNextTokenPagesSayTheyDoNotApply() throws {
         let (explorer, _) = try explorer()
         for (command, title) in [("lens", "Logit lens"), ("logits", "Next token"), ("dla", "Direct logit attribution"),

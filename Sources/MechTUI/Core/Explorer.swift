@@ -101,6 +101,10 @@ public struct Explorer: Sendable {
             state.navigator.reveal(previous)
             return [.redraw(Region.all)]
         case .toggleBOS:
+            if !state.prependBOS, state.model.bosToken == nil {
+                state.message = StatusMessage("\(state.model.name) has no BOS token (no bos_token_id), so none can go first", isError: true)
+                return [.redraw([.status])]
+            }
             return submitPrompt(state.prompt, prependBOS: !state.prependBOS)
         case .show(let kind):
             return go(to: page(for: kind))

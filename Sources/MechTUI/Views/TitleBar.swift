@@ -66,8 +66,7 @@ enum StatusBar {
             canvas.put(" " + message.text, x: 0, y: 0, style: style, limit: leftWidth)
             return
         }
-        // A toy model has no prompt: its hints leave the prompt's keys out.
-        let hints = keymap.hints(for: state.keyContext, excluding: state.model.isToy ? [.editPrompt, .toggleBOS] : [])
+        let hints = keymap.hints(for: state.keyContext, excluding: Self.inapplicableActions(state.model))
         var x = 1
         for hint in hints {
             let w = DisplayWidth.of(hint)
@@ -79,6 +78,16 @@ enum StatusBar {
 
     static func milliseconds(_ ms: Double) -> String {
         ms >= 1000 ? String(format: "%.2f s", ms / 1000) : String(format: "%.0f ms", ms)
+    }
+
+    /// Keys whose hints would only lead to a refusal on this model: a toy model has no prompt, a model
+    /// without a BOS token cannot toggle one, and ablation and patching need an LM head (an encoder has none).
+    static func inapplicableActions(_ model: ModelSummary) -> Set<Action> {
+        var out: Set<Action> = []
+        if model.isToy { out.formUnion([.editPrompt, .toggleBOS]) }
+        if model.bosToken == nil { out.insert(.toggleBOS) }
+        if !model.hasLMHead { out.formUnion([.zeroAblate, .meanAblate, .toggleAblation, .clearAblations]) }
+        return out
     }
 }
 
