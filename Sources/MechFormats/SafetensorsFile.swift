@@ -41,18 +41,8 @@ public final class SafetensorsFile: @unchecked Sendable {
     /// The tensor `name` as float32. F32 data at a 4-byte-aligned address is borrowed from the mapping;
     /// everything else is converted once and the same buffer is returned on later calls.
     public func tensor(named name: String) throws -> Tensor {
-        guard let info = infos[name] else {
-            throw FormatError.missingTensor(tensor: name, location: url.path,
-                                            suggestions: NameSuggestions.closest(to: name, among: tensorNames))
-        }
-        guard info.dtype.isLoadable else {
-            throw FormatError.unsupportedDtype(path: url.path, tensor: name, dtype: info.dtype.rawValue)
-        }
-        guard let base = mapping.bytes.baseAddress else {  // cannot happen: the header check needs 8 bytes
-            throw FormatError.truncatedFile(path: url.path, size: mapping.size)
-        }
+        let (info, source) = try readableData(named: name)
         let count = info.elementCount
-        let source = base.advanced(by: info.fileByteRange.lowerBound)
 
         if info.dtype == .f32, count > 0, Int(bitPattern: source) % MemoryLayout<Float>.alignment == 0 {
             let floats = source.assumingMemoryBound(to: Float.self)
@@ -65,15 +55,7 @@ public final class SafetensorsFile: @unchecked Sendable {
     /// mapping in its stored dtype, and each call converts it afresh (the forward pass of a 16-bit
     /// checkpoint converts a block's weights when it reaches the block, then lets them go).
     public func transientTensor(named name: String) throws -> Tensor {
-        guard let info = infos[name] else {
-            throw FormatError.missingTensor(tensor: name, location: url.path,
-                                            suggestions: NameSuggestions.closest(to: name, among: tensorNames))
-        }
-        guard info.dtype.isLoadable else {
-            throw FormatError.unsupportedDtype(path: url.path, tensor: name, dtype: info.dtype.rawValue)
-        }
-        guard let base = mapping.bytes.baseAddress else { throw FormatError.truncatedFile(path: url.path, size: mapping.size) }
-        let source = base.advanced(by: info.fileByteRange.lowerBound)
+        let (info, source) = try readableData(named: name)
         if info.dtype == .f32, info.elementCount > 0, Int(bitPattern: source) % MemoryLayout<Float>.alignment == 0 {
             return try tensor(named: name)   // already a view of the mapping
         }
@@ -85,6 +67,19 @@ public final class SafetensorsFile: @unchecked Sendable {
     /// Matrix `name`, stored [a, b], as float32 [b, a] in new memory, widened and transposed in one
     /// pass over the mapped bytes (no float32 copy of the stored layout in between).
     public func transientTransposedTensor(named name: String) throws -> Tensor {
+        let (info, source) = try readableData(named: name)
+        precondition(info.shape.count == 2, "\(name) is not a matrix: \(info.shape)")
+        let stored: StoredFloat
+        switch info.dtype {
+        case .f16: stored = .float16
+        case .bf16: stored = .bfloat16
+        default: stored = .float32
+        }
+        return TransposedWidening.transpose(source, rows: info.shape[0], cols: info.shape[1], as: stored)
+    }
+
+    /// Tensor `name`'s header entry and the first byte of its data in the mapping, for a dtype Mechscope reads.
+    private func readableData(named name: String) throws -> (TensorInfo, UnsafeRawPointer) {
         guard let info = infos[name] else {
             throw FormatError.missingTensor(tensor: name, location: url.path,
                                             suggestions: NameSuggestions.closest(to: name, among: tensorNames))
@@ -92,16 +87,10 @@ public final class SafetensorsFile: @unchecked Sendable {
         guard info.dtype.isLoadable else {
             throw FormatError.unsupportedDtype(path: url.path, tensor: name, dtype: info.dtype.rawValue)
         }
-        precondition(info.shape.count == 2, "\(name) is not a matrix: \(info.shape)")
-        guard let base = mapping.bytes.baseAddress else { throw FormatError.truncatedFile(path: url.path, size: mapping.size) }
-        let stored: StoredFloat
-        switch info.dtype {
-        case .f16: stored = .float16
-        case .bf16: stored = .bfloat16
-        default: stored = .float32
+        guard let base = mapping.bytes.baseAddress else {  // cannot happen: the header check needs 8 bytes
+            throw FormatError.truncatedFile(path: url.path, size: mapping.size)
         }
-        return TransposedWidening.transpose(UnsafeRawPointer(base.advanced(by: info.fileByteRange.lowerBound)),
-                                            rows: info.shape[0], cols: info.shape[1], as: stored)
+        return (info, UnsafeRawPointer(base.advanced(by: info.fileByteRange.lowerBound)))
     }
 
     /// Names of the tensors converted and kept so far (by `tensor(named:)`), sorted.

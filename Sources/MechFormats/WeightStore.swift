@@ -75,29 +75,26 @@ public final class WeightStore: @unchecked Sendable {
 
     /// Tensor `name` as float32 (borrowed from the memory map for aligned F32, converted once otherwise).
     public func tensor(named name: String) throws -> Tensor {
-        guard let file = fileForTensor[name] else {
-            throw FormatError.missingTensor(tensor: name, location: folder.path,
-                                            suggestions: NameSuggestions.closest(to: name, among: names))
-        }
-        return try file.tensor(named: name)
+        try file(holding: name).tensor(named: name)
     }
 
     /// Tensor `name` as float32 in new memory the store does not keep (see `SafetensorsFile.transientTensor`).
     public func transientTensor(named name: String) throws -> Tensor {
-        guard let file = fileForTensor[name] else {
-            throw FormatError.missingTensor(tensor: name, location: folder.path,
-                                            suggestions: NameSuggestions.closest(to: name, among: names))
-        }
-        return try file.transientTensor(named: name)
+        try file(holding: name).transientTensor(named: name)
     }
 
     /// Matrix `name` [a, b] as float32 [b, a] in new memory (see `SafetensorsFile.transientTransposedTensor`).
     public func transientTransposedTensor(named name: String) throws -> Tensor {
+        try file(holding: name).transientTransposedTensor(named: name)
+    }
+
+    /// The file holding tensor `name`, or a missing-tensor error naming the closest names.
+    private func file(holding name: String) throws -> SafetensorsFile {
         guard let file = fileForTensor[name] else {
             throw FormatError.missingTensor(tensor: name, location: folder.path,
                                             suggestions: NameSuggestions.closest(to: name, among: names))
         }
-        return try file.transientTransposedTensor(named: name)
+        return file
     }
 
     /// Names of tensors converted to float32 and kept (16-bit or misaligned ones read with `tensor(named:)`).
