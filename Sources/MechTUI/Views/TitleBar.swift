@@ -41,7 +41,9 @@ enum StatusBar {
         if case .command(let editor) = state.mode {
             canvas.clear()
             canvas.put(":", x: 0, y: 0, style: p.accent)
-            canvas.put(editor.visible(columns: canvas.width - 1).text, x: 1, y: 0, style: p.text)
+            let end = 1 + canvas.put(editor.visible(columns: canvas.width - 1).text, x: 1, y: 0, style: p.text)
+            // Every key clears the message, so one here is what Tab just listed: it follows the line.
+            if let options = state.message { canvas.put("  " + options.text, x: end, y: 0, style: p.dim) }
             return
         }
         canvas.clear(style: p.status)
