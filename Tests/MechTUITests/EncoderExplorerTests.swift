@@ -19,6 +19,9 @@ final class EncoderExplorerTests: XCTestCase {
         let (explorer, session) = try explorer()
         XCTAssertEqual(explorer.state.metric, .previousToken)
         XCTAssertTrue(explorer.screen.contains("Head atlas — previous-token score"), explorer.screen)
+        // The tokenizer wraps the prompt in [CLS] … [SEP]; the title says so instead of "no BOS".
+        let title = String(explorer.screen.split(separator: "\n")[0])
+        XCTAssertTrue(title.contains("bert-tiny · 2L×4H") && title.contains("Head atlas · 12 tok, [CLS] … [SEP] │ \"The quick"), title)
         let tokens = try session.tokenize(prompt, prependBOS: false)
         XCTAssertEqual(tokens.first, 2, "[CLS] first")
         let scores = try HeadPatternScores.compute(session.model.transformer, tokens: tokens)

@@ -37,7 +37,7 @@ final class EncoderExplorerTerminalTests: XCTestCase {
         // Opens on the atlas shaded by the previous-token score; 12 tokens are [CLS], 10 words, [SEP].
         let atlas = try tmux.waitFor("Head atlas — previous-token score", file: file, line: line)
         let title = String(atlas.split(separator: "\n", omittingEmptySubsequences: false)[0])
-        XCTAssertTrue(title.contains(" \(name) · ") && title.contains("Head atlas · 12 tok"), "\(at): \(title)", file: file, line: line)
+        XCTAssertTrue(title.contains(" \(name) · ") && title.contains("Head atlas · 12 tok, [CLS] … [SEP] │ \"The quick"), "\(at): \(title)", file: file, line: line)
         XCTAssertTrue(try tmux.alternateScreenOn(), at, file: file, line: line)
         assertNoRefusedHints(atlas, at, file: file, line: line)
         XCTAssertTrue(statusLine(atlas).contains("m next metric"), "\(at): \(statusLine(atlas))", file: file, line: line)

@@ -4,7 +4,7 @@ enum TitleBar {
         let style = canvas.palette.title
         canvas.clear(style: style)
         let tokens = state.run.map { "\($0.count) tok" } ?? "…"
-        let bos = state.prependBOS ? "BOS" : "no BOS"
+        let bos = ends(state)
         let marker = AblationReadout.marker(state).map { " · " + $0 } ?? ""
         if state.model.isToy {
             let bold = state.presenting
@@ -30,6 +30,17 @@ enum TitleBar {
             return
         }
         canvas.put("\"" + state.prompt.replacingOccurrences(of: "\n", with: "\\n") + "\"", x: used, y: 0, style: style)
+    }
+}
+
+extension TitleBar {
+    /// What goes around the prompt: BOS or not for a causal model. An encoder's tokenizer wraps the
+    /// prompt itself (BERT: [CLS] first, [SEP] last), so the run's first and last tokens show instead.
+    static func ends(_ state: ExplorerState) -> String {
+        guard !state.model.isCausal else { return state.prependBOS ? "BOS" : "no BOS" }
+        guard let texts = state.run?.tokenTexts, texts.count > 1 else { return "…" }
+        let cut = { (text: String) in DisplayWidth.prefix(text, fitting: 12).text }
+        return "\(cut(texts[0])) … \(cut(texts[texts.count - 1]))"
     }
 }
 
