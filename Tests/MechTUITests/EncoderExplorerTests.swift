@@ -54,14 +54,14 @@ final class EncoderExplorerTests: XCTestCase {
         XCTAssertEqual(complete(encoder, "f"), .line("f"), "neither final nor fourier nor features")
         XCTAssertEqual(complete(encoder, "d"), .line("d"), "no dla")
         XCTAssertEqual(complete(encoder, "patch "), .line("patch "), "no patching target")
-        XCTAssertEqual(complete(encoder, "ablati"), .line("ablati"), "no ablations page")
+        XCTAssertEqual(complete(encoder, "abl"), .line("abl"), "neither the ablations page nor ablate")
         let decoderSession = AnalysisSession(model: try LoadedModel(folder: GoldenFixtures.modelFolder("gpt2-tiny-a")))
         let decoder = HeadlessExplorer(session: decoderSession, prompt: prompt, width: 200, height: 40)
         XCTAssertEqual(complete(decoder, "metric "),
                        .listed(HeadMetric.allCases.map { "metric " + $0.rawValue }.joined(separator: "  ")))
         XCTAssertEqual(complete(decoder, "metric d"), .listed("metric dup-token  metric dla"))
         XCTAssertEqual(complete(decoder, "l"), .listed("layer  lens  logits"))
-        XCTAssertEqual(complete(decoder, "ablati"), .line("ablations "))
+        XCTAssertEqual(complete(decoder, "ablat"), .listed("ablations  ablate"))
         XCTAssertEqual(complete(decoder, "f"), .line("final "), "no Fourier story, not a toy model")
         XCTAssertEqual(complete(decoder, "patch "),
                        .listed(PatchingTarget.allCases.map { "patch " + $0.rawValue }.joined(separator: "  ")))
@@ -142,5 +142,9 @@ final class EncoderExplorerTests: XCTestCase {
         explorer.command("ablate L0H1")
         XCTAssertEqual(explorer.state.message?.isError, true)
         XCTAssertTrue(explorer.state.ablations.isEmpty)
+        explorer.command("ablate")           // alone it opens the ablations page, which says it does not apply
+        XCTAssertEqual(explorer.state.page, .ablations)
+        XCTAssertEqual(explorer.mainText.split(separator: "\n").first.map(String.init),
+                       "Ablations does not apply: a bert encoder has no LM head (no next-token logits)")
     }
 }

@@ -34,7 +34,7 @@ public enum ExplorerCommand: Equatable, Sendable {
         ("embed", "", "tokens and embeddings"),
         ("final", "", "the final norm per position"),
         ("ablations", "[clear]", "the active ablations (clear: remove them all)"),
-        ("ablate", "L1H3 | L0N12 [zero|mean]", "ablate a head or a neuron (zero by default)"),
+        ("ablate", "L1H3 | L0N12 [zero|mean]", "ablate a head or a neuron (zero by default; alone: the ablations page)"),
         ("corrupt", "[TEXT]", "the corrupted prompt for patching and compare (no text: clear it)"),
         ("patch", "[resid_pre|attn_out|mlp_out|heads]", "activation patching between the clean and corrupted prompts"),
         ("prompt", "TEXT", "run a new prompt"),
@@ -175,9 +175,7 @@ public enum ExplorerCommand: Equatable, Sendable {
     /// `:ablate L1H3 [zero|mean]` or `:ablate L0N12 [zero|mean]`.
     static func parseAblate(_ rest: String) -> Result<ExplorerCommand, CommandError> {
         let words = rest.split(separator: " ").map(String.init)
-        guard let what = words.first else {
-            return .failure(.missingArgument(command: "ablate", expected: "a head (L1H3) or a neuron (L0N12), then zero or mean"))
-        }
+        guard let what = words.first else { return .success(.page(.ablations)) }   // like :patch alone
         let kind: Ablation.Kind
         switch words.count {
         case 1: kind = .zero
