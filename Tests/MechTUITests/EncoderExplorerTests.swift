@@ -19,6 +19,9 @@ final class EncoderExplorerTests: XCTestCase {
         let (explorer, session) = try explorer()
         XCTAssertEqual(explorer.state.metric, .previousToken)
         XCTAssertTrue(explorer.screen.contains("Head atlas — previous-token score"), explorer.screen)
+        // The tokenizer wraps the prompt in [CLS] … [SEP]; the title says so instead of "no BOS".
+        let title = String(explorer.screen.split(separator: "\n")[0])
+        XCTAssertTrue(title.contains("bert-tiny · 2L×4H") && title.contains("Head atlas · 12 tok, [CLS] … [SEP] │ \"The quick"), title)
         let tokens = try session.tokenize(prompt, prependBOS: false)
         XCTAssertEqual(tokens.first, 2, "[CLS] first")
         let scores = try HeadPatternScores.compute(session.model.transformer, tokens: tokens)
@@ -37,6 +40,44 @@ final class EncoderExplorerTests: XCTestCase {
         XCTAssertEqual(explorer.state.message?.isError, true)
         explorer.command("metric ov-copying")
         XCTAssertEqual(explorer.state.message?.text, "ov-copying reads the LM head, and this bert encoder has none")
+    }
+
+    /// Tab offers only what the open model can show: on the encoder no causal or LM-head metric and
+    /// none of the next-token pages; on a decoder every one of them.
+    func testCompletionOffersOnlyWhatTheModelCanShow() throws {
+        let (encoder, _) = try explorer()
+        XCTAssertEqual(complete(encoder, "metric "), .listed("metric prev-token  metric dup-token  metric entropy"))
+        XCTAssertEqual(complete(encoder, "metric i"), .line("metric i"), "induction and induction-rand are not offered")
+        XCTAssertEqual(complete(encoder, "metric o"), .line("metric o"), "ov-copying is not offered")
+        XCTAssertEqual(complete(encoder, "metric d"), .line("metric dup-token "), "dla is not offered")
+        XCTAssertEqual(complete(encoder, "l"), .line("layer "), "neither lens nor logits")
+        XCTAssertEqual(complete(encoder, "f"), .line("f"), "neither final nor fourier nor features")
+        XCTAssertEqual(complete(encoder, "d"), .line("d"), "no dla")
+        XCTAssertEqual(complete(encoder, "patch "), .line("patch "), "no patching target")
+        XCTAssertEqual(complete(encoder, "abl"), .line("abl"), "neither the ablations page nor ablate")
+        let decoderSession = AnalysisSession(model: try LoadedModel(folder: GoldenFixtures.modelFolder("gpt2-tiny-a")))
+        let decoder = HeadlessExplorer(session: decoderSession, prompt: prompt, width: 200, height: 40)
+        XCTAssertEqual(complete(decoder, "metric "),
+                       .listed(HeadMetric.allCases.map { "metric " + $0.rawValue }.joined(separator: "  ")))
+        XCTAssertEqual(complete(decoder, "metric d"), .listed("metric dup-token  metric dla"))
+        XCTAssertEqual(complete(decoder, "l"), .listed("layer  lens  logits"))
+        XCTAssertEqual(complete(decoder, "ablat"), .listed("ablations  ablate"))
+        XCTAssertEqual(complete(decoder, "f"), .line("final "), "no Fourier story, not a toy model")
+        XCTAssertEqual(complete(decoder, "patch "),
+                       .listed(PatchingTarget.allCases.map { "patch " + $0.rawValue }.joined(separator: "  ")))
+    }
+
+    private enum Completed: Equatable { case line(String), listed(String) }
+
+    /// Types `:text`, presses Tab: the completed line, or the options listed in the status line.
+    private func complete(_ explorer: HeadlessExplorer, _ text: String) -> Completed {
+        explorer.type(":" + text)
+        let before = explorer.state.message
+        explorer.press(.tab)
+        defer { explorer.press(.escape) }
+        guard case .command(let editor) = explorer.state.mode else { return .line("left the command line") }
+        if let listed = explorer.state.message, listed != before, editor.text == text { return .listed(listed.text) }
+        return .line(editor.text)
     }
 
     /// The status line hints only keys that work here: ablation needs an LM head, BOS a BOS token.
@@ -101,5 +142,9 @@ final class EncoderExplorerTests: XCTestCase {
         explorer.command("ablate L0H1")
         XCTAssertEqual(explorer.state.message?.isError, true)
         XCTAssertTrue(explorer.state.ablations.isEmpty)
+        explorer.command("ablate")           // alone it opens the ablations page, which says it does not apply
+        XCTAssertEqual(explorer.state.page, .ablations)
+        XCTAssertEqual(explorer.mainText.split(separator: "\n").first.map(String.init),
+                       "Ablations does not apply: a bert encoder has no LM head (no next-token logits)")
     }
 }

@@ -55,6 +55,15 @@ final class KeymapHelpTests: XCTestCase {
         XCTAssertTrue(hints.contains("?/F1 help"))
         XCTAssertTrue(Keymap.standard.hints(for: .lineEditor).contains("Enter run it"))
         XCTAssertFalse(Keymap.standard.hints(for: .lineEditor).contains("?/F1 help"))
+        // A hint stops before the help's parenthesis or colon, never inside it.
+        XCTAssertTrue(hints.contains(": command line"), "\(hints)")
+        XCTAssertTrue(Keymap.standard.hints(for: .head).contains("x zero-ablate this head"), "\(Keymap.standard.hints(for: .head))")
+        XCTAssertTrue(Keymap.standard.hints(for: .patching).contains("s next grid"), "\(Keymap.standard.hints(for: .patching))")
+        for context in KeyContext.allCases {
+            for hint in Keymap.standard.hints(for: context) {
+                XCTAssertFalse(hint.hasSuffix("(") || hint.contains(" (") || hint.hasSuffix(":"), "\(context): '\(hint)'")
+            }
+        }
     }
 
     /// The README's key table is `mechscope keys`'s output, so the documentation cannot drift.

@@ -39,7 +39,8 @@ extension ExplorerState {
     /// A state for a model of the given shape, with no run yet.
     static func test(layers: Int = 2, heads: Int = 4, dMLP: Int = 0, width: Int = 100, height: Int = 30) -> ExplorerState {
         let config = TransformerConfig(modelType: "mechscope_transformer", nLayers: layers, dModel: 16 * heads,
-                                       nHeads: heads, dMLP: dMLP, nContext: 64, vocabSize: 100, attnOnly: dMLP == 0)
+                                       nHeads: heads, dMLP: dMLP, nContext: 64, vocabSize: 100, attnOnly: dMLP == 0,
+                                       bosTokenID: 0)   // B toggles BOS (a model without one refuses B)
         return ExplorerState(width: width, height: height, model: ModelSummary(name: "test", config: config),
                              vocabulary: TestVocabulary(), prompt: "hello", prependBOS: false)
     }

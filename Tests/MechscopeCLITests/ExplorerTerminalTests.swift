@@ -14,18 +14,8 @@ final class ExplorerTerminalTests: XCTestCase {
                         shellCommand: TmuxSession.command(arguments, environment: environment, after: "stty -a;"))
     }
 
-    /// The shell's line after the binary exits: EXIT=<status>, then `stty -a` shows cooked modes.
     private func assertRestored(_ tmux: TmuxSession, status: Int, file: StaticString = #filePath, line: UInt = #line) throws {
-        let screen = try tmux.waitFor("EXIT=", file: file, line: line)
-        XCTAssertTrue(screen.contains("EXIT=\(status)"), screen, file: file, line: line)
-        let after = try tmux.waitFor("extproc", file: file, line: line)   // the last word of `stty -a`
-        XCTAssertFalse(try tmux.alternateScreenOn(), "still on the alternate screen", file: file, line: line)
-        let words = Set(after.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
-        for mode in ["icanon", "echo", "icrnl", "opost", "isig"] {
-            XCTAssertTrue(words.contains(mode) && !words.contains("-" + mode), "terminal mode \(mode) not restored:\n\(after)",
-                          file: file, line: line)
-        }
-        XCTAssertFalse(after.contains(" tok, BOS │ "), "the explorer's screen was left behind", file: file, line: line)
+        try tmux.assertRestored(status: status, file: file, line: line)
     }
 
     func testOpensOnTheBundledSampleAt80x24AndQuits() throws {

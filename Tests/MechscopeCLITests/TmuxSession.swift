@@ -99,6 +99,22 @@ final class TmuxSession {
         try waitFor(timeout: timeout, "'\(text)'", file: file, line: line) { $0.contains(text) }
     }
 
+    /// After a program started with `command(_:after: "stty -a;")` exits: its status is `status`, the
+    /// pane is off the alternate screen, `stty -a` shows cooked modes and no explorer screen is left.
+    func assertRestored(status: Int, file: StaticString = #filePath, line: UInt = #line) throws {
+        let screen = try waitFor("EXIT=", file: file, line: line)
+        XCTAssertTrue(screen.contains("EXIT=\(status)"), screen, file: file, line: line)
+        let after = try waitFor("extproc", file: file, line: line)   // the last word of `stty -a`
+        XCTAssertFalse(try alternateScreenOn(), "still on the alternate screen", file: file, line: line)
+        let words = Set(after.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
+        for mode in ["icanon", "echo", "icrnl", "opost", "isig"] {
+            XCTAssertTrue(words.contains(mode) && !words.contains("-" + mode), "terminal mode \(mode) not restored:\n\(after)",
+                          file: file, line: line)
+        }
+        XCTAssertFalse(after.contains(" tok, "),
+                       "the explorer's screen was left behind", file: file, line: line)
+    }
+
     func kill() { _ = try? tmux(["kill-server"], readOutput: false) }
 
     deinit { kill() }

@@ -172,6 +172,18 @@ public struct Explorer: Sendable {
         return [.redraw(Region.all)]
     }
 
+    /// Whether the open model can show what `command` asks for, so Tab completion offers it: no
+    /// metric, page, patching or ablation the explorer would refuse or answer with "does not apply".
+    func canShow(_ command: ExplorerCommand) -> Bool {
+        switch command {
+        case .metric(let m): return m.inapplicability(to: state.model) == nil
+        case .page(let p): return invalidPage(p) == nil && p.inapplicability(to: state.model) == nil
+        case .patch: return canShow(.page(.patching))
+        case .ablate, .clearAblations: return canShow(.page(.ablations))
+        default: return true
+        }
+    }
+
     private func invalidPage(_ page: Page) -> String? {
         let m = state.model
         if m.isToy, page != .features { return "\(m.name) is a toy superposition model: it has the features page only" }
@@ -296,7 +308,7 @@ public struct Explorer: Sendable {
             state.editingCorrupted = false
             return [.redraw(Region.all)]
         case .edit(.complete)? where !isPrompt:
-            let options = ExplorerCommand.completions(editor.text, themes: state.themeNames)
+            let options = ExplorerCommand.completions(editor.text, themes: state.themeNames, offers: canShow)
             if options.count == 1 {
                 editor.set(options[0] + " ")
             } else if let common = Self.commonPrefix(options), common.count > editor.text.count {

@@ -34,7 +34,7 @@ public enum ExplorerCommand: Equatable, Sendable {
         ("embed", "", "tokens and embeddings"),
         ("final", "", "the final norm per position"),
         ("ablations", "[clear]", "the active ablations (clear: remove them all)"),
-        ("ablate", "L1H3 | L0N12 [zero|mean]", "ablate a head or a neuron (zero by default)"),
+        ("ablate", "L1H3 | L0N12 [zero|mean]", "ablate a head or a neuron (zero by default; alone: the ablations page)"),
         ("corrupt", "[TEXT]", "the corrupted prompt for patching and compare (no text: clear it)"),
         ("patch", "[resid_pre|attn_out|mlp_out|heads]", "activation patching between the clean and corrupted prompts"),
         ("prompt", "TEXT", "run a new prompt"),
@@ -142,8 +142,12 @@ public enum ExplorerCommand: Equatable, Sendable {
         }
     }
 
-    /// Command names (and metric names after `metric `) that complete `prefix`.
-    public static func completions(_ prefix: String, themes: [String] = []) -> [String] {
+    /// Command names (and the arguments of `metric`, `patch`, `bos`, `present`, `theme`) that complete
+    /// `prefix`. `offers` says whether the open model can show what a command asks for: the commands
+    /// and metrics it would refuse or answer with "does not apply" are left out (an encoder is not
+    /// offered `induction` or `:lens`). A name that needs an argument to parse is offered.
+    public static func completions(_ prefix: String, themes: [String] = [],
+                                   offers: (ExplorerCommand) -> Bool = { _ in true }) -> [String] {
         if prefix.hasPrefix("theme ") {
             return themes.filter { $0.hasPrefix(prefix.dropFirst("theme ".count)) }.map { "theme " + $0 }
         }
@@ -152,23 +156,26 @@ public enum ExplorerCommand: Equatable, Sendable {
         }
         if prefix.hasPrefix("metric ") {
             let arg = String(prefix.dropFirst("metric ".count))
-            return HeadMetric.allCases.map(\.rawValue).filter { $0.hasPrefix(arg) }.map { "metric " + $0 }
+            return HeadMetric.allCases.filter { $0.rawValue.hasPrefix(arg) && offers(.metric($0)) }.map { "metric " + $0.rawValue }
         }
         if prefix.hasPrefix("patch ") {
-            return PatchingTarget.allCases.map(\.rawValue).filter { $0.hasPrefix(prefix.dropFirst(6)) }.map { "patch " + $0 }
+            return PatchingTarget.allCases.filter { $0.rawValue.hasPrefix(prefix.dropFirst(6)) && offers(.patch($0)) }
+                .map { "patch " + $0.rawValue }
         }
         if prefix.hasPrefix("bos ") {
             return ["on", "off"].filter { $0.hasPrefix(prefix.dropFirst(4)) }.map { "bos " + $0 }
         }
-        return table.map(\.name).filter { $0.hasPrefix(prefix.lowercased()) }
+        return table.map(\.name).filter { name in
+            guard name.hasPrefix(prefix.lowercased()) else { return false }
+            guard case .success(let command) = parse(name) else { return true }
+            return offers(command)
+        }
     }
 
     /// `:ablate L1H3 [zero|mean]` or `:ablate L0N12 [zero|mean]`.
     static func parseAblate(_ rest: String) -> Result<ExplorerCommand, CommandError> {
         let words = rest.split(separator: " ").map(String.init)
-        guard let what = words.first else {
-            return .failure(.missingArgument(command: "ablate", expected: "a head (L1H3) or a neuron (L0N12), then zero or mean"))
-        }
+        guard let what = words.first else { return .success(.page(.ablations)) }   // like :patch alone
         let kind: Ablation.Kind
         switch words.count {
         case 1: kind = .zero

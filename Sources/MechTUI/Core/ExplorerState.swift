@@ -111,7 +111,10 @@ public struct ExplorerState: Sendable {
         switch mode {
         case .prompt, .command: return .lineEditor
         case .help: return .help
-        case .normal: return focus == .navigator ? .navigator : page.context
+        case .normal:
+            // A page that does not apply handles no keys of its own: only the global ones are in force (and hinted).
+            if focus == .navigator { return .navigator }
+            return page.inapplicability(to: model) == nil ? page.context : .global
         }
     }
 

@@ -41,7 +41,17 @@ public struct Keymap: Sendable {
     /// "key action" hints for the status line: the context's own, then the global ones.
     public func hints(for context: KeyContext, excluding excluded: Set<Action> = []) -> [String] {
         (bindings(in: context) + (context == .lineEditor ? [] : bindings(in: .global)))
-            .filter { $0.hint && !excluded.contains($0.action) }.map { "\($0.keyLabel) \($0.help.split(separator: ":")[0])" }
+            .filter { $0.hint && !excluded.contains($0.action) }.map { "\($0.keyLabel) \(Self.hintText($0.help))" }
+    }
+
+    /// The help text as a hint: what comes before a parenthesis or a ": " ("zero-ablate the head
+    /// (again: remove)" → "zero-ablate the head", "command line (:head L1H3, …)" → "command line").
+    static func hintText(_ help: String) -> String {
+        var text = Substring(help)
+        for cut in [" (", ": "] {
+            if let r = text.range(of: cut) { text = text[..<r.lowerBound] }
+        }
+        return String(text)
     }
 
     static let movement: [KeyBinding] = []

@@ -6,6 +6,8 @@ public enum NotApplicableView: PageView {
 
     public static func render(_ state: ExplorerState, into canvas: inout Canvas) {
         guard let reason = state.page.inapplicability(to: state.model) else { return }
-        canvas.put(reason, x: 0, y: 0, style: canvas.palette.dim)
+        var lines = PanelLines(width: canvas.width)       // word-wrapped, so a narrow pane still shows all of it
+        lines.wrap("", reason.split(separator: " ").map(String.init), indent: 0, separator: " ", .dim)
+        lines.draw(into: &canvas)
     }
 }

@@ -4,7 +4,7 @@ enum TitleBar {
         let style = canvas.palette.title
         canvas.clear(style: style)
         let tokens = state.run.map { "\($0.count) tok" } ?? "…"
-        let bos = state.prependBOS ? "BOS" : "no BOS"
+        let bos = ends(state)
         let marker = AblationReadout.marker(state).map { " · " + $0 } ?? ""
         if state.model.isToy {
             let bold = state.presenting
@@ -33,6 +33,17 @@ enum TitleBar {
     }
 }
 
+extension TitleBar {
+    /// What goes around the prompt: BOS or not for a causal model. An encoder's tokenizer wraps the
+    /// prompt itself (BERT: [CLS] first, [SEP] last), so the run's first and last tokens show instead.
+    static func ends(_ state: ExplorerState) -> String {
+        guard !state.model.isCausal else { return state.prependBOS ? "BOS" : "no BOS" }
+        guard let texts = state.run?.tokenTexts, texts.count > 1 else { return "…" }
+        let cut = { (text: String) in DisplayWidth.prefix(text, fitting: 12).text }
+        return "\(cut(texts[0])) … \(cut(texts[texts.count - 1]))"
+    }
+}
+
 /// The bottom line: the command line while typing one; otherwise the message or key hints on the
 /// left and the compute status (spinner, last compute time, memory) on the right.
 enum StatusBar {
@@ -41,7 +52,9 @@ enum StatusBar {
         if case .command(let editor) = state.mode {
             canvas.clear()
             canvas.put(":", x: 0, y: 0, style: p.accent)
-            canvas.put(editor.visible(columns: canvas.width - 1).text, x: 1, y: 0, style: p.text)
+            let end = 1 + canvas.put(editor.visible(columns: canvas.width - 1).text, x: 1, y: 0, style: p.text)
+            // Every key clears the message, so one here is what Tab just listed: it follows the line.
+            if let options = state.message { canvas.put("  " + options.text, x: end, y: 0, style: p.dim) }
             return
         }
         canvas.clear(style: p.status)
