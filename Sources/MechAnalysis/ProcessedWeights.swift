@@ -26,8 +26,8 @@ public struct ProcessedWeights: @unchecked Sendable {
     public let positionEmbedding: CentredRows?
     /// W_U' [d_model, vocab] and b_U' [vocab].
     public let unembedding: ProcessedUnembedding
-    private let layerFoldings: [Memo<LayerFolding>]
-    private let unembedEmbed = Memo<Tensor>()
+    private let layerFoldings: [Lazy<LayerFolding>]
+    private let unembedEmbed: Lazy<Tensor>
 
     public init(_ model: Transformer) {
         let c = model.config, w = model.weights
@@ -35,16 +35,17 @@ public struct ProcessedWeights: @unchecked Sendable {
         let centerWriting = c.normalization.centres
         config = c
         raw = w
-        embedding = CentredRows(w.tokenEmbedding, centred: centerWriting)
+        let embedding = CentredRows(w.tokenEmbedding, centred: centerWriting)
+        let unembedding = ProcessedUnembedding(w, centres: centerWriting)
+        self.embedding = embedding
+        self.unembedding = unembedding
         positionEmbedding = w.positionEmbedding.map { CentredRows($0, centred: centerWriting) }
-        unembedding = ProcessedUnembedding(w, centres: centerWriting)
-        layerFoldings = (0..<c.nLayers).map { _ in Memo<LayerFolding>() }
+        layerFoldings = (0..<c.nLayers).map { l in Lazy { LayerFolding(w.block(l), config: c) } }
+        unembedEmbed = Lazy { UnembedEmbedProduct.compute(unembedding, embedding) }
     }
 
     /// Layer `l`'s folded biases and row means, derived from its block on first use.
-    private func folding(_ l: Int) -> LayerFolding {
-        layerFoldings[l].value { LayerFolding(raw.block(l), config: config) }
-    }
+    private func folding(_ l: Int) -> LayerFolding { layerFoldings[l].value }
 
     /// The value biases after ln_1 folding of layer `l` [head, d_head]: what fold_value_biases moved
     /// into b_O, and what turns a cached raw hook_z into the processed model's z (z − b_V).
@@ -76,22 +77,5 @@ public struct ProcessedWeights: @unchecked Sendable {
 
     /// W_U'·W_E' [d_model, d_model], the vocabulary-sized part of every full OV circuit: formed once
     /// per model (in vocabulary chunks, see `UnembedEmbedProduct`) and kept (d_model² floats).
-    public func unembedTimesEmbed() -> Tensor {
-        unembedEmbed.value { UnembedEmbedProduct.compute(unembedding, embedding) }
-    }
-}
-
-/// A value computed on first use and kept, safe to ask for from several threads.
-final class Memo<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value?
-
-    func value(_ make: () -> Value) -> Value {
-        lock.lock()
-        defer { lock.unlock() }
-        if let stored { return stored }
-        let made = make()
-        stored = made
-        return made
-    }
+    public func unembedTimesEmbed() -> Tensor { unembedEmbed.value }
 }

@@ -204,23 +204,6 @@ public struct TransformerWeights: @unchecked Sendable {
     }
 }
 
-/// A value made on first use and kept, safe to ask for from several threads.
-final class Lazy<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var made: Value?
-    private let make: () -> Value
-
-    init(_ make: @escaping () -> Value) { self.make = make }
-
-    var value: Value {
-        lock.lock()
-        defer { lock.unlock() }
-        if let made { return made }
-        let value = make()
-        made = value
-        return value
-    }
-}
 
 /// The weights outside the blocks.
 struct GlobalWeights {
