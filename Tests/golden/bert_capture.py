@@ -16,7 +16,13 @@ Module inputs and outputs are captured with forward hooks; what no module return
 LayerNorms' scale and normalized values, per-head results) is derived from them and cross-checked
 against the module outputs.
 """
+import os
+import sys
+
 import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_family_goldens import Recorder as FamilyRecorder  # noqa: E402
 
 TOLERANCE = 2e-5
 
@@ -36,25 +42,15 @@ def layer_norm_hooks(x, module, output, what):
     return scale, normalized
 
 
-class Recorder:
-    def __init__(self):
-        self.captured = {}
-        self.handles = []
-
-    def output(self, module, name):
-        def hook(_module, _args, output):
-            self.captured[name] = (output[0] if isinstance(output, tuple) else output).detach().clone()
-        self.handles.append(module.register_forward_hook(hook))
+class Recorder(FamilyRecorder):
+    """make_family_goldens.Recorder, with input hooks that also see keyword arguments (BERT's modules are
+    called with hidden_states=… )."""
 
     def input(self, module, name):
         def hook(_module, args, kwargs):
             value = args[0] if args else next(iter(kwargs.values()))
             self.captured[name] = value.detach().clone()
         self.handles.append(module.register_forward_pre_hook(hook, with_kwargs=True))
-
-    def remove(self):
-        for handle in self.handles:
-            handle.remove()
 
 
 def capture(model, token_ids, token_type_ids=None):
