@@ -64,20 +64,6 @@ public final class SafetensorsFile: @unchecked Sendable {
         return Tensor(shape: info.shape, buffer: buffer)
     }
 
-    /// Matrix `name`, stored [a, b], as float32 [b, a] in new memory, widened and transposed in one
-    /// pass over the mapped bytes (no float32 copy of the stored layout in between).
-    public func transientTransposedTensor(named name: String) throws -> Tensor {
-        let (info, source) = try readableData(named: name)
-        precondition(info.shape.count == 2, "\(name) is not a matrix: \(info.shape)")
-        let stored: StoredFloat
-        switch info.dtype {
-        case .f16: stored = .float16
-        case .bf16: stored = .bfloat16
-        default: stored = .float32
-        }
-        return TransposedWidening.transpose(source, rows: info.shape[0], cols: info.shape[1], as: stored)
-    }
-
     /// Tensor `name`'s header entry and the first byte of its data in the mapping, for a dtype Mechscope reads.
     private func readableData(named name: String) throws -> (TensorInfo, UnsafeRawPointer) {
         guard let info = infos[name] else {

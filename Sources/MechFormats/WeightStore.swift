@@ -83,11 +83,6 @@ public final class WeightStore: @unchecked Sendable {
         try file(holding: name).transientTensor(named: name)
     }
 
-    /// Matrix `name` [a, b] as float32 [b, a] in new memory (see `SafetensorsFile.transientTransposedTensor`).
-    public func transientTransposedTensor(named name: String) throws -> Tensor {
-        try file(holding: name).transientTransposedTensor(named: name)
-    }
-
     /// The file holding tensor `name`, or a missing-tensor error naming the closest names.
     private func file(holding name: String) throws -> SafetensorsFile {
         guard let file = fileForTensor[name] else {

@@ -39,18 +39,18 @@ struct BertCheckpoint: BlockReader {
         let c = config, d = c.dModel, width = c.nHeads * c.dHead
         return BlockWeights(
             ln1: try layerNorm("attention.output.LayerNorm", t.load),
-            wQ: WeightMatrix(try t.linear("attention.self.query.weight", out: width, in: d)),  // [d_model, head·d_head]
+            q: try t.linear("attention.self.query.weight", out: width, in: d),  // [head·d_head, d_model] stored
             bQ: try t.load("attention.self.query.bias", [width]),
-            wK: WeightMatrix(try t.linear("attention.self.key.weight", out: width, in: d)),
+            k: try t.linear("attention.self.key.weight", out: width, in: d),
             bK: try t.load("attention.self.key.bias", [width]),
-            wV: WeightMatrix(try t.linear("attention.self.value.weight", out: width, in: d)),
+            v: try t.linear("attention.self.value.weight", out: width, in: d),
             bV: try t.load("attention.self.value.bias", [width]),
-            attnOut: try t.linear("attention.output.dense.weight", out: d, in: width),          // [head·d_head, d_model]
+            o: try t.linear("attention.output.dense.weight", out: d, in: width),                // [d_model, head·d_head]
             attnOutBias: try t.load("attention.output.dense.bias", [d]),
             ln2: try layerNorm("output.LayerNorm", t.load),
-            mlpIn: try t.linear("intermediate.dense.weight", out: c.dMLP, in: d),              // [d_model, d_mlp]
+            up: try t.linear("intermediate.dense.weight", out: c.dMLP, in: d),                 // [d_mlp, d_model]
             mlpInBias: try t.load("intermediate.dense.bias", [c.dMLP]),
-            mlpOut: try t.linear("output.dense.weight", out: d, in: c.dMLP),                   // [d_mlp, d_model]
+            down: try t.linear("output.dense.weight", out: d, in: c.dMLP),                     // [d_model, d_mlp]
             mlpOutBias: try t.load("output.dense.bias", [d]))
     }
 }

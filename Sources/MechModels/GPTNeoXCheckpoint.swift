@@ -36,26 +36,26 @@ struct GPTNeoXCheckpoint: BlockReader {
         let a = c.architecture.attention
         let fused = try t.load("attention.query_key_value.weight", [3 * width, d])  // [head·(q|k|v)·d_head, d_model]
         let fusedBias = try t.bias("attention.query_key_value.bias", 3 * width, present: a.qkvBias)
-        // Gather each part's rows head by head, then transpose: [d_model, head·d_head] per part.
-        func part(_ index: Int) -> (WeightMatrix, Tensor) {
+        // Gather each part's rows head by head: [head·d_head, d_model] per part, multiplied as nn.Linear's.
+        func part(_ index: Int) -> (LinearWeight, Tensor) {
             let rows = Tensor(uninitialized: [width, d]), bias = Tensor(uninitialized: [width])
             for h in 0..<heads {
                 let from = (h * 3 + index) * dh
                 (rows.pointer + h * dh * d).update(from: fused.pointer + from * d, count: dh * d)
                 (bias.pointer + h * dh).update(from: fusedBias.pointer + from, count: dh)
             }
-            return (WeightMatrix(rows.transposedCopy()), bias)
+            return (LinearWeight(.outByIn(rows)), bias)
         }
         let (wQ, bQ) = part(0), (wK, bK) = part(1), (wV, bV) = part(2)
         return BlockWeights(
             ln1: try layerNorm("input_layernorm", t.load),
-            wQ: wQ, bQ: bQ, wK: wK, bK: bK, wV: wV, bV: bV,
-            attnOut: try t.linear("attention.dense.weight", out: d, in: width),          // [head·d_head, d_model]
+            q: wQ, bQ: bQ, k: wK, bK: bK, v: wV, bV: bV,
+            o: try t.linear("attention.dense.weight", out: d, in: width),                // [d_model, head·d_head] stored
             attnOutBias: try t.bias("attention.dense.bias", d, present: a.outBias),
             ln2: try layerNorm("post_attention_layernorm", t.load),
-            mlpIn: try t.linear("mlp.dense_h_to_4h.weight", out: c.dMLP, in: d),         // [d_model, d_mlp]
+            up: try t.linear("mlp.dense_h_to_4h.weight", out: c.dMLP, in: d),            // [d_mlp, d_model]
             mlpInBias: try t.load("mlp.dense_h_to_4h.bias", [c.dMLP]),
-            mlpOut: try t.linear("mlp.dense_4h_to_h.weight", out: d, in: c.dMLP),        // [d_mlp, d_model]
+            down: try t.linear("mlp.dense_4h_to_h.weight", out: d, in: c.dMLP),          // [d_model, d_mlp]
             mlpOutBias: try t.load("mlp.dense_4h_to_h.bias", [d]))
     }
 }

@@ -33,20 +33,20 @@ struct LlamaCheckpoint: BlockReader {
         let q = a.nHeads * a.dHead, kv = a.nKVHeads * a.dHead
         return BlockWeights(
             ln1: try rmsNorm("input_layernorm", t.load),
-            wQ: WeightMatrix(try t.linear("self_attn.q_proj.weight", out: q, in: d)),    // [d_model, head·d_head]
+            q: try t.linear("self_attn.q_proj.weight", out: q, in: d),                   // [head·d_head, d_model] stored
             bQ: try t.bias("self_attn.q_proj.bias", q, present: a.qkvBias),
-            wK: WeightMatrix(try t.linear("self_attn.k_proj.weight", out: kv, in: d)),   // [d_model, kv·d_head]
+            k: try t.linear("self_attn.k_proj.weight", out: kv, in: d),                  // [kv·d_head, d_model]
             bK: try t.bias("self_attn.k_proj.bias", kv, present: a.qkvBias),
-            wV: WeightMatrix(try t.linear("self_attn.v_proj.weight", out: kv, in: d)),   // [d_model, kv·d_head]
+            v: try t.linear("self_attn.v_proj.weight", out: kv, in: d),                  // [kv·d_head, d_model]
             bV: try t.bias("self_attn.v_proj.bias", kv, present: a.qkvBias),
-            attnOut: try t.linear("self_attn.o_proj.weight", out: d, in: q),             // [head·d_head, d_model]
+            o: try t.linear("self_attn.o_proj.weight", out: d, in: q),                   // [d_model, head·d_head]
             attnOutBias: try t.bias("self_attn.o_proj.bias", d, present: a.outBias),
             ln2: try rmsNorm("post_attention_layernorm", t.load),
-            mlpIn: try t.linear("mlp.up_proj.weight", out: c.dMLP, in: d),               // [d_model, d_mlp]
+            up: try t.linear("mlp.up_proj.weight", out: c.dMLP, in: d),                  // [d_mlp, d_model]
             mlpInBias: try t.bias("mlp.up_proj.bias", c.dMLP, present: mlpBias),
-            mlpGate: try t.linear("mlp.gate_proj.weight", out: c.dMLP, in: d),           // [d_model, d_mlp]
+            gate: try t.linear("mlp.gate_proj.weight", out: c.dMLP, in: d),              // [d_mlp, d_model]
             mlpGateBias: try t.bias("mlp.gate_proj.bias", c.dMLP, present: mlpBias),
-            mlpOut: try t.linear("mlp.down_proj.weight", out: d, in: c.dMLP),            // [d_mlp, d_model]
+            down: try t.linear("mlp.down_proj.weight", out: d, in: c.dMLP),              // [d_model, d_mlp]
             mlpOutBias: try t.bias("mlp.down_proj.bias", d, present: mlpBias))
     }
 }

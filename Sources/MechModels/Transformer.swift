@@ -191,16 +191,6 @@ public final class Transformer: @unchecked Sendable {
         return LayerNorm.affine(hooked, weight: ln.weight, bias: ln.bias)
     }
 
-    /// x·W + b for a weight read through a leading dimension: [pos, d_model] → [pos, cols].
-    private func project(_ x: Tensor, _ w: WeightMatrix, _ bias: Tensor) -> Tensor {
-        let t = x.shape[0], n = w.cols
-        let out = Tensor(uninitialized: [t, n])
-        for p in 0..<t { (out.pointer + p * n).update(from: bias.pointer, count: n) }
-        BLAS.gemm(m: t, n: n, k: w.rows, a: x.pointer, lda: x.shape[1], b: w.pointer, ldb: w.ld,
-                  beta: 1, c: out.pointer, ldc: n)
-        return out
-    }
-
     /// Multi-head self-attention, causal or (encoders) bidirectional: per query head h reading key/value head g = h / group,
     /// pattern_h = softmax(q_h·k_gᵀ/√d_head), z_h = pattern_h·v_g, and the output is z·W_O + b_O.
     /// Rotary models rotate q and k first (hook_rot_q, hook_rot_k). Queries are the rows of `x`;
@@ -210,9 +200,9 @@ public final class Transformer: @unchecked Sendable {
         let a = config.architecture.attention
         let t = x.shape[0], heads = a.nHeads, kvHeads = a.nKVHeads, dh = a.dHead
         let qWidth = heads * dh, kvWidth = kvHeads * dh
-        var q = pass.hook(.q(l), project(x, w.wQ, w.bQ).reshaped([t, heads, dh]))      // [pos, head, d_head]
-        var k = pass.hook(.k(l), project(x, w.wK, w.bK).reshaped([t, kvHeads, dh]))    // [pos, kv_head, d_head]
-        var v = pass.hook(.v(l), project(x, w.wV, w.bV).reshaped([t, kvHeads, dh]))    // [pos, kv_head, d_head]
+        var q = pass.hook(.q(l), w.q.apply(x, bias: w.bQ).reshaped([t, heads, dh]))      // [pos, head, d_head]
+        var k = pass.hook(.k(l), w.k.apply(x, bias: w.bK).reshaped([t, kvHeads, dh]))    // [pos, kv_head, d_head]
+        var v = pass.hook(.v(l), w.v.apply(x, bias: w.bV).reshaped([t, kvHeads, dh]))    // [pos, kv_head, d_head]
         let offset = prefix?.count ?? 0                                  // position of query row 0
         if let rotary = config.positions.rotary {
             let table = RotaryTable(inverseFrequencies: rotary.inverseFrequencies, positions: offset..<(offset + t))
@@ -257,26 +247,26 @@ public final class Transformer: @unchecked Sendable {
             }
         }
         let zHooked = pass.hook(.z(l), z)
-        return zHooked.reshaped([t, qWidth]).linear(weight: w.attnOut, bias: w.attnOutBias)  // [pos, d_model]
+        return w.o.apply(zHooked.reshaped([t, qWidth]), bias: w.attnOutBias)  // [pos, d_model]
     }
 
     /// MLP, plain: post = act(x·W_in + b_in); gated (SwiGLU): pre = x·W_gate + b_gate,
     /// pre_linear = x·W_in + b_in, post = act(pre) ⊙ pre_linear. Then out = post·W_out + b_out.
     private func mlp(_ l: Int, _ w: BlockWeights, _ x: Tensor, _ pass: inout Pass) -> Tensor {
         let post: Tensor
-        if let gate = w.mlpGate {
-            let pre = pass.hook(.mlpPre(l), x.linear(weight: gate, bias: w.mlpGateBias))          // [pos, d_mlp]
-            let linear = pass.hook(.mlpPreLinear(l), x.linear(weight: w.mlpIn!, bias: w.mlpInBias)) // [pos, d_mlp]
+        if let gate = w.gate {
+            let pre = pass.hook(.mlpPre(l), gate.apply(x, bias: w.mlpGateBias))          // [pos, d_mlp]
+            let linear = pass.hook(.mlpPreLinear(l), w.up!.apply(x, bias: w.mlpInBias)) // [pos, d_mlp]
             post = pre.copy()
             config.activation.apply(inPlace: post.pointer, count: post.count)
             for i in 0..<post.count { post.pointer[i] *= linear.pointer[i] }
         } else {
-            let pre = pass.hook(.mlpPre(l), x.linear(weight: w.mlpIn!, bias: w.mlpInBias))       // [pos, d_mlp]
+            let pre = pass.hook(.mlpPre(l), w.up!.apply(x, bias: w.mlpInBias))       // [pos, d_mlp]
             post = pre.copy()
             config.activation.apply(inPlace: post.pointer, count: post.count)
         }
         let hookedPost = pass.hook(.mlpPost(l), post)                                      // [pos, d_mlp]
-        return hookedPost.linear(weight: w.mlpOut!, bias: w.mlpOutBias)                    // [pos, d_model]
+        return w.down!.apply(hookedPost, bias: w.mlpOutBias)                    // [pos, d_model]
     }
 
     // MARK: - Per-head outputs

@@ -51,53 +51,84 @@ public struct WeightMatrix: Sendable {
 
 /// One block's parameters in Mechscope's internal layout, TransformerLens's per-head matrices with
 /// the heads side by side: W_Q [d_model, head·d_head] is TL's W_Q [head, d_model, d_head], and so on.
+/// The projections keep their checkpoint's storage (`LinearWeight`): the forward pass multiplies
+/// them as stored; `wQ`, `attnOut`, … give the x·W orientation analyses slice per head.
 public struct BlockWeights: Sendable {
     public let ln1: LayerNormWeights?
-    public let wQ: WeightMatrix    // [d_model, head·d_head]
-    public let bQ: Tensor          // [head·d_head]
-    public let wK: WeightMatrix    // [d_model, kv_head·d_head]
-    public let bK: Tensor          // [kv_head·d_head]
-    public let wV: WeightMatrix    // [d_model, kv_head·d_head]
-    public let bV: Tensor          // [kv_head·d_head]
-    public let attnOut: Tensor     // W_O [head·d_head, d_model]  rows: head-major z
-    public let attnOutBias: Tensor // b_O [d_model]
+    public let q: LinearWeight      // d_model → head·d_head
+    public let bQ: Tensor           // [head·d_head]
+    public let k: LinearWeight      // d_model → kv_head·d_head
+    public let bK: Tensor           // [kv_head·d_head]
+    public let v: LinearWeight      // d_model → kv_head·d_head
+    public let bV: Tensor           // [kv_head·d_head]
+    public let o: LinearWeight      // head·d_head → d_model (rows of W_O: head-major z)
+    public let attnOutBias: Tensor  // b_O [d_model]
     public let ln2: LayerNormWeights?
-    public let mlpIn: Tensor?      // W_in [d_model, d_mlp]   (up_proj in gated MLPs)
-    public let mlpInBias: Tensor?  // [d_mlp]
-    public let mlpGate: Tensor?    // W_gate [d_model, d_mlp] (gated MLPs only)
+    public let up: LinearWeight?    // d_model → d_mlp (W_in; up_proj in gated MLPs)
+    public let mlpInBias: Tensor?   // [d_mlp]
+    public let gate: LinearWeight?  // d_model → d_mlp (gated MLPs only)
     public let mlpGateBias: Tensor? // [d_mlp]  (gated MLPs only)
-    public let mlpOut: Tensor?     // W_out [d_mlp, d_model]
-    public let mlpOutBias: Tensor? // [d_model]
+    public let down: LinearWeight?  // d_mlp → d_model (W_out)
+    public let mlpOutBias: Tensor?  // [d_model]
 
+    public var wQ: WeightMatrix { q.matrix }                  // [d_model, head·d_head]
+    public var wK: WeightMatrix { k.matrix }                  // [d_model, kv_head·d_head]
+    public var wV: WeightMatrix { v.matrix }                  // [d_model, kv_head·d_head]
+    public var attnOut: Tensor { o.matrix.contiguous() }      // W_O [head·d_head, d_model]
+    public var mlpIn: Tensor? { up?.matrix.contiguous() }     // W_in [d_model, d_mlp]
+    public var mlpGate: Tensor? { gate?.matrix.contiguous() } // W_gate [d_model, d_mlp]
+    public var mlpOut: Tensor? { down?.matrix.contiguous() }  // W_out [d_mlp, d_model]
+
+    /// A block from matrices already in x·W orientation.
     public init(ln1: LayerNormWeights?, wQ: WeightMatrix, bQ: Tensor, wK: WeightMatrix, bK: Tensor,
                 wV: WeightMatrix, bV: Tensor, attnOut: Tensor, attnOutBias: Tensor, ln2: LayerNormWeights?,
                 mlpIn: Tensor?, mlpInBias: Tensor?, mlpGate: Tensor? = nil, mlpGateBias: Tensor? = nil, mlpOut: Tensor?, mlpOutBias: Tensor?) {
+        self.init(ln1: ln1, q: LinearWeight(wQ), bQ: bQ, k: LinearWeight(wK), bK: bK, v: LinearWeight(wV), bV: bV,
+                  o: LinearWeight(WeightMatrix(attnOut)), attnOutBias: attnOutBias, ln2: ln2,
+                  up: mlpIn.map { LinearWeight(WeightMatrix($0)) }, mlpInBias: mlpInBias,
+                  gate: mlpGate.map { LinearWeight(WeightMatrix($0)) }, mlpGateBias: mlpGateBias,
+                  down: mlpOut.map { LinearWeight(WeightMatrix($0)) }, mlpOutBias: mlpOutBias)
+    }
+
+    /// A block from projections as their checkpoint stores them.
+    public init(ln1: LayerNormWeights?, q: LinearWeight, bQ: Tensor, k: LinearWeight, bK: Tensor, v: LinearWeight, bV: Tensor,
+                o: LinearWeight, attnOutBias: Tensor, ln2: LayerNormWeights?, up: LinearWeight?, mlpInBias: Tensor?,
+                gate: LinearWeight? = nil, mlpGateBias: Tensor? = nil, down: LinearWeight?, mlpOutBias: Tensor?) {
         self.ln1 = ln1
-        self.wQ = wQ
+        self.q = q
         self.bQ = bQ
-        self.wK = wK
+        self.k = k
         self.bK = bK
-        self.wV = wV
+        self.v = v
         self.bV = bV
-        self.attnOut = attnOut
+        self.o = o
         self.attnOutBias = attnOutBias
         self.ln2 = ln2
-        self.mlpIn = mlpIn
+        self.up = up
         self.mlpInBias = mlpInBias
-        self.mlpGate = mlpGate
+        self.gate = gate
         self.mlpGateBias = mlpGateBias
-        self.mlpOut = mlpOut
+        self.down = down
         self.mlpOutBias = mlpOutBias
+    }
+
+    /// Whether a projection is stored as nn.Linear's [out, in] (its x·W orientation is made on demand).
+    var storesLinearLayout: Bool {
+        [q, k, v, o, up, gate, down].contains { weight in
+            if case .outByIn? = weight?.storage { return true }
+            return false
+        }
     }
 }
 
 /// All parameters of a transformer in the internal layout, bound and shape-checked by its family's
-/// checkpoint reader (GPT2Checkpoint, LlamaCheckpoint, GPTNeoXCheckpoint).
+/// checkpoint reader (GPT2Checkpoint, LlamaCheckpoint, GPTNeoXCheckpoint, BertCheckpoint).
 ///
-/// Blocks are resident (views of the mapped F32 checkpoint, or converted once at load) unless the
-/// checkpoint stores them in 16 bits: then they stay F16/BF16 in the memory map and `block(_:)`
-/// converts one block's weights into fresh float32 buffers (recycled by `BufferPool`) each time it
-/// is asked, so the forward pass holds one converted block at a time, never a float32 model copy.
+/// No block is ever copied whole: GPT-2's F32 blocks are views of the mapped checkpoint, kept for the
+/// model's life. Other blocks are read when asked for (`block(_:)`): an F32 nn.Linear block as views
+/// of the mapping (the pass multiplies [out, in] as stored), a 16-bit or quantized one widened into
+/// fresh float32 buffers (recycled by `BufferPool`), so the forward pass holds one converted block at
+/// a time. The block read last is kept, so an analysis asking for one layer head by head reads it once.
 public struct TransformerWeights: @unchecked Sendable {
     public let layerCount: Int
     private let residentBlocks: [BlockWeights]?
@@ -140,13 +171,13 @@ public struct TransformerWeights: @unchecked Sendable {
         self.globalWeights = globals
     }
 
-    /// Whether blocks are converted from 16-bit storage each time they are read.
-    public var convertsBlocksOnDemand: Bool { residentBlocks == nil }
+    /// Whether blocks are read (16-bit ones converted) each time they are asked for, not held.
+    public var readsBlocksOnDemand: Bool { residentBlocks == nil }
 
-    /// Block `l`'s weights (for a 16-bit checkpoint: a fresh float32 conversion; keep it only while needed).
+    /// Block `l`'s weights (read on demand unless resident: keep it only while needed).
     public func block(_ l: Int) -> BlockWeights { residentBlocks?[l] ?? readBlock(l) }
 
-    /// Every block (for a 16-bit checkpoint this converts them all: prefer `block(_:)` one at a time).
+    /// Every block (for blocks read on demand this reads them all: prefer `block(_:)` one at a time).
     public var blocks: [BlockWeights] { residentBlocks ?? (0..<layerCount).map(readBlock) }
 
     /// Reads a checkpoint with its family's names and layouts.
@@ -167,7 +198,7 @@ public struct TransformerWeights: @unchecked Sendable {
         // Block 0 is probed in full (names, shapes, layouts); every other block must have the same tensors.
         let log = TensorLog()
         let first = CheckpointTensors(source: source, prefixes: reader.prefixes, probe: true, log: log)
-        _ = try reader.block(0, first.layer(reader.layerPrefix(0)))
+        let probed = try reader.block(0, first.layer(reader.layerPrefix(0)))
         for l in 1..<max(c.nLayers, 1) {
             try first.checkSameTensors(as: reader.layerPrefix(0), in: reader.layerPrefix(l))
         }
@@ -187,13 +218,16 @@ public struct TransformerWeights: @unchecked Sendable {
             globals = Lazy { loaded }
         }
         let halfPrecision = log.names.contains { source.isStoredInHalfPrecision($0) }
-        if halfPrecision {
+        if halfPrecision || probed.storesLinearLayout {
             let onDemand = CheckpointTensors(source: source, prefixes: reader.prefixes, transient: true)
+            let recent = RecentBlock()
             self.init(layerCount: c.nLayers, residentBlocks: nil,
                       readBlock: { l in
-                          do { return try reader.block(l, onDemand.layer(reader.layerPrefix(l))) } catch {
-                              // Unreachable: every block's names, shapes and dtypes were checked above.
-                              fatalError("block \(l) of \(source.location) could not be read after checking: \(error)")
+                          recent.block(l) { l in
+                              do { return try reader.block(l, onDemand.layer(reader.layerPrefix(l))) } catch {
+                                  // Unreachable: every block's names, shapes and dtypes were checked above.
+                                  fatalError("block \(l) of \(source.location) could not be read after checking: \(error)")
+                              }
                           }
                       },
                       globals: globals)
@@ -258,15 +292,6 @@ struct CheckpointTensors {
         return transient ? try source.transientTensor(named: key) : try source.tensor(named: key)
     }
 
-    /// A matrix stored [a, b] as a float32 [b, a] in new memory (16-bit storage widened in the same pass).
-    func loadTransposed(_ name: String, _ shape: [Int]) throws -> Tensor {
-        let key = key(name)
-        try check(key, shape)
-        log?.names.append(key)
-        if probe { return Tensor(uninitialized: [shape[1], shape[0]]) }
-        return transient ? try source.transientTransposedTensor(named: key) : try source.tensor(named: key).transposedCopy()
-    }
-
     private func check(_ key: String, _ shape: [Int]) throws {
         guard let stored = source.storedShape(key) else { throw ModelError.missingTensor(folder: source.location, tensor: key) }
         guard stored == shape else {
@@ -305,10 +330,9 @@ struct LayerTensors {
         return try tensors.load(prefix + suffix, shape)
     }
 
-    /// An nn.Linear weight stored [out, in], returned in x·W orientation [in, out] (a transposed copy).
-    func linear(_ suffix: String, out: Int, in inFeatures: Int) throws -> Tensor {
-        tensors.log?.entries.append((suffix, [out, inFeatures]))
-        return try tensors.loadTransposed(prefix + suffix, [out, inFeatures])
+    /// An nn.Linear weight, stored [out, in] and kept so (a view of the mapping for F32).
+    func linear(_ suffix: String, out: Int, in inFeatures: Int) throws -> LinearWeight {
+        LinearWeight(.outByIn(try load(suffix, [out, inFeatures])))
     }
 
     /// A bias that the architecture may lack (then zeros, as TransformerLens stores them).

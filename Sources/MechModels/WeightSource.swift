@@ -15,17 +15,6 @@ public protocol WeightSource {
     func transientTensor(named name: String) throws -> Tensor
     /// The stored dtype's name when Mechscope cannot read it (not F32/F16/BF16), else nil.
     func unreadableDType(_ name: String) -> String?
-    /// A matrix stored [a, b] as float32 [b, a] in memory the source does not keep (an nn.Linear
-    /// weight in x·W orientation), widened and transposed in one pass where the source can.
-    func transientTransposedTensor(named name: String) throws -> Tensor
-}
-
-extension WeightSource {
-    public func transientTransposedTensor(named name: String) throws -> Tensor {
-        let t = try transientTensor(named: name)
-        precondition(t.rank == 2, "\(name) is not a matrix: \(t.shape)")
-        return TransposedWidening.transpose(UnsafeRawPointer(t.pointer), rows: t.shape[0], cols: t.shape[1], as: .float32)
-    }
 }
 
 /// Tensors held in memory, for tests and synthetic models.

@@ -14,8 +14,9 @@ public final class BufferPool: @unchecked Sendable {
 
     public init(capacity: Int) { self.capacity = capacity }
 
-    /// Buffers below this size come straight from malloc, which recycles small blocks well itself.
-    static let minimumPooledBytes = 1 << 20
+    /// Buffers below this size come straight from malloc, which recycles small blocks well itself
+    /// (larger ones would otherwise be mapped and unmapped each time: `HeapPolicy`).
+    static let minimumPooledBytes = HeapPolicy.largeBlockBytes
 
     func allocate(byteCount: Int) -> UnsafeMutableRawPointer {
         if byteCount >= Self.minimumPooledBytes {

@@ -1,6 +1,8 @@
 import Foundation
+import MechTensor
 
 OpenBLASKernelSelection.ensureFastKernel()
+HeapPolicy.install()
 if let invalid = ArgumentBytes.firstInvalid() {
     FileHandle.standardError.write(Data("Error: \(invalid)\n".utf8))
     ProcessExit.now(64)  // EX_USAGE

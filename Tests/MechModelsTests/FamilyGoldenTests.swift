@@ -60,17 +60,40 @@ final class FamilyGoldenTests: XCTestCase {
     func testHalfPrecisionBlocksStayInTheMemoryMap() throws {
         for (name, blockMarker) in [("llama-tiny-bf16", "layers."), ("gpt2-tiny-a-bf16", "h."), ("gpt2-tiny-a-f16", "h.")] {
             let model = try LoadedModel(folder: GoldenFixtures.modelFolder(name))
-            XCTAssertTrue(model.transformer.weights.convertsBlocksOnDemand, name)
+            XCTAssertTrue(model.transformer.weights.readsBlocksOnDemand, name)
             _ = try model.transformer.run([1, 2, 3, 4])
             let kept = model.weightStore!.convertedTensorNames
             XCTAssertFalse(kept.isEmpty, "\(name): the embedding is converted once and kept")
             XCTAssertEqual(kept.filter { $0.contains(blockMarker) }, [], "\(name): block weights kept as float32")
         }
-        for name in ["llama-tiny", "gpt2-tiny-a", "pythia-tiny"] {
+        let gpt2 = try LoadedModel(folder: GoldenFixtures.modelFolder("gpt2-tiny-a"))
+        XCTAssertFalse(gpt2.transformer.weights.readsBlocksOnDemand, "GPT-2's F32 blocks are views kept resident")
+        XCTAssertEqual(gpt2.weightStore!.convertedTensorNames, [])
+        for name in ["llama-tiny", "pythia-tiny"] {
             let model = try LoadedModel(folder: GoldenFixtures.modelFolder(name))
-            XCTAssertFalse(model.transformer.weights.convertsBlocksOnDemand, "\(name): F32 blocks are resident")
+            XCTAssertTrue(model.transformer.weights.readsBlocksOnDemand, "\(name): nn.Linear blocks are read when asked for")
+            _ = try model.transformer.run([1, 2, 3, 4])
             XCTAssertEqual(model.weightStore!.convertedTensorNames, [], name)
         }
+    }
+
+    /// An F32 nn.Linear checkpoint runs on its mapped [out, in] weights as stored: no copy, no transpose.
+    /// Analyses get the x·W orientation from the block read last, made once however often they ask.
+    func testLinearWeightsAreMultipliedInPlaceAndTransposedOncePerBlockRead() throws {
+        let model = try LoadedModel(folder: GoldenFixtures.modelFolder("llama-tiny"))
+        let weights = model.transformer.weights
+        let stored = try model.weights.tensor(named: "model.layers.1.self_attn.o_proj.weight")   // [d_model, head·d_head]
+        let block = weights.block(1)
+        guard case .outByIn(let o) = block.o.storage else { return XCTFail("o_proj should keep nn.Linear's layout") }
+        XCTAssertEqual(o.pointer, stored.pointer, "o_proj is a view of the mapped checkpoint")
+        XCTAssertTrue(weights.block(1).o === block.o, "the block read last is kept")
+        XCTAssertEqual(weights.block(1).attnOut.pointer, block.attnOut.pointer, "W_O's transpose is made once")
+        let wO = block.attnOut                                                          // [head·d_head, d_model]
+        XCTAssertEqual(wO.shape, [stored.shape[1], stored.shape[0]])
+        for (i, j) in [(0, 0), (3, 5), (stored.shape[1] - 1, stored.shape[0] - 1)] {
+            XCTAssertEqual(wO[i, j], stored[j, i])
+        }
+        XCTAssertFalse(weights.block(0).o === block.o, "another layer replaces it")
     }
 
     /// A block that differs from block 0 (a tensor missing, another shape) is found at load, not mid-pass.

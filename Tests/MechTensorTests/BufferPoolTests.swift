@@ -32,4 +32,20 @@ final class BufferPoolTests: XCTestCase {
         XCTAssertEqual(pool.idleByteCount, bytes)
         pool.drain()
     }
+
+    func testBuffersFromTheLargeBlockSizeArePooledAndIdleMemoryGoesBack() {
+        let pool = BufferPool(capacity: 8 << 20)
+        let small = HeapPolicy.largeBlockBytes - 64, large = HeapPolicy.largeBlockBytes
+        pool.release(pool.allocate(byteCount: small), byteCount: small)
+        XCTAssertEqual(pool.idleByteCount, 0, "below the large-block size the heap recycles")
+        pool.release(pool.allocate(byteCount: large), byteCount: large)
+        XCTAssertEqual(pool.idleByteCount, large)
+        pool.drain()
+
+        let shared = BufferPool.shared
+        shared.release(shared.allocate(byteCount: large), byteCount: large)
+        XCTAssertGreaterThanOrEqual(shared.idleByteCount, large)
+        HeapPolicy.releaseIdleMemory()
+        XCTAssertEqual(shared.idleByteCount, 0)
+    }
 }

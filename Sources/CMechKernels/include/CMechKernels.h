@@ -26,4 +26,10 @@ void mech_transpose_f32(const void *src, long rows, long cols, long col_begin, l
 void mech_transpose_f16(const void *src, long rows, long cols, long col_begin, long col_end, float *dst);
 void mech_transpose_bf16(const void *src, long rows, long cols, long col_begin, long col_end, float *dst);
 
+/// Heap policy (glibc; no-ops elsewhere): blocks of at least `threshold_bytes` are mapped on their own
+/// and unmapped when freed, and free memory above that at the heap's top goes back to the system.
+void mech_heap_map_large_blocks(long threshold_bytes);
+/// Gives free heap pages back to the system (glibc's malloc_trim(0)).
+void mech_heap_trim(void);
+
 #endif

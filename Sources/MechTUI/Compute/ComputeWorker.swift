@@ -1,5 +1,6 @@
 import Foundation
 import MechModels
+import MechTensor
 
 /// Runs prompts and analyses for the core and hands back tagged outputs. The threaded worker
 /// keeps all model work off the input loop; the inline one runs it at once, so headless tests are
@@ -57,11 +58,14 @@ public final class ThreadedComputeWorker: ComputeWorker, @unchecked Sendable {
 
     private func post(_ output: ComputeOutput) { lock.withLock { outputs.append(output) } }
 
+    /// Runs `body` on the compute queue; the last job of a burst hands idle memory back before the
+    /// worker waits (a long browsing session keeps only what its caches hold).
     private func enqueue(_ body: @escaping () -> Void) {
         lock.withLock { queued += 1 }
         queue.async { [self] in
             body()
-            lock.withLock { queued -= 1 }
+            let idle = lock.withLock { queued -= 1; return queued == 0 }
+            if idle { HeapPolicy.releaseIdleMemory() }
         }
     }
 
@@ -116,7 +120,8 @@ public final class ThreadedComputeWorker: ComputeWorker, @unchecked Sendable {
     }
 }
 
-/// Runs every job at once on the caller's thread: for headless tests and benchmarks.
+/// Runs every job at once on the caller's thread: for headless tests and benchmarks. Like the
+/// threaded worker going idle, each job hands idle memory back when it ends.
 public final class InlineComputeWorker: ComputeWorker {
     private let runner: AnalysisRunner
     private var outputs: [ComputeOutput] = []
@@ -137,6 +142,7 @@ public final class InlineComputeWorker: ComputeWorker {
         } catch {
             outputs.append(.ran(generation: generation, .failure(ComputeFailure(error))))
         }
+        HeapPolicy.releaseIdleMemory()
     }
 
     public func runCorrupted(generation: Int, prompt: String, prependBOS: Bool, ablations: [Ablation]) {
@@ -147,6 +153,7 @@ public final class InlineComputeWorker: ComputeWorker {
         } catch {
             outputs.append(.ranCorrupted(generation: generation, .failure(ComputeFailure(error))))
         }
+        HeapPolicy.releaseIdleMemory()
     }
 
     /// Jobs finish as soon as they are asked for: there is nothing left to stop.
@@ -163,5 +170,6 @@ public final class InlineComputeWorker: ComputeWorker {
         }
         outputs.append(.finished(request, generation: generation, result,
                                  milliseconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6))
+        HeapPolicy.releaseIdleMemory()
     }
 }
