@@ -160,4 +160,19 @@ final class ExplorerCoreTests: XCTestCase {
         XCTAssertTrue(renderer.grid.text.contains("terminal too small: 40×10"))
         XCTAssertTrue(renderer.grid.text.contains("at least 50×12"))
     }
+
+    /// While the prompt runs, each tick turns the spinner in the main view as well as in the status line.
+    func testTicksTurnTheSpinnerInTheMainViewWhileThePromptRuns() {
+        var (explorer, _) = started()
+        var renderer = ExplorerRenderer(width: 80, height: 24, palette: Palette(depth: .monochrome))
+        renderer.render(explorer.state)
+        let layout = explorer.state.layout
+        XCTAssertTrue(renderer.grid.text(in: layout.main).contains("\(Spinner.frame(0)) running the prompt"))
+        let effects = explorer.handle(.tick)
+        guard case .redraw(let regions)? = effects.first else { return XCTFail("a tick redraws: \(effects)") }
+        renderer.render(explorer.state, regions: regions)
+        XCTAssertTrue(renderer.grid.text(in: layout.main).contains("\(Spinner.frame(1)) running the prompt"),
+                      renderer.grid.text(in: layout.main))
+        XCTAssertTrue(renderer.grid.text(in: layout.status).contains(Spinner.frame(1)), renderer.grid.text(in: layout.status))
+    }
 }

@@ -32,7 +32,7 @@ public struct Explorer: Sendable {
             guard !state.results.pending.isEmpty || state.runPending || state.corruptedPending
                     || !state.corruptedResults.pending.isEmpty else { return [] }
             state.spinnerFrame += 1
-            return [.redraw([.status])]
+            return [.redraw([.main, .status])]      // spinners turn in the status line and in the view that waits
         case .key(let key):
             let hadMessage = state.message != nil
             state.message = nil
