@@ -55,6 +55,9 @@ final class EncoderExplorerTests: XCTestCase {
         XCTAssertEqual(complete(encoder, "d"), .line("d"), "no dla")
         XCTAssertEqual(complete(encoder, "patch "), .line("patch "), "no patching target")
         XCTAssertEqual(complete(encoder, "abl"), .line("abl"), "neither the ablations page nor ablate")
+        XCTAssertEqual(complete(encoder, "an"), .line("an"), "no answer token without an LM head")
+        XCTAssertEqual(complete(encoder, "wr"), .line("wr"), "no wrong token")
+        XCTAssertEqual(complete(encoder, "corr"), .line("corr"), "no corrupted prompt")
         let decoderSession = AnalysisSession(model: try LoadedModel(folder: GoldenFixtures.modelFolder("gpt2-tiny-a")))
         let decoder = HeadlessExplorer(session: decoderSession, prompt: prompt, width: 200, height: 40)
         XCTAssertEqual(complete(decoder, "metric "),
@@ -62,6 +65,8 @@ final class EncoderExplorerTests: XCTestCase {
         XCTAssertEqual(complete(decoder, "metric d"), .listed("metric dup-token  metric dla"))
         XCTAssertEqual(complete(decoder, "l"), .listed("layer  lens  logits"))
         XCTAssertEqual(complete(decoder, "ablat"), .listed("ablations  ablate"))
+        XCTAssertEqual(complete(decoder, "an"), .line("answer "))
+        XCTAssertEqual(complete(decoder, "corr"), .line("corrupt "))
         XCTAssertEqual(complete(decoder, "f"), .line("final "), "no Fourier story, not a toy model")
         XCTAssertEqual(complete(decoder, "patch "),
                        .listed(PatchingTarget.allCases.map { "patch " + $0.rawValue }.joined(separator: "  ")))
@@ -146,5 +151,19 @@ final class EncoderExplorerTests: XCTestCase {
         XCTAssertEqual(explorer.state.page, .ablations)
         XCTAssertEqual(explorer.mainText.split(separator: "\n").first.map(String.init),
                        "Ablations does not apply: a bert encoder has no LM head (no next-token logits)")
+    }
+
+    /// An answer, a wrong token or a corrupted prompt means nothing without next-token logits: one line, no change.
+    func testTokenChoicesAreRefusedInOneLine() throws {
+        let (explorer, _) = try explorer()
+        for command in ["answer the", "wrong the", "corrupt a different prompt", "corrupt"] {
+            explorer.command(command)
+            let name = command.split(separator: " ")[0]
+            XCTAssertEqual(explorer.state.message?.text, ":\(name) needs next-token logits, and a bert encoder has no LM head", command)
+            XCTAssertEqual(explorer.state.message?.isError, true, command)
+        }
+        XCTAssertNil(explorer.state.answer)
+        XCTAssertNil(explorer.state.wrong)
+        XCTAssertNil(explorer.state.corruptedPrompt)
     }
 }

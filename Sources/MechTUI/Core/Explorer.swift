@@ -180,8 +180,23 @@ public struct Explorer: Sendable {
         case .page(let p): return invalidPage(p) == nil && p.inapplicability(to: state.model) == nil
         case .patch: return canShow(.page(.patching))
         case .ablate, .clearAblations: return canShow(.page(.ablations))
+        case .answer: return tokenChoiceRefusal(":answer") == nil
+        case .wrong: return tokenChoiceRefusal(":wrong") == nil
+        case .corrupt: return tokenChoiceRefusal(":corrupt") == nil
         default: return true
         }
+    }
+
+    /// Why the open model has no use for an answer, a wrong token or a corrupted prompt (an encoder
+    /// has no next token to score), or nil.
+    private mutating func refuse(_ reason: String?) -> [Effect] {
+        state.message = StatusMessage(reason ?? "", isError: true)
+        return [.redraw([.status])]
+    }
+
+    private func tokenChoiceRefusal(_ command: String) -> String? {
+        guard Page.logits.inapplicability(to: state.model) != nil else { return nil }
+        return "\(command) needs next-token logits, and a \(state.model.modelType) encoder has no LM head"
     }
 
     private func invalidPage(_ page: Page) -> String? {
@@ -349,6 +364,12 @@ public struct Explorer: Sendable {
             case .prompt(let text):
                 if state.promptHistory.last != text { state.promptHistory.append(text) }
                 return submitPrompt(text, prependBOS: state.prependBOS)
+            case .answer where tokenChoiceRefusal(":answer") != nil:
+                return refuse(tokenChoiceRefusal(":answer"))
+            case .wrong where tokenChoiceRefusal(":wrong") != nil:
+                return refuse(tokenChoiceRefusal(":wrong"))
+            case .corrupt where tokenChoiceRefusal(":corrupt") != nil:
+                return refuse(tokenChoiceRefusal(":corrupt"))
             case .answer(let text):
                 do { return apply(.setAnswer(try vocabulary.resolve(text))) } catch {
                     state.message = StatusMessage(":answer \(error)", isError: true)

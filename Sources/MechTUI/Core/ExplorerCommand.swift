@@ -145,7 +145,7 @@ public enum ExplorerCommand: Equatable, Sendable {
     /// Command names (and the arguments of `metric`, `patch`, `bos`, `present`, `theme`) that complete
     /// `prefix`. `offers` says whether the open model can show what a command asks for: the commands
     /// and metrics it would refuse or answer with "does not apply" are left out (an encoder is not
-    /// offered `induction` or `:lens`). A name that needs an argument to parse is offered.
+    /// offered `induction`, `:lens` or `:answer`). A name whose argument cannot be guessed is offered.
     public static func completions(_ prefix: String, themes: [String] = [],
                                    offers: (ExplorerCommand) -> Bool = { _ in true }) -> [String] {
         if prefix.hasPrefix("theme ") {
@@ -167,8 +167,11 @@ public enum ExplorerCommand: Equatable, Sendable {
         }
         return table.map(\.name).filter { name in
             guard name.hasPrefix(prefix.lowercased()) else { return false }
-            guard case .success(let command) = parse(name) else { return true }
-            return offers(command)
+            // A name that needs an argument is asked about with a stand-in one (`answer x`).
+            for candidate in [name, name + " x"] {
+                if case .success(let command) = parse(candidate) { return offers(command) }
+            }
+            return true
         }
     }
 
