@@ -40,6 +40,9 @@ final class EncoderExplorerTests: XCTestCase {
         XCTAssertEqual(explorer.state.message?.isError, true)
         explorer.command("metric ov-copying")
         XCTAssertEqual(explorer.state.message?.text, "ov-copying reads the LM head, and this bert encoder has none")
+        explorer.command("metric copying-ov")
+        XCTAssertEqual(explorer.state.message?.text, ":metric 'copying-ov': expected prev-token, dup-token, entropy",
+                       "only the metrics the encoder can show are named")
     }
 
     /// Tab offers only what the open model can show: on the encoder no causal or LM-head metric and

@@ -350,6 +350,12 @@ public struct Explorer: Sendable {
     /// Carries out a `:` command line.
     public mutating func runCommand(_ line: String) -> [Effect] {
         switch ExplorerCommand.parse(line) {
+        case .failure(.badArgument("metric", let argument, _)):
+            // Name only the metrics this model can show (an encoder has three of the seven).
+            let names = HeadMetric.applicable(to: state.model).map(\.rawValue).joined(separator: ", ")
+            let error = CommandError.badArgument(command: "metric", argument: argument, expected: names)
+            state.message = StatusMessage(error.description, isError: true)
+            return []
         case .failure(let error):
             state.message = StatusMessage(error.description, isError: true)
             return []
