@@ -21,6 +21,8 @@ extension WeightStore: WeightSource {
 public final class LoadedModel: @unchecked Sendable {
     /// The model folder, or the GGUF file, it was opened from.
     public let folder: URL
+    /// What titles and reports call it (`ModelName`: the folder's name unless that says nothing).
+    public var name: String { ModelName.of(folder) }
     public let config: TransformerConfig
     public let weights: any WeightSource
     /// The safetensors store behind `weights` for a Hugging Face folder (nil for a GGUF file).

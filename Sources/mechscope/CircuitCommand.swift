@@ -60,7 +60,7 @@ struct CircuitCommand: ParsableCommand {
             composition: composition)
         if json { try JSONOutput.print(report); return }
 
-        print("Head \(report.label) of \(model.folder.lastPathComponent) (processed weights, TransformerLens conventions)")
+        print("Head \(report.label) of \(model.name) (processed weights, TransformerLens conventions)")
         print(String(format: "OV copying score %.4f  (Σλ/Σ|λ| over %d eigenvalues of W_E·W_V·W_O·W_U)", copying, eigenvalues.count))
         print("Token '\(report.token)' (id \(t))")
         print("OV: attending to it raises                 lowers")

@@ -38,12 +38,12 @@ struct CompositionMatrixReport {
         }
         let H = scores.heads, L = scores.layers, names = labels
         guard L > 1 else {
-            Swift.print("\(scores.kind.rawValue)-composition scores of \(model.folder.lastPathComponent): "
+            Swift.print("\(scores.kind.rawValue)-composition scores of \(model.name): "
                         + "one layer, so no head reads an earlier head's output (no pairs)")
             return
         }
         let writers = L == 2 ? "layer 0" : "layers 0–\(L - 2)", readers = L == 2 ? "layer 1" : "layers 1–\(L - 1)"
-        Swift.print("\(scores.kind.rawValue)-composition scores of \(model.folder.lastPathComponent): rows write (\(writers)), columns read (\(readers))")
+        Swift.print("\(scores.kind.rawValue)-composition scores of \(model.name): rows write (\(writers)), columns read (\(readers))")
         let columns = Array((H)..<(L * H)), rows = Array(0..<((L - 1) * H))
         Swift.print("        " + columns.map { names[$0].padding(toLength: 6, withPad: " ", startingAt: 0) }.joined())
         let m = matrix

@@ -56,7 +56,7 @@ enum EncoderHeadsReport {
             return
         }
         let cfg = model.config
-        print("\(model.folder.lastPathComponent): \(Plural.count(cfg.nLayers, "layer")) × \(Plural.count(cfg.nHeads, "head")); "
+        print("\(model.name): \(Plural.count(cfg.nLayers, "layer")) × \(Plural.count(cfg.nHeads, "head")); "
               + "prompt \(Plural.count(ids.count, "token")); \(type) encoder: bidirectional attention, so no induction "
               + "scores; no LM head, so no OV copying; sorted by \(sort.rawValue)")
         print("head      prev-tok   dup-tok   entropy")

@@ -99,7 +99,7 @@ struct HeadsCommand: ParsableCommand {
         let c = model.config
         let sequenceText = sequence.map { "repeated random sequence 2×\($0.halfLength) tokens (seed \(seed))" }
             ?? "ind-rand n/a: \(unavailable ?? "no repeated sequence")"
-        print("\(model.folder.lastPathComponent): \(Plural.count(c.nLayers, "layer")) × \(Plural.count(c.nHeads, "head")); "
+        print("\(model.name): \(Plural.count(c.nLayers, "layer")) × \(Plural.count(c.nHeads, "head")); "
               + "prompt \(Plural.count(ids.count, "token")); \(sequenceText); sorted by \(sort.rawValue)")
         print("head      prev-tok   dup-tok   induct  ind-rand   entropy   ov-copy")
         for r in rows {

@@ -20,10 +20,12 @@ final class EncoderExplorerTerminalTests: XCTestCase {
         try walk(GoldenFixtures.modelFolder("bert-tiny"), name: "bert-tiny", width: 120, height: 40)
     }
 
-    /// The real all-MiniLM-L6-v2 (6 layers × 12 heads) takes the same walk.
+    /// The real all-MiniLM-L6-v2 (6 layers × 12 heads) takes the same walk. Its wheel's folder is called
+    /// `model`, so the title names the folder above it too.
     func testRealMiniLMAt120x40() throws {
         let folder = try RealModels.require(RealModels.miniLMFolder)
-        try walk(folder, name: folder.lastPathComponent, width: 120, height: 40)
+        XCTAssertEqual(folder.lastPathComponent, "model")
+        try walk(folder, name: "all-minilm-l6-v2/model", width: 120, height: 40)
     }
 
     private func walk(_ folder: URL, name: String, width: Int, height: Int,

@@ -13,7 +13,7 @@ struct ModularSweepRun {
 
     func sweep(shouldContinue: () -> Bool, progress: (ModularSweep) -> Void) throws -> ModularSweep {
         let c = session.config, model = session.model.transformer, p = story.modulus
-        guard !c.attnOnly, c.dMLP > 0 else { throw ComputeFailure("\(session.model.folder.lastPathComponent) has no MLP neurons") }
+        guard !c.attnOnly, c.dMLP > 0 else { throw ComputeFailure("\(session.model.name) has no MLP neurons") }
         let layer = c.nLayers - 1
         let answers = try (0..<p).map { n -> Int in
             let ids = try session.tokenize(String(n), prependBOS: false)

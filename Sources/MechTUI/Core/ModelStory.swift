@@ -88,7 +88,7 @@ extension ExplorerState {
     /// A toy superposition model's state: no tokens, no prompt, its features computed now.
     public init(toy: ToySuperpositionModel, width: Int, height: Int) {
         self.init(width: width, height: height,
-                  model: ModelSummary(toyName: toy.folder.lastPathComponent, features: toy.nFeatures, hidden: toy.nHidden),
+                  model: ModelSummary(toyName: ModelName.of(toy.folder), features: toy.nFeatures, hidden: toy.nHidden),
                   vocabulary: NoVocabulary(), prompt: "", prependBOS: false)
         featureMap = FeatureMap(toy)
         open(.features)

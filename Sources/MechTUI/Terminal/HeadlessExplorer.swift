@@ -13,7 +13,7 @@ public final class HeadlessExplorer {
                 depth: ColorDepth = .palette256, theme: Theme = .dark, themes: ThemeCatalog = ThemeCatalog(folder: nil),
                 presenting: Bool = false, story: ModelStory? = nil) {
         var state = ExplorerState(width: width, height: height,
-                                  model: ModelSummary(name: session.model.folder.lastPathComponent, config: session.config),
+                                  model: ModelSummary(name: session.model.name, config: session.config),
                                   vocabulary: ModelVocabulary(model: session.model), prompt: prompt,
                                   prependBOS: prependBOS ?? session.defaultPrependBOS)
         state.presenting = presenting

@@ -66,7 +66,7 @@ public enum TerminalExplorer {
         try run(options: options, startupMessages: startupMessages,
                 worker: ThreadedComputeWorker(runner: AnalysisRunner(session: session))) { width, height in
             ExplorerState(width: width, height: height,
-                          model: ModelSummary(name: session.model.folder.lastPathComponent, config: session.config),
+                          model: ModelSummary(name: session.model.name, config: session.config),
                           vocabulary: ModelVocabulary(model: session.model), prompt: options.prompt,
                           prependBOS: options.prependBOS)
         }
