@@ -36,6 +36,8 @@ public final class LoadedModel: @unchecked Sendable {
     public let tokenizer: Tokenizer?
     /// Why the tokenizer could not be loaded, when it could not.
     public let tokenizerError: Error?
+    /// Seconds the open spent loading the tokenizer (for `bench`, which reports the open without it).
+    public private(set) var tokenizerSeconds = 0.0
     /// A sentence-transformers folder's pooling (`modules.json`, `1_Pooling/config.json`), nil otherwise.
     public let sentencePooling: SentencePooling?
     /// Why the folder's pooling could not be read, when it could not (the model still opens).
@@ -58,7 +60,7 @@ public final class LoadedModel: @unchecked Sendable {
         weightFiles = store.files.map { ($0.url.lastPathComponent, $0.size) }
         dtypeSummary = store.dtypeSummary
         transformer = try Transformer(config: config, source: store)
-        (tokenizer, tokenizerError) = Self.optionalTokenizer { try Tokenizer(folder: folder) }
+        (tokenizer, tokenizerError, tokenizerSeconds) = Self.optionalTokenizer { try Tokenizer(folder: folder) }
         do { (sentencePooling, sentencePoolingError) = (try SentencePooling.read(folder: folder), nil) } catch {
             (sentencePooling, sentencePoolingError) = (nil, error)
         }
@@ -75,13 +77,16 @@ public final class LoadedModel: @unchecked Sendable {
         weightFiles = [(url.lastPathComponent, file.fileSize)]
         dtypeSummary = source.typeSummary
         transformer = try Transformer(config: config, source: source)
-        (tokenizer, tokenizerError) = Self.optionalTokenizer { try Tokenizer(gguf: file) }
+        (tokenizer, tokenizerError, tokenizerSeconds) = Self.optionalTokenizer { try Tokenizer(gguf: file) }
         (sentencePooling, sentencePoolingError) = (nil, nil)
     }
 
-    /// The tokenizer, or why there is none: a model without one still opens (an error only when a prompt needs it).
-    private static func optionalTokenizer(_ load: () throws -> Tokenizer) -> (Tokenizer?, Error?) {
-        do { return (try load(), nil) } catch { return (nil, error) }
+    /// The tokenizer, or why there is none (a model without one still opens: an error only when a prompt
+    /// needs it), and the seconds loading it took.
+    private static func optionalTokenizer(_ load: () throws -> Tokenizer) -> (Tokenizer?, Error?, Double) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let seconds = { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+        do { let t = try load(); return (t, nil, seconds()) } catch { return (nil, error, seconds()) }
     }
 
     /// The BOS token TransformerLens would prepend: the config's `bos_token_id`, else the tokenizer's.
