@@ -79,19 +79,37 @@ final class TmuxSession {
         Int32(try tmux(["display-message", "-p", "-t", "0", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
-    /// Polls the screen until `predicate` holds (or `timeout` passes); returns the last capture.
+    /// Polls the screen until `predicate` holds on a whole frame (or `timeout` passes); returns the last capture.
+    ///
+    /// A frame reaches tmux in pieces (the pty passes a few KB at a time), so a capture can hold the new
+    /// title above the old page's rows. A match counts once a second capture 50 ms later still matches
+    /// and shows the same rows above the status line (whose spinner may turn); a page that keeps
+    /// changing (a grid filling in) is taken as it is after matching for 2 s.
     @discardableResult
     func waitFor(timeout: TimeInterval = 40, _ description: String, file: StaticString = #filePath, line: UInt = #line,
                  _ predicate: (String) -> Bool) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var screen = ""
+        var matched: (screen: String, since: Date)? = nil
         while Date() < deadline {
             screen = try capture()
-            if predicate(screen) { return screen }
+            if predicate(screen) {
+                if let earlier = matched,
+                   Self.rowsAboveStatus(earlier.screen) == Self.rowsAboveStatus(screen) || Date().timeIntervalSince(earlier.since) > 2 {
+                    return screen
+                }
+                matched = (screen, matched?.since ?? Date())
+            } else {
+                matched = nil
+            }
             Thread.sleep(forTimeInterval: 0.05)
         }
         XCTFail("timed out waiting for \(description); screen:\n\(screen)", file: file, line: line)
         return screen
+    }
+
+    private static func rowsAboveStatus(_ screen: String) -> ArraySlice<Substring> {
+        screen.split(separator: "\n", omittingEmptySubsequences: false).dropLast(2)
     }
 
     @discardableResult
