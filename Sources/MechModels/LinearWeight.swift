@@ -48,22 +48,11 @@ public final class LinearWeight: @unchecked Sendable {
     /// x·W + b: [n, in] → [n, out], multiplying the stored layout as it is.
     public func apply(_ x: Tensor, bias: Tensor?) -> Tensor {
         precondition(x.rank == 2 && x.shape[1] == inFeatures, "linear: input \(x.shape) does not fit \(inFeatures) → \(outFeatures)")
-        let n = x.shape[0], out = outFeatures
-        let y = Tensor(uninitialized: [n, out])                          // [n, out]
-        var beta: Float = 0
-        if let bias {
-            precondition(bias.count == out, "linear: bias \(bias.shape) for \(out) outputs")
-            for r in 0..<n { (y.pointer + r * out).update(from: bias.pointer, count: out) }
-            beta = 1
-        }
         switch storage {
         case .inByOut(let w):
-            BLAS.gemm(m: n, n: out, k: w.rows, a: x.pointer, lda: x.shape[1], b: w.pointer, ldb: w.ld,
-                      beta: beta, c: y.pointer, ldc: out)
+            return x.linear(weight: w.pointer, ld: w.ld, outputs: outFeatures, storedOutByIn: false, bias: bias)
         case .outByIn(let w):
-            BLAS.gemm(transposeB: true, m: n, n: out, k: inFeatures, a: x.pointer, lda: x.shape[1], b: w.pointer,
-                      ldb: inFeatures, beta: beta, c: y.pointer, ldc: out)
+            return x.linear(weight: w.pointer, ld: inFeatures, outputs: outFeatures, storedOutByIn: true, bias: bias)
         }
-        return y
     }
 }

@@ -57,16 +57,23 @@ public extension Tensor {
     func linear(weight: Tensor, bias: Tensor?) -> Tensor {
         precondition(rank == 2 && weight.rank == 2 && shape[1] == weight.shape[0],
                      "linear: input \(shape) does not fit weight \(weight.shape)")
-        let n = shape[0], out = weight.shape[1]
-        let y = Tensor(uninitialized: [n, out])
+        return linear(weight: weight.pointer, ld: weight.shape[1], outputs: weight.shape[1], storedOutByIn: false, bias: bias)
+    }
+
+    /// x·W + b: [n, in] → [n, out], with W read through leading dimension `ld` either as [in, out]
+    /// or, `storedOutByIn`, as nn.Linear stores it, [out, in] (multiplied as x·Wᵀ, not copied).
+    public func linear(weight: UnsafePointer<Float>, ld: Int, outputs out: Int, storedOutByIn: Bool, bias: Tensor?) -> Tensor {
+        precondition(rank == 2, "linear: input \(shape) is not a matrix")
+        let n = shape[0]
+        let y = Tensor(uninitialized: [n, out])                          // [n, out]
         var beta: Float = 0
         if let bias {
             precondition(bias.count == out, "linear: bias \(bias.shape) for \(out) outputs")
             for r in 0..<n { (y.pointer + r * out).update(from: bias.pointer, count: out) }
             beta = 1
         }
-        BLAS.gemm(m: n, n: out, k: shape[1], a: pointer, lda: shape[1],
-                  b: weight.pointer, ldb: out, beta: beta, c: y.pointer, ldc: out)
+        BLAS.gemm(transposeB: storedOutByIn, m: n, n: out, k: shape[1], a: pointer, lda: shape[1],
+                  b: weight, ldb: ld, beta: beta, c: y.pointer, ldc: out)
         return y
     }
 }

@@ -18,6 +18,16 @@ final class MatmulTests: XCTestCase {
         XCTAssertEqual(x.linear(weight: w, bias: b).scalars, [11, 22, 33, 13, 24, 37])
     }
 
+    func testLinearReadsNNLinearLayoutInPlace() {
+        let x = Tensor(shape: [2, 2], values: [1, 2, 3, 4])
+        let wT = Tensor(shape: [3, 2], values: [1, 0, 0, 1, 1, 1])  // [out, in]: the transpose of the weight above
+        let b = Tensor(shape: [3], values: [10, 20, 30])
+        XCTAssertEqual(x.linear(weight: wT.pointer, ld: 2, outputs: 3, storedOutByIn: true, bias: b).scalars,
+                       [11, 22, 33, 13, 24, 37])
+        XCTAssertEqual(x.linear(weight: wT.pointer, ld: 2, outputs: 3, storedOutByIn: true, bias: nil).scalars,
+                       [1, 2, 3, 3, 4, 7])
+    }
+
     func testPreferredCoreTypeFollowsCPUFlags() {
         let skx: Set = ["avx2", "fma", "avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512cd"]
         XCTAssertEqual(OpenBLASRuntime.preferredCoreType(cpuFlags: skx), "SkylakeX")
