@@ -114,23 +114,6 @@ public struct FactoredMatrix: @unchecked Sendable, CustomStringConvertible {
 }
 
 extension Tensor {
-    /// A new [n, m] tensor holding this [m, n] matrix's transpose.
-    func transposedCopy() -> Tensor {
-        precondition(rank == 2, "transpose needs a 2-D tensor, got \(shape)")
-        let m = shape[0], n = shape[1]
-        let out = Tensor(uninitialized: [n, m])
-        let src = pointer, dst = out.pointer
-        let block = 32
-        for i0 in stride(from: 0, to: m, by: block) {
-            for j0 in stride(from: 0, to: n, by: block) {
-                for i in i0..<min(i0 + block, m) {
-                    for j in j0..<min(j0 + block, n) { dst[j * m + i] = src[i * n + j] }
-                }
-            }
-        }
-        return out
-    }
-
     /// XᵀX [n, n] for this [m, n] matrix.
     func gramOfColumns() -> Tensor {
         let m = shape[0], n = shape[1]

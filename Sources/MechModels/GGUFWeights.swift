@@ -74,7 +74,7 @@ public struct GGUFWeights: WeightSource {
         let tensor = try file.tensor(named: ggufName)
         // llama.cpp's converter stores GPT-2's Conv1D weights ([in, out]) transposed, as nn.Linear's [out, in].
         if architecture == "gpt2" {
-            return Self.conv1DNames.contains { name.hasSuffix($0) } ? Self.transposed(tensor) : tensor
+            return Self.conv1DNames.contains { name.hasSuffix($0) } ? tensor.transposedCopy() : tensor
         }
         // It permutes Q/K rows for Llama only (Qwen2 files keep Hugging Face's order).
         guard architecture == "llama" else { return tensor }
@@ -121,14 +121,6 @@ public struct GGUFWeights: WeightSource {
 
     /// GPT-2's Conv1D weights, which llama.cpp writes transposed.
     static let conv1DNames = ["attn.c_attn.weight", "attn.c_proj.weight", "mlp.c_fc.weight", "mlp.c_proj.weight"]
-
-    /// A matrix [r, c] as [c, r].
-    static func transposed(_ w: Tensor) -> Tensor {
-        let r = w.shape[0], c = w.shape[1]
-        let out = Tensor(uninitialized: [c, r])
-        for i in 0..<r { for j in 0..<c { out.pointer[j * r + i] = w.pointer[i * c + j] } }
-        return out
-    }
 
     /// llama.cpp stores each head's rows as (j, half) pairs where Hugging Face has (half, j):
     /// HF row h·d + t·d/2 + j = GGUF row h·d + 2j + t, for t ∈ {0, 1}, j < d/2.

@@ -342,11 +342,6 @@ struct LayerTensors {
 }
 
 extension Tensor {
-    /// A 2-D tensor's transpose in new memory: [a, b] → [b, a].
-    func transposedCopy() -> Tensor {
-        TransposedWidening.transpose(UnsafeRawPointer(pointer), rows: shape[0], cols: shape[1], as: .float32)
-    }
-
     /// Elements `range` of a 1-D tensor, sharing memory.
     func slice(_ range: Range<Int>) -> Tensor {
         Tensor(shape: [range.count], buffer: buffer, offset: offset + range.lowerBound)

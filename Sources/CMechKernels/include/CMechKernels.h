@@ -17,14 +17,10 @@ void mech_rank_one_lse_tile_at_level(int level, const float *a, const float *b, 
                                      float s, float shift, float *scratch, double *max_out, double *reference_out,
                                      double *sum_out);
 
-/// Transposes columns [col_begin, col_end) of a row-major [rows, cols] matrix into rows of a
-/// row-major [cols, rows] float32 matrix `dst` (dst[j * rows + i] = widen(src[i * cols + j])), in
-/// cache tiles; `src` may be unaligned. The element is little-endian float32, IEEE binary16 (F16) or
-/// bfloat16 (BF16), widened exactly (subnormals, infinities and NaN payloads kept). Callers split
-/// the columns across threads.
-void mech_transpose_f32(const void *src, long rows, long cols, long col_begin, long col_end, float *dst);
-void mech_transpose_f16(const void *src, long rows, long cols, long col_begin, long col_end, float *dst);
-void mech_transpose_bf16(const void *src, long rows, long cols, long col_begin, long col_end, float *dst);
+/// Transposes columns [col_begin, col_end) of a row-major float32 [rows, cols] matrix into rows of a
+/// row-major [cols, rows] matrix `dst` (dst[j * rows + i] = src[i * cols + j]), in cache tiles.
+/// Callers split the columns across threads.
+void mech_transpose_f32(const float *src, long rows, long cols, long col_begin, long col_end, float *dst);
 
 /// Heap policy (glibc; no-ops elsewhere): blocks of at least `threshold_bytes` are mapped on their own
 /// and unmapped when freed, and free memory above that at the heap's top goes back to the system.
