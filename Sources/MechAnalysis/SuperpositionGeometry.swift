@@ -4,7 +4,7 @@ import MechTensor
 /// How a toy superposition model lays its features out in the hidden space, with the measures
 /// of Elhage et al.: which features get a direction of their own and which share.
 public struct SuperpositionGeometry: Sendable {
-    public struct Feature: Sendable {
+    public struct Feature: Equatable, Sendable {
         public let index: Int
         public let importance: Double?
         /// ‖W_i‖: near 1 when the feature is represented, near 0 when it is dropped.
@@ -24,8 +24,11 @@ public struct SuperpositionGeometry: Sendable {
     public let frobeniusNormSquared: Float
     public let nHidden: Int
 
-    /// Features with ‖W_i‖ above the threshold (the paper's rough "represented" test).
-    public func representedCount(threshold: Float = 0.5) -> Int { features.filter { $0.norm > threshold }.count }
+    /// A feature counts as represented when ‖W_i‖ exceeds this (the paper's rough test).
+    public static let representedNorm: Float = 0.5
+
+    /// Features with ‖W_i‖ above `representedNorm`.
+    public func representedCount() -> Int { features.filter { $0.norm > Self.representedNorm }.count }
 
     public init(_ model: ToySuperpositionModel) {
         let n = model.nFeatures

@@ -27,7 +27,7 @@ enum ToyModelReport {
         model      \(info.folder)
         type       toy superposition (ReLU output model): \(toy.nFeatures) features in \(toy.nHidden) dimensions
         sparsity   feature probability \(toy.featureProbability.map { String($0) } ?? "unknown")
-        geometry   \(info.represented_features) features with ‖W_i‖ > 0.5; Σ‖W_i‖² = \(number(info.frobenius_norm_squared)) \
+        geometry   \(info.represented_features) features with ‖W_i‖ > \(SuperpositionGeometry.representedNorm); Σ‖W_i‖² = \(number(info.frobenius_norm_squared)) \
         (> \(toy.nHidden) only in superposition)
         """)
     }
@@ -66,7 +66,7 @@ enum ToyModelReport {
     /// The table, every cell in its column (scientific notation when a value is too wide) and each
     /// bar (10 cells per unit of ‖W_i‖) capped to what the terminal width leaves.
     private static func printFeatures(_ rows: [FeatureRow], _ g: SuperpositionGeometry, _ toy: ToySuperpositionModel) {
-        print("\(g.representedCount()) of \(toy.nFeatures) features represented (‖W_i‖ > 0.5) in \(toy.nHidden) dimensions; "
+        print("\(g.representedCount()) of \(toy.nFeatures) features represented (‖W_i‖ > \(SuperpositionGeometry.representedNorm)) in \(toy.nHidden) dimensions; "
               + "Σ‖W_i‖² = " + number(g.frobeniusNormSquared))
         print("feature  importance   ‖W_i‖   interference  dimensionality    bias")
         let columns = TerminalWidth.columns

@@ -5,14 +5,7 @@ import MechModels
 /// norm, interference and dimensionality, the Gram matrix WᵀW, and which features share
 /// dimensions. Computed once when the model opens (n_features² · n_hidden work).
 public struct FeatureMap: Equatable, Sendable {
-    public struct Feature: Equatable, Sendable {
-        public let index: Int
-        public let importance: Double?
-        public let norm: Float
-        public let interference: Float
-        public let dimensionality: Float
-        public let bias: Float
-    }
+    public typealias Feature = SuperpositionGeometry.Feature
 
     public let features: [Feature]
     /// WᵀW [n_features][n_features]: entry (i, j) is W_i·W_j, how much feature i's readout picks
@@ -22,17 +15,14 @@ public struct FeatureMap: Equatable, Sendable {
     public let frobeniusNormSquared: Float
 
     /// A feature counts as represented when ‖W_i‖ exceeds this (the paper's rough test).
-    public static let representedNorm: Float = 0.5
+    public static let representedNorm = SuperpositionGeometry.representedNorm
     /// Two represented features share dimensions when their directions' |cosine| is at least this.
     public static let sharingCosine: Float = 0.5
 
     public init(_ model: ToySuperpositionModel) {
         let g = SuperpositionGeometry(model)
         let n = model.nFeatures
-        features = g.features.map {
-            Feature(index: $0.index, importance: $0.importance, norm: $0.norm, interference: $0.interference,
-                    dimensionality: $0.dimensionality, bias: $0.bias)
-        }
+        features = g.features
         gram = (0..<n).map { i in (0..<n).map { j in g.gram[i, j] } }
         nHidden = g.nHidden
         frobeniusNormSquared = g.frobeniusNormSquared
