@@ -16,10 +16,13 @@ public enum ModelError: Error, CustomStringConvertible, LocalizedError, Equatabl
     case nonFiniteValues(hook: String, folder: String)
     case unsupportedRopeScaling(file: String, ropeType: String)
 
+    /// Every `model_type` a folder's config.json may name.
+    static var supportedModelTypes: [String] { TransformerConfig.transformerModelTypeNames + [ToySuperpositionModel.modelType] }
+
     public var description: String {
         switch self {
         case .unknownModelType(let file, let type):
-            return "\(file): unknown model_type '\(type)' (supported: gpt2, llama, mistral, qwen2, gpt_neox, mechscope_transformer, toy_superposition)"
+            return "\(file): unknown model_type '\(type)' (supported: \(Self.supportedModelTypes.joined(separator: ", ")))"
         case .badConfig(let file, let key, let problem):
             return "\(file): '\(key)' \(problem)"
         case .missingTensor(let folder, let tensor):

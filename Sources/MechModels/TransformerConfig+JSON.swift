@@ -2,9 +2,9 @@ import MechFormats
 import MechTensor
 
 extension TransformerConfig {
-    /// Model types whose folders load as a `Transformer`.
-    public static let transformerModelTypes: Set<String> = Set(["gpt2", "mechscope_transformer", "gpt_neox", "bert"])
-        .union(llamaFamilyModelTypes)
+    /// Model types whose folders load as a `Transformer`, in the order messages list them.
+    public static let transformerModelTypeNames = ["gpt2", "llama", "mistral", "qwen2", "gpt_neox", "bert", "mechscope_transformer"]
+    public static let transformerModelTypes = Set(transformerModelTypeNames)
 
     /// Reads a model folder's `config.json` by its `model_type`: GPT-2 (and Mechscope's
     /// `mechscope_transformer`), the Llama family (llama, mistral, qwen2), GPT-NeoX or a BERT encoder.
