@@ -62,7 +62,7 @@ public extension Tensor {
 
     /// x·W + b: [n, in] → [n, out], with W read through leading dimension `ld` either as [in, out]
     /// or, `storedOutByIn`, as nn.Linear stores it, [out, in] (multiplied as x·Wᵀ, not copied).
-    public func linear(weight: UnsafePointer<Float>, ld: Int, outputs out: Int, storedOutByIn: Bool, bias: Tensor?) -> Tensor {
+    func linear(weight: UnsafePointer<Float>, ld: Int, outputs out: Int, storedOutByIn: Bool, bias: Tensor?) -> Tensor {
         precondition(rank == 2, "linear: input \(shape) is not a matrix")
         let n = shape[0]
         let y = Tensor(uninitialized: [n, out])                          // [n, out]

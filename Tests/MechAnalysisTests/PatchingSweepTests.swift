@@ -67,7 +67,7 @@ final class PatchingSweepTests: XCTestCase {
         let sweep = try PatchingSweep(transformer: model.transformer, clean: g.clean_tokens, corrupted: g.corrupted_tokens,
                                       metric: LogitDiffMetric(answer: g.answer_id, wrong: g.wrong_id))
         var reports: [(Int, Int)] = []
-        _ = try sweep.run([.residPre, .heads]) { reports.append(($0, $1)) }
+        _ = try sweep.run([.residPre, .heads], progress: { reports.append(($0, $1)) })
         let total = 3 * 23 + 3 * 5
         XCTAssertEqual(sweep.cellCount([.residPre, .heads]), total)
         XCTAssertEqual(reports.map(\.0), Array(1...total))
