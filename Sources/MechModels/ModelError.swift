@@ -6,6 +6,7 @@ public enum ModelError: Error, CustomStringConvertible, LocalizedError, Equatabl
     case badConfig(file: String, key: String, problem: String)
     case missingTensor(folder: String, tensor: String)
     case wrongShape(folder: String, tensor: String, expected: [Int], found: [Int])
+    case blockBeyondLayerCount(folder: String, tensor: String, layers: Int)
     case emptyPrompt
     case promptTooLong(tokens: Int, context: Int)
     case tokenOutOfRange(token: Int, vocabSize: Int)
@@ -29,6 +30,9 @@ public enum ModelError: Error, CustomStringConvertible, LocalizedError, Equatabl
             return "\(folder): the weights have no tensor '\(tensor)'"
         case .wrongShape(let folder, let tensor, let expected, let found):
             return "\(folder): tensor '\(tensor)' has shape \(found), the config implies \(expected)"
+        case .blockBeyondLayerCount(let folder, let tensor, let layers):
+            return "\(folder): tensor '\(tensor)' belongs to a block beyond the \(layers) layer\(layers == 1 ? "" : "s") "
+                + "the config declares: the config contradicts the weights (fix its layer count)"
         case .unsupportedRopeScaling(let file, let type):
             return "\(file): rope scaling type '\(type)' is not supported (supported: default, llama3)"
         case .emptyPrompt:

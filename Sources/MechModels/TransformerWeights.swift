@@ -202,6 +202,10 @@ public struct TransformerWeights: @unchecked Sendable {
         for l in 1..<max(c.nLayers, 1) {
             try first.checkSameTensors(as: reader.layerPrefix(0), in: reader.layerPrefix(l))
         }
+        // One block more than the config declares would be silently dropped (transformers only warns).
+        if let extra = first.firstTensor(readAs: reader.layerPrefix(0), in: reader.layerPrefix(c.nLayers)) {
+            throw ModelError.blockBeyondLayerCount(folder: source.location, tensor: extra, layers: c.nLayers)
+        }
         let globalsLog = TensorLog()
         _ = try reader.globals(CheckpointTensors(source: source, prefixes: reader.prefixes, probe: true, log: globalsLog))
         let read = CheckpointTensors(source: source, prefixes: reader.prefixes)
@@ -309,6 +313,11 @@ struct CheckpointTensors {
     /// Every tensor block `first` read exists under `other` with the same shape and a readable dtype.
     func checkSameTensors(as first: String, in other: String) throws {
         for entry in log?.entries ?? [] { try check(key(other + entry.suffix), entry.shape) }
+    }
+
+    /// The first tensor block `first` read that also exists under `other`, by its stored name.
+    func firstTensor(readAs first: String, in other: String) -> String? {
+        (log?.entries ?? []).lazy.map { key(other + $0.suffix) }.first(where: source.contains)
     }
 
     /// The untied unembedding `NAME.weight` [vocab, d_model] and its bias if the checkpoint has one.

@@ -109,6 +109,52 @@ final class FamilyCommandTests: XCTestCase {
         try assertFailsInOneLine(["info", folder.path], mentions: ["num_key_value_heads", "(3)", "(4)"])
     }
 
+    /// A config that declares fewer layers than the checkpoint holds would drop blocks silently.
+    func testMoreBlocksThanTheConfigDeclares() throws {
+        for (model, key, tensor) in [("llama-tiny", "num_hidden_layers", "model.layers.1."), ("pythia-tiny", "num_hidden_layers", "gpt_neox.layers.1."),
+                                     ("gpt2-tiny-a", "n_layer", "h.1.")] {
+            let folder = try copy(model)
+            try folder.editConfig([key: 1])
+            try assertFailsInOneLine(["run", folder.path, "--prompt", "hi"],
+                                     mentions: [tensor, "beyond the 1 layer the config declares", "contradicts the weights"])
+        }
+    }
+
+    /// Llama 3's rotary scaling as transformers 4.x configs write it (`rope_theta` at the top level, the
+    /// rest under `rope_scaling` with `type`), read to the same numbers as the golden's `rope_parameters`.
+    func testLlama3RopeScalingAsTransformers4WritesIt() throws {
+        let folder = try copy("llama3-tiny")
+        try folder.editConfig(["rope_theta": 500000.0,
+                               "rope_scaling": ["type": "llama3", "factor": 8.0, "high_freq_factor": 4.0, "low_freq_factor": 1.0,
+                                                "original_max_position_embeddings": 32]],
+                              removing: ["rope_parameters"])
+        var compared = 0
+        for (caseFolder, meta) in try GoldenFixtures.cases(of: "llama3-tiny", expected: 2) {
+            let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: caseFolder.appendingPathComponent("next_token.json")))
+            let json = try runMechscopeJSONObject(["run", folder.path, "--top-k", "5", "--json", "--prompt-ids",
+                                                   meta.token_ids.map(String.init).joined(separator: " ")])
+            let top = try XCTUnwrap(json["top_k"] as? [[String: Any]])
+            XCTAssertEqual(top.map { $0["token_id"] as? Int }, reference.plain.top_k.prefix(5).map(\.token_id))
+            for (ours, theirs) in zip(top, reference.plain.top_k) {
+                XCTAssertEqual(GoldenJSON.number(ours["logit"]), theirs.logit, accuracy: 1e-4 * abs(theirs.logit) + 1e-5)
+            }
+            compared += 1
+        }
+        XCTAssertEqual(compared, 2)
+        let info = try runMechscopeJSONObject(["info", folder.path, "--json"])
+        XCTAssertEqual(info["positions"] as? String, "rotary (theta 500000.0, 24 dims, llama3 scaling)")
+    }
+
+    /// A tokenizer.json component Mechscope does not implement is named in one line, with where it sits.
+    func testTokenizerComponentNotImplemented() throws {
+        let folder = try copy("llama3-tiny")
+        try folder.editJSON("tokenizer.json") { $0["normalizer"] = ["type": "Precompiled", "precompiled_charsmap": "AAAA"] }
+        try assertFailsInOneLine(["run", folder.path, "--prompt", "hi"], mentions: ["tokenizer.json", "Precompiled"])
+        // Prompt ids need no tokenizer: the model itself still runs.
+        let outcome = try MechscopeProcess.run(["run", folder.path, "--prompt-ids", "1 2 3"])
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+    }
+
     func testPromptIDsOutsideTheVocabulary() throws {
         try assertFailsInOneLine(["run", GoldenFixtures.modelFolder("pythia-tiny").path, "--prompt-ids", "5 512"],
                                  mentions: ["512", "vocabulary of 512"])

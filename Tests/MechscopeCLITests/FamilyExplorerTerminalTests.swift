@@ -11,7 +11,11 @@ final class FamilyExplorerTerminalTests: XCTestCase {
     }
 
     private func open(_ model: String) throws -> TmuxSession {
-        let args = ["explore", GoldenFixtures.modelFolder(model).path, "--prompt", "The quick brown fox. The quick brown"]
+        try open(path: GoldenFixtures.modelFolder(model).path)
+    }
+
+    private func open(path: String, command: [String] = ["explore"]) throws -> TmuxSession {
+        let args = command + [path, "--prompt", "The quick brown fox. The quick brown"]
         return try TmuxSession(width: 160, height: 45,
                                shellCommand: TmuxSession.command(args, environment: ["TERM": "tmux-256color"]))
     }
@@ -35,6 +39,22 @@ final class FamilyExplorerTerminalTests: XCTestCase {
         XCTAssertTrue(embed.contains("‖pos‖"), embed)
         try tmux.send("q")
         XCTAssertTrue(try tmux.waitFor("EXIT=").contains("EXIT=0"))
+    }
+
+    /// A GGUF file has no config.json (where a folder names its story page): it opens on the atlas,
+    /// both as `mechscope FILE` and `mechscope explore FILE`.
+    func testGGUFFileOpensOnTheAtlas() throws {
+        let file = GoldenFixtures.root.appendingPathComponent("gguf-families/llama-tiny.gguf").path
+        for command in [[], ["explore"]] {
+            let tmux = try open(path: file, command: command)
+            defer { tmux.kill() }
+            let atlas = try tmux.waitFor("Head atlas — induction score")
+            XCTAssertTrue(atlas.contains("llama-tiny.gguf · 2L×4H"), atlas)
+            try tmux.send("Enter")
+            try tmux.waitFor("L0H0 attention pattern")
+            try tmux.send("q")
+            XCTAssertTrue(try tmux.waitFor("EXIT=").contains("EXIT=0"))
+        }
     }
 
     func testPythiaShapedFolderOpensAHead() throws {

@@ -71,10 +71,18 @@ struct ModelFolderCopy {
     }
 
     /// Sets top-level keys of config.json.
-    func editConfig(_ changes: [String: Any]) throws {
-        let file = url.appendingPathComponent("config.json")
-        var config = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as! [String: Any]
-        for (k, v) in changes { config[k] = v }
-        try JSONSerialization.data(withJSONObject: config, options: [.sortedKeys]).write(to: file)
+    func editConfig(_ changes: [String: Any], removing removed: [String] = []) throws {
+        try editJSON("config.json") { config in
+            for (k, v) in changes { config[k] = v }
+            for k in removed { config[k] = nil }
+        }
+    }
+
+    /// Rewrites the folder's JSON file `name` (config.json, tokenizer.json) through `edit`.
+    func editJSON(_ name: String, _ edit: (inout [String: Any]) -> Void) throws {
+        let file = url.appendingPathComponent(name)
+        var object = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as! [String: Any]
+        edit(&object)
+        try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]).write(to: file)
     }
 }

@@ -30,8 +30,13 @@ public enum ModelStory: Hashable, Sendable {
     }
 
     /// The story named in `config.json` of `folder` (a one-line error naming the file and key
-    /// when it is malformed); `isToy` chooses the default and which stories are possible.
+    /// when it is malformed); `isToy` chooses the default and which stories are possible. A model
+    /// opened from a GGUF file has no config.json to name one: it opens on the default page.
     public static func read(folder: URL, isToy: Bool) throws -> ModelStory {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            return isToy ? .features : .atlas
+        }
         let config = try JSONConfig(url: folder.appendingPathComponent("config.json"))
         guard let section = try config.optionalSection(key) else { return isToy ? .features : .atlas }
         let page = try section.string("page")
