@@ -45,8 +45,9 @@ struct PatchingGolden: Decodable {
 final class PatchingGoldenTests: XCTestCase {
     static let gpt2Models = ["gpt2-tiny-a", "gpt2-tiny-b"]
     /// With the Llama-shaped qwen2-tiny (q/k/v biases) and llama3-tiny (1 key/value head, d_head 24):
-    /// RMSNorm, rotary positions, grouped-query attention, gated MLPs.
-    static let models = gpt2Models + ["qwen2-tiny", "llama3-tiny"]
+    /// RMSNorm, rotary positions, grouped-query attention, gated MLPs; and the Pythia-shaped
+    /// pythia-tiny: parallel attention and MLP, partial rotary, untied unembedding with LayerNorm.
+    static let models = gpt2Models + ["qwen2-tiny", "llama3-tiny", "pythia-tiny"]
 
     private func assertClose(_ ours: Float, _ reference: Float, _ label: String,
                              file: StaticString = #filePath, line: UInt = #line) {

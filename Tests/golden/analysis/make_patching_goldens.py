@@ -49,6 +49,13 @@ CASES = [
     # and mistral-tiny are left out: their clean and corrupted logit differences are too close.
     {"model": "qwen2-tiny", "prepend_bos": False},
     {"model": "llama3-tiny", "prepend_bos": False},
+    # Pythia-shaped (GPT-NeoX): parallel attention and MLP, partial rotary, LayerNorm, untied unembedding.
+    # Its names are " model" and " mil": with " inform"/" values" (or any pair of the 33 single-token
+    # words tried) the clean and corrupted differences are within 0.19 of each other.
+    {"model": "pythia-tiny", "prepend_bos": False,
+     "clean": "Then model and mil went to the mil, and mil gave the model to",
+     "corrupted": "Then model and mil went to the mil, and model gave the model to",
+     "answer": " model", "wrong": " mil"},
 ]
 CLEAN = "Then inform and values went to the values, and values gave the model to"
 CORRUPTED = "Then inform and values went to the values, and inform gave the model to"
@@ -83,10 +90,12 @@ def make_case(case):
     folder = os.path.join(MODELS, case["model"])
     model = boot(folder)
     tok = AutoTokenizer.from_pretrained(folder)  # the bridge's own copy adds BOS to everything
-    clean = tokens_of(tok, CLEAN, case["prepend_bos"])
-    corrupted = tokens_of(tok, CORRUPTED, case["prepend_bos"])
+    clean_text, corrupted_text = case.get("clean", CLEAN), case.get("corrupted", CORRUPTED)
+    answer_text, wrong_text = case.get("answer", ANSWER), case.get("wrong", WRONG)
+    clean = tokens_of(tok, clean_text, case["prepend_bos"])
+    corrupted = tokens_of(tok, corrupted_text, case["prepend_bos"])
     assert len(clean) == len(corrupted), (len(clean), len(corrupted))
-    answer, wrong = single_token(tok, ANSWER), single_token(tok, WRONG)
+    answer, wrong = single_token(tok, answer_text), single_token(tok, wrong_text)
     clean_t, corrupted_t = torch.tensor([clean]), torch.tensor([corrupted])
 
     def diff(logits):
@@ -117,7 +126,7 @@ def make_case(case):
 
     return {
         "model": case["model"],
-        "clean": CLEAN, "corrupted": CORRUPTED, "answer": ANSWER, "wrong": WRONG,
+        "clean": clean_text, "corrupted": corrupted_text, "answer": answer_text, "wrong": wrong_text,
         "prepend_bos": case["prepend_bos"],
         "clean_tokens": clean, "corrupted_tokens": corrupted,
         "answer_id": answer, "wrong_id": wrong,
