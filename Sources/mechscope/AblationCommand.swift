@@ -78,7 +78,7 @@ struct AblationCommand: ParsableCommand {
             baseline_logit_diff: result.baselineLogitDiff, baseline_loss: result.baselineLoss,
             effects: result.effects.map { Self.effect($0, unit: result.unit) })
         try NonFiniteGuard.print(report, json: json, model: model, prompts: [ids] + (referenceIDs.map { [$0] } ?? [])) {
-            printTable(report, result: result)
+            printTable(report, result: result, architecture: model.config.architecture)
         }
     }
 
@@ -87,7 +87,19 @@ struct AblationCommand: ParsableCommand {
                logit_diff: e.logitDiff, logit_diff_change: e.logitDiffChange, loss: e.loss, loss_change: e.lossChange)
     }
 
-    private func printTable(_ report: Report, result: AblationResult) {
+    /// What a processed z of 0 is on the raw weights: the value bias with ln1's bias folded in, as far
+    /// as the architecture has either (RMSNorm has no bias; Llama's value projection has none).
+    static func foldedValueBias(_ a: ArchitectureSpec) -> String {
+        let lnBias = a.normalization.kind == .layerNorm
+        switch (a.attention.qkvBias, lnBias) {
+        case (true, true): return "b_V + ln1.b·W_V"
+        case (true, false): return "b_V"
+        case (false, true): return "ln1.b·W_V"
+        case (false, false): return "0, no value bias to fold"
+        }
+    }
+
+    private func printTable(_ report: Report, result: AblationResult, architecture: ArchitectureSpec) {
         let lossText = report.baseline_loss.map { String(format: "%.4f", $0) } ?? "n/a (one token)"
         print("prompt     \(report.token_ids.count) tokens: \(report.prompt)")
         print("metric     logit['\(report.answer.token)'] − logit['\(report.wrong.token)'] at the last position "
@@ -98,7 +110,7 @@ struct AblationCommand: ParsableCommand {
                   + (mean ? "its \(over)" : "0") + " at every position")
         } else {
             print("ablation   each head: " + (mean ? "its z set to its \(over)"
-                : "zero (TransformerLens's processed z = 0, i.e. raw z = b_V + ln1.b·W_V)"))
+                : "zero (TransformerLens's processed z = 0, i.e. raw z = \(Self.foldedValueBias(architecture)))"))
         }
         let shown = result.unit == .head ? result.effects : result.strongest(top)
         if result.unit == .neuron {

@@ -72,6 +72,20 @@ final class FamilyCommandTests: XCTestCase {
         XCTAssertEqual(lines, ["Positional QK: does not exist for this model (no learned position embedding W_pos)"])
     }
 
+    /// The zero-ablation header says what a processed z of 0 is on the raw weights, naming only the
+    /// biases the architecture has (RMSNorm has no ln1.b; llama-tiny has no value bias either).
+    func testAblationHeaderNamesOnlyTheBiasesTheArchitectureHas() throws {
+        for (model, raw) in [("llama-tiny", "raw z = 0, no value bias to fold"), ("llama3-tiny", "raw z = b_V)"),
+                             ("pythia-tiny", "raw z = b_V + ln1.b·W_V)")] {
+            let outcome = try MechscopeProcess.run(["ablate", GoldenFixtures.modelFolder(model).path, "--prompt", "The quick brown fox",
+                                                    "--answer", "#5", "--wrong", "#6"])
+            XCTAssertEqual(outcome.status, 0, outcome.stderr)
+            let header = outcome.stdout.split(separator: "\n").filter { $0.hasPrefix("ablation") }
+            XCTAssertEqual(header.count, 1, model)
+            XCTAssertTrue(header.first?.contains(raw) == true, "\(model): \(header)")
+        }
+    }
+
     // MARK: - Bad input
 
     private func copy(_ model: String) throws -> ModelFolderCopy {
