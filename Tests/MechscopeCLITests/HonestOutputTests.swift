@@ -126,6 +126,14 @@ final class HonestOutputTests: XCTestCase {
         XCTAssertTrue(heads.contains("ablation   each head: zero (TransformerLens's processed z = 0"), heads)
     }
 
+    /// Bare `mechscope` is the explorer, so its help names where the explorer's diagnostics go.
+    func testTopLevelHelpNamesTheExplorerLogFile() throws {
+        for args in [["--help"], ["explore", "--help"]] {
+            let help = try run(args).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            XCTAssertTrue(help.contains("$MECHSCOPE_LOG, else $TMPDIR/mechscope-explorer.log"), "\(args): \(help)")
+        }
+    }
+
     func testFeaturesDefaultsToTheToySampleItsHelpNames() throws {
         let help = try run(["features", "--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         XCTAssertTrue(help.contains("(default: the superposition-toy sample)"), help)
