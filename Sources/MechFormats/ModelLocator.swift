@@ -50,10 +50,10 @@ public struct ModelLocator: Sendable {
     /// Resolves `model`: an existing path must be a folder with config.json; otherwise a well-formed
     /// hub id is looked up in the cache, preferring the `refs/main` revision, else the newest snapshot.
     public func locate(_ model: String) throws -> LocatedModel {
-        let expanded = expandTilde(model)
-        let url = expanded.hasPrefix("/")
-            ? URL(fileURLWithPath: expanded)
-            : currentDirectory.appendingPathComponent(expanded)
+        // A `~` here was quoted past the shell: it names a folder called `~`, as for any other command.
+        let url = model.hasPrefix("/")
+            ? URL(fileURLWithPath: model)
+            : currentDirectory.appendingPathComponent(model)
         let fileManager = FileManager.default
         var isDirectory: ObjCBool = false
 

@@ -7,4 +7,10 @@ public enum OneLineText {
     public static func escaped(_ text: String) -> String {
         TokenDisplayText.render(Array(text.utf8))
     }
+
+    /// A message of several lines (a usage error), each line escaped as `escaped` does: a value a user
+    /// typed cannot move the cursor, recolour or clear the terminal it is echoed to.
+    public static func escapedLines(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { escaped(String($0)) }.joined(separator: "\n")
+    }
 }

@@ -139,11 +139,17 @@ public final class LoadedModel: @unchecked Sendable {
     }
 
     private func requiredBOS(for decision: BOSDecision) throws -> Int {
-        guard let bos = bosTokenID else {
-            let gguf = ggufFile != nil
-            throw ModelError.badConfig(file: gguf ? folder.path : folder.appendingPathComponent("config.json").path,
-                                       key: gguf ? "tokenizer.ggml.bos_token_id" : "bos_token_id",
-                                       problem: "is missing, so there is no BOS token to put first (\(decision))")
+        let gguf = ggufFile != nil
+        func bad(_ problem: String) -> ModelError {
+            ModelError.badConfig(file: gguf ? folder.path : folder.appendingPathComponent("config.json").path,
+                                 key: gguf ? "tokenizer.ggml.bos_token_id" : "bos_token_id", problem: problem)
+        }
+        guard let bos = bosTokenID else { throw bad("is missing, so there is no BOS token to put first (\(decision))") }
+        guard (0..<config.vocabSize).contains(bos) else {
+            if config.bosTokenID == nil, !gguf {   // the tokenizer's BOS: its id is beyond the model's vocabulary
+                throw ModelError.tokenOutOfRange(token: bos, vocabSize: config.vocabSize)
+            }
+            throw bad("is \(bos), outside the vocabulary of \(config.vocabSize), so it cannot be put first (\(decision))")
         }
         return bos
     }

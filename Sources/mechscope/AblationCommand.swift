@@ -61,7 +61,7 @@ struct AblationCommand: ParsableCommand {
         let model = try modelOptions.open(for: "ablate", needs: [.lmHead])
         let prompt = try promptOptions.text(for: model)
         let ids = try model.tokenize(prompt, bos: promptOptions.bos)
-        let referenceIDs = try reference.map { try model.tokenize($0, bos: promptOptions.bos) }
+        let referenceIDs = try reference.map { text in try InputError.naming("--reference") { try model.tokenize(text, bos: promptOptions.bos) } }
         let pair = try TokenArgument.answerAndWrong(answer, wrong, model: model)
         let metric = LogitDiffMetric(answer: pair.answer, wrong: pair.wrong)
         let mode: AblationMode = mean ? .mean : .zero

@@ -23,6 +23,7 @@ struct DumpCommand: ParsableCommand {
 
     func validate() throws {
         guard !hooks.isEmpty else { throw ValidationError("name at least one --hook (or --hook all)") }
+        guard !out.isEmpty else { throw CLIError("--out is empty: name the folder to write to (\".\" for this one)") }
     }
 
     func run() throws {
@@ -50,7 +51,7 @@ struct DumpCommand: ParsableCommand {
         let ids = try promptOptions.tokens(for: model)
         var needed = Set(wanted)
         for case .result(let l) in wanted { needed.insert(.z(l)) }
-        let folder = URL(fileURLWithPath: out)
+        let folder = UserPath.url(out)
         try FileBytes.createFolder(folder)
         InterruptFlag.install()
         let result: ForwardResult
@@ -85,7 +86,7 @@ struct DumpCommand: ParsableCommand {
             try NpyFile.write(result.logits, to: folder.appendingPathComponent("logits.npy"))
             written += 1
         }
-        print("wrote \(written) arrays for \(ids.count) tokens to \(folder.path)")
+        print("wrote \(Plural.count(written, "array")) for \(Plural.count(ids.count, "token")) to \(OneLineText.escaped(folder.path))")
     }
 }
 
@@ -97,7 +98,7 @@ struct DumpInterrupted: Error, CustomStringConvertible {
     let folder: String
 
     var description: String {
-        let name = signal == SIGTERM ? "SIGTERM" : signal == SIGINT ? "SIGINT" : "signal \(signal)"
+        let name = [SIGTERM: "SIGTERM", SIGINT: "SIGINT", SIGHUP: "SIGHUP"][signal] ?? "signal \(signal)"
         return "interrupted by \(name): wrote \(written) of \(total) arrays to \(folder), each complete; "
             + "no partial files were left"
     }

@@ -25,7 +25,7 @@ struct ExplorerBenchCommand: ParsableCommand {
     @Option(help: "Timed keys per page.") var keys = 200
 
     func validate() throws {
-        guard width >= 50, height >= 12 else { throw ValidationError("--width and --height must be at least 50 and 12") }
+        try ScreenSizeLimits.validate(width: width, height: height)
         guard keys >= 1 else { throw ValidationError("--keys must be at least 1") }
     }
 

@@ -97,8 +97,14 @@ enum BundledSamples {
         let file = folder.appendingPathComponent("prompts.txt")
         var exists = stat()
         guard lstat(file.path, &exists) == 0 else { return [] }
-        let text = String(decoding: try FileBytes.read(file), as: UTF8.self)
-        return text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
-            .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        // Invalid UTF-8 is refused, as in a --prompt argument, rather than run as U+FFFD.
+        var prompts: [String] = []
+        for (index, bytes) in try FileBytes.read(file).split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
+            guard let line = String(data: Data(bytes), encoding: .utf8) else {
+                throw CLIError("\(file.path):\(index + 1): the line is not valid UTF-8: save the file as UTF-8")
+            }
+            if !line.trimmingCharacters(in: .whitespaces).isEmpty { prompts.append(line) }
+        }
+        return prompts
     }
 }

@@ -74,11 +74,7 @@ struct PatchCommand: ParsableCommand {
     /// The tokens of one prompt, given as text (`prompt`, e.g. --clean) or as ids (`prompt`-ids).
     private func tokens(text: String?, ids: String?, prompt: String, model: LoadedModel) throws -> [Int] {
         if let text {
-            do {
-                return try model.tokenize(text, bos: bosOptions.choice)
-            } catch ModelError.emptyPrompt {
-                throw InputError.emptyPrompt(option: prompt)
-            }
+            return try InputError.naming(prompt) { try model.tokenize(text, bos: bosOptions.choice) }
         }
         let option = prompt + "-ids", list = ids ?? ""
         var parsed: [Int] = []
@@ -95,6 +91,6 @@ struct PatchCommand: ParsableCommand {
             parsed.append(id)
         }
         guard !parsed.isEmpty else { throw CLIError("\(option): no token ids given") }
-        return try model.withBOS(parsed, bos: bosOptions.choice)
+        return try InputError.naming(option) { try model.withBOS(parsed, bos: bosOptions.choice) }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MechFormats
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,8 +25,9 @@ enum ProcessExit {
         if !message.isEmpty {
             if code == .success {
                 print(message)
+                StandardOutput.finishOrFail()   // `--help > /dev/full` must not exit 0
             } else {
-                FileHandle.standardError.write(Data((message + "\n").utf8))
+                FileHandle.standardError.write(Data((OneLineText.escapedLines(message) + "\n").utf8))
             }
         }
         now(code.rawValue)

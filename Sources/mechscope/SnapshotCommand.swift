@@ -29,7 +29,7 @@ struct SnapshotCommand: ParsableCommand {
     @Flag(help: "Use the presentation layout (as --present in the explorer).") var present = false
 
     func validate() throws {
-        guard width >= 50, height >= 12 else { throw ValidationError("--width and --height must be at least 50 and 12") }
+        try ScreenSizeLimits.validate(width: width, height: height)
     }
 
     func run() throws {

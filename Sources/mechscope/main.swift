@@ -1,4 +1,5 @@
 import Foundation
+import MechFormats
 import MechTensor
 
 OpenBLASKernelSelection.ensureFastKernel()
@@ -12,7 +13,7 @@ do {
     try command.run()
 } catch let interrupted as DumpInterrupted {
     StandardOutput.finishOrFail()
-    FileHandle.standardError.write(Data("Error: \(interrupted)\n".utf8))
+    FileHandle.standardError.write(Data("Error: \(OneLineText.escaped(interrupted.description))\n".utf8))
     ProcessExit.now(128 + interrupted.signal)
 } catch {
     ProcessExit.now(reporting: error)

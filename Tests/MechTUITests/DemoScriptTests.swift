@@ -43,7 +43,7 @@ final class DemoScriptTests: XCTestCase {
 
     func testAMissingFileIsOneLine() {
         XCTAssertThrowsError(try DemoScript.load(path: "/nonexistent/demo.keys")) { error in
-            XCTAssertEqual("\(error)", "demo.keys: cannot read the script /nonexistent/demo.keys")
+            XCTAssertEqual("\(error)", "cannot open /nonexistent/demo.keys: no such file")
         }
     }
 

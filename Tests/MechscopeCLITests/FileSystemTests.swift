@@ -146,7 +146,7 @@ final class FileSystemTests: XCTestCase {
         try model.replace("transformer.wpe.weight", shape: [positions, d],
                           values: (0..<(positions * d)).map { Float(sin(Double($0) * 0.001)) * 0.02 })
         try model.editConfig(["n_positions": positions])
-        for (signal, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
+        for (signal, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM"), (SIGHUP, "SIGHUP")] {
             try assertInterruptedDump(model, signal: signal, name: name)
         }
     }

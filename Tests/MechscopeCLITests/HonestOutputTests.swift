@@ -152,5 +152,10 @@ final class HonestOutputTests: XCTestCase {
                                                executable: "/usr/bin/env")
         XCTAssertEqual(outcome.status, 1, outcome.stderr)
         XCTAssertEqual(outcome.stderr, "Error: cannot write to standard output: No space left on device\n")
+        // Help is output too.
+        let help = try MechscopeProcess.run(["sh", "-c", "exec \"$1\" --help > /dev/full", "sh", MechscopeProcess.binary.path],
+                                            executable: "/usr/bin/env")
+        XCTAssertEqual(help.status, 1, help.stderr)
+        XCTAssertEqual(help.stderr, "Error: cannot write to standard output: No space left on device\n")
     }
 }

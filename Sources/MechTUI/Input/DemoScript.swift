@@ -1,4 +1,5 @@
 import Foundation
+import MechFormats
 
 /// A keystroke script for `mechscope explore --play FILE`, parsed.
 ///
@@ -29,8 +30,10 @@ public struct DemoScript: Equatable, Sendable {
 
     public static func load(path: String) throws -> DemoScript {
         let name = (path as NSString).lastPathComponent
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DemoScriptError(file: name, line: 0, kind: .unreadable(path))
+        let data: Data
+        do { data = try FileBytes.read(UserPath.url(path)) } catch {
+            // FileBytes says what and why ("cannot open /x/demo.keys: no such file"; a FIFO is refused at once).
+            throw DemoScriptError(file: name, line: 0, kind: .unreadable("\(error)"))
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw DemoScriptError(file: name, line: 0, kind: .notUTF8)
@@ -153,7 +156,7 @@ public struct DemoScriptError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         let place = line > 0 ? "\(file):\(line)" : file
         switch kind {
-        case .unreadable(let path): return "\(place): cannot read the script \(path)"
+        case .unreadable(let why): return why
         case .notUTF8: return "\(place): the script is not UTF-8 text"
         case .unknownKey(let name, let suggestion):
             return "\(place): unknown key '\(name)'" + (suggestion.map { " (did you mean \($0)?)" } ?? "")

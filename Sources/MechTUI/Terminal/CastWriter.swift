@@ -1,4 +1,5 @@
 import Foundation
+import MechFormats
 
 /// Writes an asciinema v2 recording: a header line of JSON, then one event per line,
 /// `[seconds, "o", data]` for output, `"i"` for input and `"r"` ("WxH") for a resize. Times are
@@ -55,7 +56,7 @@ extension CastWriter {
         guard FileManager.default.createFile(atPath: path, contents: nil) else {
             throw CastFileError(path: path, reason: String(cString: strerror(errno)))
         }
-        return try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        return try FileHandle(forWritingTo: UserPath.url(path))
     }
 }
 

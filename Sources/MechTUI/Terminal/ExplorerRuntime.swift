@@ -1,4 +1,5 @@
 import Foundation
+import MechFormats
 import MechAnalysis
 
 /// Connects the pure core to a worker and a renderer: carries out the core's effects, feeds it the
@@ -124,7 +125,7 @@ public final class ExplorerRuntime {
     }
 
     public static func writeTextFile(_ path: String, _ text: String) throws {
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try Data(text.utf8).write(to: UserPath.url(path), options: .atomic)
     }
 
     static func reason(_ error: Error) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import MechFormats
 
 /// The themes a user can name: the files in a `themes/` folder (`NAME.theme`), plus the built-in
 /// dark theme when there is no folder. Older names stay valid as aliases.
@@ -24,7 +25,7 @@ public struct ThemeCatalog: Sendable {
     /// or ending in `.theme`). The built-in dark theme needs no file.
     public func load(_ nameOrPath: String) throws -> ThemeFile.Loaded {
         if nameOrPath.contains("/") || nameOrPath.hasSuffix(".theme") {
-            return try ThemeFile.load(URL(fileURLWithPath: nameOrPath))
+            return try ThemeFile.load(UserPath.url(nameOrPath))
         }
         let name = Self.aliases[nameOrPath] ?? nameOrPath
         if let folder {
