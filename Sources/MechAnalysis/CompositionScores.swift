@@ -67,7 +67,7 @@ public struct CompositionScores: Sendable {
                 }
             }
         }
-        return out.map { $0.sorted { $0.score > $1.score } }
+        return out.map { $0.sorted { TopK.ranksAbove($0.score, $1.score) } }
     }
 
     private static func pairScores(left: CompositionFactors, right: CompositionFactors) -> [Float] {

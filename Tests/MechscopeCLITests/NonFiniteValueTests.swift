@@ -40,13 +40,45 @@ final class NonFiniteValueTests: XCTestCase {
         let top = report["top_k"] as! [[String: Any]]
         XCTAssertEqual(top.count, 10)
         XCTAssertTrue(top[0]["prob"] is NSNull, "\(top[0])")
-        XCTAssertTrue(top.contains { $0["token_id"] as? Int == 0 && $0["logit"] is NSNull })
-        for args in [["lens", model.path], ["dla", model.path, "--answer", "#3", "--wrong", "#4"],
+        XCTAssertFalse(top.contains { $0["token_id"] as? Int == 0 }, "the NaN logit ranks last: \(top)")
+        // The bias is centred over its finite entries, so a logit difference of other tokens stays finite.
+        let unaffected = try MechscopeProcess.run(["dla", model.path, "--answer", "#3", "--wrong", "#4"])
+        XCTAssertEqual(unaffected.status, 0, unaffected.stderr)
+        XCTAssertFalse(unaffected.stdout.contains("nan"), unaffected.stdout)
+        for args in [["lens", model.path], ["dla", model.path, "--answer", "#0", "--wrong", "#4"],
                      ["ablate", model.path, "--answer", "#3", "--wrong", "#4"],
                      ["patch", model.path, "--clean-ids", "1,2,3", "--corrupted-ids", "1,5,3", "--answer", "#0", "--wrong", "#4"]] {
             _ = try assertReportsNonFinite(args, at: "logits")
             _ = try assertReportsNonFinite(args, at: "logits", json: true)
         }
+    }
+
+    /// One NaN logit (token 0) ranks below every finite one: run's and lens's top-k are the clean
+    /// model's, token 0 left out — not token ids 0–9 in id order.
+    func testTopKRanksANaNLogitLast() throws {
+        let clean = ModelFolderCopy.sample("induction-2l")
+        let model = try ModelFolderCopy(of: clean, in: scratch)
+        try model.rewrite("lm_head.bias", nanAt(0))
+        func runIDs(_ folder: String, _ k: Int) throws -> [Int] {
+            let outcome = try MechscopeProcess.run(["run", folder, "--top-k", "\(k)", "--json"])
+            let report = try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as! [String: Any]
+            return (report["top_k"] as! [[String: Any]]).map { $0["token_id"] as! Int }
+        }
+        let expected = Array(try runIDs(clean.path, 11).filter { $0 != 0 }.prefix(10))
+        XCTAssertNotEqual(expected, Array(0..<10))
+        XCTAssertEqual(try runIDs(model.path, 10), expected)
+        let text = try assertReportsNonFinite(["run", model.path], at: "logits")
+        XCTAssertFalse(text.contains("'<|endoftext|>'"), text)
+        func lensIDs(_ folder: String, _ k: Int) throws -> [[Int]] {
+            let outcome = try MechscopeProcess.run(["lens", folder, "--top-k", "\(k)", "--json"])
+            let report = try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as! [String: Any]
+            return (report["layers"] as! [[String: Any]]).map { layer in
+                (layer["top_k"] as! [[String: Any]]).map { $0["token_id"] as! Int }
+            }
+        }
+        let cleanLens = try lensIDs(clean.path, 6), nanLens = try lensIDs(model.path, 5)
+        XCTAssertEqual(nanLens.count, cleanLens.count)
+        for (got, want) in zip(nanLens, cleanLens) { XCTAssertEqual(got, Array(want.filter { $0 != 0 }.prefix(5))) }
     }
 
     func testNaNInAnAttentionOutputBiasIsReportedAtThatHook() throws {
