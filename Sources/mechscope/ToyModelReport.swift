@@ -71,7 +71,9 @@ enum ToyModelReport {
         print("feature  importance   ‖W_i‖   interference  dimensionality    bias")
         let columns = TerminalWidth.columns
         for r in rows {
-            let line = String(format: "%7d  %10.4f  %@  %@  %@  %@  ", r.feature, r.importance ?? .nan,
+            // The toy format makes importance optional (toy-edge has none): absent is "–", as the explorer shows it.
+            let importance = r.importance.map { String(format: "%10.4f", $0) } ?? String(repeating: " ", count: 9) + "–"
+            let line = String(format: "%7d  %@  %@  %@  %@  %@  ", r.feature, importance,
                               cell(r.norm, 6), cell(r.interference, 12), cell(r.dimensionality, 14), cell(r.bias, 6, sign: true))
             print(line + Bar.proportional(r.norm, perUnit: 10, limit: max(0, columns - line.count - 1)))
         }

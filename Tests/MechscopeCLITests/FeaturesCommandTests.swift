@@ -61,6 +61,19 @@ final class FeaturesCommandTests: XCTestCase {
         XCTAssertEqual(checked, 26)
     }
 
+    /// toy-edge's config has no `importance` (the format makes it optional): the column shows "–"
+    /// as the explorer does, and JSON gives no number, never a bare nan.
+    func testAMissingImportanceIsShownAsAbsentNotNaN() throws {
+        let outcome = try MechscopeProcess.run(["features", SuperpositionGolden.folder("toy-edge").path])
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        XCTAssertFalse(outcome.stdout.contains("nan"), outcome.stdout)
+        for line in outcome.stdout.split(separator: "\n").dropFirst(2) {
+            XCTAssertEqual(line.split(separator: " ")[1], "–", String(line))
+        }
+        let rows = try XCTUnwrap(try runJSON(["features", SuperpositionGolden.folder("toy-edge").path]) as? [[String: Any]])
+        for row in rows { XCTAssertNil(row["importance"] as? NSNumber, "\(row)") }
+    }
+
     func testInfoJSONGivesTheGeometrySummary() throws {
         for (name, count, _) in SuperpositionGolden.expected {
             let golden = try SuperpositionGolden.load(name)

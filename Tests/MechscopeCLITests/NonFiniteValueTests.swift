@@ -95,7 +95,15 @@ final class NonFiniteValueTests: XCTestCase {
         let rows = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [[String: Any]]
         XCTAssertEqual(rows.count, 20)
         XCTAssertTrue(rows[0]["norm"] is NSNull, "\(rows[0])")
-        _ = try assertReportsNonFinite(["features", model.path], at: "W")
+        XCTAssertTrue(rows[0]["interference"] is NSNull, "\(rows[0])")
+        // Every feature's Σ_j (Ŵ_i·W_j)² takes in feature 0's NaN column: no dimensionality is 0.
+        for row in rows { XCTAssertTrue(row["dimensionality"] is NSNull, "\(row)") }
+        let text = try assertReportsNonFinite(["features", model.path], at: "W")
+        for line in text.split(separator: "\n").dropFirst(2) {
+            let fields = line.split(separator: " ")
+            XCTAssertEqual(fields[4], "nan", "dimensionality: \(line)")
+            XCTAssertEqual(fields[3], "nan", "interference: \(line)")
+        }
         _ = try assertReportsNonFinite(["run", model.path], at: "W")
         _ = try assertReportsNonFinite(["info", model.path], at: "W")
     }
