@@ -81,6 +81,22 @@ final class NonFiniteValueTests: XCTestCase {
         for (got, want) in zip(nanLens, cleanLens) { XCTAssertEqual(got, Array(want.filter { $0 != 0 }.prefix(5))) }
     }
 
+    /// A NaN in L1H2's key weight: heads prints the table (L1H2's entropy nan, not 0) and fails in
+    /// one line at blocks.1.attn.hook_k; the explorer's atlas snapshot does the same.
+    func testNaNInAKeyWeightIsReportedByHeadsAndTheAtlas() throws {
+        let model = try ModelFolderCopy(of: ModelFolderCopy.sample("induction-2l"), in: scratch)
+        try model.rewrite("h.1.attn.c_attn.weight", nanAt(3 * 384 + 200))
+        let text = try assertReportsNonFinite(["heads", model.path], at: "blocks.1.attn.hook_k")
+        let row = try XCTUnwrap(text.split(separator: "\n").first { $0.hasPrefix("L1H2") })
+        XCTAssertEqual(row.split(separator: " ")[5], "nan", "entropy: \(row)")
+        let json = try assertReportsNonFinite(["heads", model.path], at: "blocks.1.attn.hook_k", json: true)
+        let heads = (try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any])["heads"] as! [[String: Any]]
+        let l1h2 = try XCTUnwrap(heads.first { $0["label"] as? String == "L1H2" })
+        XCTAssertTrue(l1h2["entropy"] is NSNull, "\(l1h2)")
+        XCTAssertTrue(l1h2["ov_copying"] is NSNumber, "the OV circuit does not read the key weight: \(l1h2)")
+        _ = try assertReportsNonFinite(["snapshot", model.path, "--view", "atlas"], at: "blocks.1.attn.hook_k")
+    }
+
     func testNaNInAnAttentionOutputBiasIsReportedAtThatHook() throws {
         let model = try ModelFolderCopy(of: ModelFolderCopy.sample("induction-2l"), in: scratch)
         try model.rewrite("h.0.attn.c_proj.bias", nanAt(5))
