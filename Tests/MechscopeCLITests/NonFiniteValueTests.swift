@@ -97,6 +97,41 @@ final class NonFiniteValueTests: XCTestCase {
         _ = try assertReportsNonFinite(["snapshot", model.path, "--view", "atlas"], at: "blocks.1.attn.hook_k")
     }
 
+    /// circuit on a head whose W_K holds a NaN prints the OV part exactly as for the clean model,
+    /// leaves the QK part out, and fails in one line naming the QK circuit of L1H2 and W_K (LAPACK
+    /// used to refuse the whole command). A NaN in an earlier head's W_V makes only its composition nan.
+    func testCircuitLeavesOutTheNonFiniteCircuitAndPrintsTheRest() throws {
+        let clean = ModelFolderCopy.sample("induction-2l")
+        let model = try ModelFolderCopy(of: clean, in: scratch, name: "key-nan")
+        try model.rewrite("h.1.attn.c_attn.weight", nanAt(3 * 384 + 200))
+        func circuit(_ folder: String, _ extra: [String] = []) throws -> MechscopeProcess.Outcome {
+            try MechscopeProcess.run(["circuit", folder, "--head", "1.2"] + extra)
+        }
+        let outcome = try circuit(model.path), reference = try circuit(clean.path)
+        XCTAssertEqual(outcome.status, 1, outcome.stdout)
+        XCTAssertEqual(outcome.stderr.split(separator: "\n").count, 1, outcome.stderr)
+        XCTAssertTrue(outcome.stderr.contains("the QK circuit of L1H2 holds non-finite values (in W_K;"), outcome.stderr)
+        XCTAssertFalse(outcome.stderr.contains("ssyevd"), outcome.stderr)
+        let ovLines = { (text: String) in text.split(separator: "\n").drop { !$0.hasPrefix("OV copying") }.prefix { !$0.hasPrefix("QK") } }
+        XCTAssertEqual(Array(ovLines(outcome.stdout)), Array(ovLines(reference.stdout)))
+        XCTAssertEqual(ovLines(outcome.stdout).count, 13, outcome.stdout)
+        XCTAssertTrue(outcome.stdout.contains("QK: left out"), outcome.stdout)
+        XCTAssertTrue(outcome.stdout.contains("V-composition (top 10): L0H3 0.135"), outcome.stdout)
+        let json = try circuit(model.path, ["--json"])
+        XCTAssertEqual(json.status, 1)
+        let report = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
+        XCTAssertTrue(report["qk_preferred_keys"] is NSNull, "\(report)")
+        XCTAssertEqual((report["ov_promoted"] as? [Any])?.count, 10)
+        XCTAssertTrue((report["composition"] as! [String: Any])["K"] is NSNull)
+
+        let value = try ModelFolderCopy(of: clean, in: scratch, name: "value-nan")
+        try value.rewrite("h.0.attn.c_attn.weight", nanAt(3 * 384 + 256 + 5))
+        let earlier = try circuit(value.path)
+        XCTAssertEqual(earlier.status, 1, earlier.stdout)
+        XCTAssertTrue(earlier.stderr.contains("the OV circuit of L0H0 holds non-finite values (in W_V;"), earlier.stderr)
+        XCTAssertTrue(earlier.stdout.contains("V-composition (top 10): L0H3 0.135, L0H2 0.097, L0H1 0.075, L0H0 nan"), earlier.stdout)
+    }
+
     func testNaNInAnAttentionOutputBiasIsReportedAtThatHook() throws {
         let model = try ModelFolderCopy(of: ModelFolderCopy.sample("induction-2l"), in: scratch)
         try model.rewrite("h.0.attn.c_proj.bias", nanAt(5))
