@@ -1,3 +1,5 @@
+import MechTensor
+
 /// How an ablated component's activation is replaced.
 public enum AblationMode: String, CaseIterable, Sendable {
     /// Zero, as TransformerLens's default (processed) model sees it; see `AblationSweep`.
@@ -36,11 +38,8 @@ public struct AblationResult: Sendable, Equatable {
     /// In layer, then head (or neuron) order.
     public let effects: [AblationEffect]
 
-    /// The `count` effects that move the logit difference most, largest |change| first.
+    /// The `count` effects that move the logit difference most, largest |change| first (NaN last).
     public func strongest(_ count: Int) -> [AblationEffect] {
-        Array(effects.enumerated().sorted {
-            let a = abs($0.element.logitDiffChange), b = abs($1.element.logitDiffChange)
-            return a > b || (a == b && $0.offset < $1.offset)
-        }.prefix(max(count, 0)).map(\.element))
+        TopK.indices(of: effects.map { abs($0.logitDiffChange) }, k: max(count, 0)).map { effects[$0] }
     }
 }

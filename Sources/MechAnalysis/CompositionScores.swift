@@ -1,3 +1,4 @@
+import MechModels
 import MechTensor
 
 /// Which input of the later head reads the earlier head's output ("A Mathematical Framework for
@@ -45,7 +46,8 @@ public struct CompositionScores: Sendable {
         try earlierHeads(composingInto: layer, head: head, kinds: [kind], weights: weights)[0]
     }
 
-    /// The same for several kinds at once (one list per kind, in `kinds` order): each earlier head's
+    /// The same for several kinds at once (one list per kind, in `kinds` order; an earlier head whose
+    /// W_V' or W_O' is not finite scores NaN, last): each earlier head's
     /// factor E [d_head, d_model] is derived once, from its W_V' and W_O' alone, and multiplied
     /// against every kind's factor of the later head; only one head's matrices exist at a time.
     public static func earlierHeads(composingInto layer: Int, head: Int, kinds: [CompositionKind],
@@ -58,6 +60,11 @@ public struct CompositionScores: Sendable {
         for l in 0..<layer {
             for h in 0..<weights.headCount {
                 let (wV, wO) = weights.headValueOutput(layer: l, head: h)
+                // An earlier head whose OV circuit is not finite composes with a NaN score (ranked last).
+                guard NonFiniteValues.allFinite(wV), NonFiniteValues.allFinite(wO) else {
+                    for k in kinds.indices { out[k].append((l, h, .nan)) }
+                    continue
+                }
                 let left = try CompositionFactors.leftFactor(wV: wV, wO: wO)
                 for (k, right) in rights.enumerated() {
                     BLAS.gemm(transposeB: true, m: dh, n: dh, k: d, a: left.factor.pointer, lda: d,
@@ -67,7 +74,7 @@ public struct CompositionScores: Sendable {
                 }
             }
         }
-        return out.map { $0.sorted { $0.score > $1.score } }
+        return out.map { $0.sorted { TopK.ranksAbove($0.score, $1.score) } }
     }
 
     private static func pairScores(left: CompositionFactors, right: CompositionFactors) -> [Float] {

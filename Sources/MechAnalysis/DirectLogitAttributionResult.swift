@@ -60,7 +60,7 @@ public struct DirectLogitAttributionResult: @unchecked Sendable {
         }
         let keys = column.map(key)
         let top = keys.withUnsafeBufferPointer {
-            LogitLensVocabularyReadout.topIndices($0.baseAddress!, count: keys.count, k: count)
+            TopK.indices($0.baseAddress!, count: keys.count, k: count)
         }
         return top.map { (index: $0, value: column[$0]) }
     }

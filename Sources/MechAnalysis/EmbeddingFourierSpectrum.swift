@@ -39,7 +39,7 @@ public struct EmbeddingFourierSpectrum: Sendable {
 
     /// Frequencies (1-based) by descending share.
     public var rankedFrequencies: [Int] {
-        power.indices.sorted { power[$0] > power[$1] }.map { $0 + 1 }
+        TopK.ranking(of: power).map { $0 + 1 }
     }
 
     /// Share of the varying part held by the `count` strongest frequencies.

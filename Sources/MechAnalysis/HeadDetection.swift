@@ -39,13 +39,23 @@ public enum HeadDetection {
         return marked / total
     }
 
+    /// How many (query, key) pairs of an n-token causal pattern the exclusions leave to score:
+    /// 0 (a 1-token prompt with either exclusion, 2 tokens with both) makes every score 0/0.
+    public static func scoredPairs(length n: Int, options: HeadDetectionOptions) -> Int {
+        (0..<n).reduce(0) { total, q in
+            total + (0...q).filter { k in !(options.excludeBOS && k == 0) && !(options.excludeCurrentToken && k == q) }.count
+        }
+    }
+
     /// Mean over query positions of the attention entropy −Σ_k p log p, in nats: 0 for a head
-    /// that always attends to one key, log(q + 1) at most for query q.
+    /// that always attends to one key, log(q + 1) at most for query q; NaN when the pattern holds
+    /// a NaN (never the 0 of a sharp head).
     public static func meanEntropy(pattern: UnsafePointer<Float>, length n: Int) -> Double {
         guard n > 0 else { return 0 }
         var total = 0.0
         for q in 0..<n {
             let row = pattern + q * n
+            for k in 0...q where !row[k].isFinite { return .nan }
             for k in 0...q where row[k] > 0 {
                 let p = Double(row[k])
                 total -= p * Foundation.log(p)

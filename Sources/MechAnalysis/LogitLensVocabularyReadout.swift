@@ -47,37 +47,21 @@ struct LogitLensVocabularyReadout {
         let x = logits[token]
         let logProb = Double(x - maximum) - logSumExp
         var higher = 0
-        for i in 0..<count where logits[i] > x { higher += 1 }
+        for i in 0..<count where TopK.ranksAbove(logits[i], x) { higher += 1 }
         return TokenReading(tokenID: token, probability: Float(Foundation.exp(logProb)),
                             logProbability: Float(logProb), logit: x, rank: higher)
     }
 
-    /// The k highest-scoring tokens, highest first (ties by lower id). A token's rank is its place
-    /// in the list, or the place of the first token it ties with (no token outside scores higher).
+    /// The k highest-scoring tokens, highest first (NaN last, ties by lower id). A token's rank is
+    /// its place in the list, or the place of the first token it ties with (no token outside scores
+    /// higher; NaN ties with NaN).
     func top(_ k: Int) -> [TokenReading] {
-        let ids = LogitLensVocabularyReadout.topIndices(logits, count: count, k: k)
+        let ids = TopK.indices(logits, count: count, k: k)
         return ids.map { id in
             let logProb = Double(logits[id] - maximum) - logSumExp
-            let rank = ids.firstIndex { logits[$0] == logits[id] } ?? 0
+            let rank = ids.firstIndex { !TopK.ranksAbove(logits[$0], logits[id]) } ?? 0
             return TokenReading(tokenID: id, probability: Float(Foundation.exp(logProb)),
                                 logProbability: Float(logProb), logit: logits[id], rank: rank)
         }
-    }
-
-    /// Indices of the k largest of `count` floats, largest first, ties by lower index.
-    static func topIndices(_ values: UnsafePointer<Float>, count: Int, k: Int) -> [Int] {
-        let k = min(k, count)
-        guard k > 0 else { return [] }
-        var best: [Int] = []
-        best.reserveCapacity(k + 1)
-        for i in 0..<count {
-            let v = values[i]
-            if best.count == k, !(v > values[best[k - 1]]) { continue }
-            var pos = best.count
-            while pos > 0 && v > values[best[pos - 1]] { pos -= 1 }
-            best.insert(i, at: pos)
-            if best.count > k { best.removeLast() }
-        }
-        return best
     }
 }

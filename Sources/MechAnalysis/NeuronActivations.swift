@@ -43,7 +43,7 @@ public enum NeuronActivations {
         let dMLP = model.config.dMLP
         let keys = largest ? acts.scalars : acts.scalars.map { -$0 }
         let top = keys.withUnsafeBufferPointer {
-            LogitLensVocabularyReadout.topIndices($0.baseAddress!, count: keys.count, k: count)
+            TopK.indices($0.baseAddress!, count: keys.count, k: count)
         }
         return top.map { NeuronValue(layer: $0 / dMLP, neuron: $0 % dMLP, value: acts.pointer[$0]) }
     }

@@ -31,11 +31,11 @@ public struct NeuronOutputEffect: Sendable {
         self.neuron = neuron
         effect = values
         let up = values.withUnsafeBufferPointer {
-            LogitLensVocabularyReadout.topIndices($0.baseAddress!, count: vocab, k: count)
+            TopK.indices($0.baseAddress!, count: vocab, k: count)
         }
         let negated = values.map { -$0 }
         let down = negated.withUnsafeBufferPointer {
-            LogitLensVocabularyReadout.topIndices($0.baseAddress!, count: vocab, k: count)
+            TopK.indices($0.baseAddress!, count: vocab, k: count)
         }
         promoted = up.map { (tokenID: $0, effect: values[$0]) }
         suppressed = down.map { (tokenID: $0, effect: values[$0]) }

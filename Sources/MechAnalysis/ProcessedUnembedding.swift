@@ -37,7 +37,9 @@ public struct ProcessedUnembedding: @unchecked Sendable {
         if let ln = w.lnFinal {
             BLAS.gemv(rows: vocab, cols: d, a: U.pointer, lda: d, x: ln.bias.pointer, beta: 1, y: b.pointer)
         }
-        WeightFolding.centerRows(b.reshaped([1, vocab]))
+        // Centred over its finite entries (the same as centre_vocab when all are): the shift is one
+        // softmax ignores, and a NaN or ±∞ bias then spoils its own token's logit, not every token's.
+        WeightFolding.centerFiniteEntries(b)
         bias = b
         // c = centre(s∘ū), ū = Uᵀ·1 / vocab
         let ones = Tensor(repeating: 1, shape: [vocab])

@@ -40,16 +40,19 @@ public struct SuperpositionGeometry: Sendable {
             let normSquared = gram[i, i]
             total += normSquared
             let norm = normSquared.squareRoot()
-            var interference: Float = 0, overlap: Float = 0
-            if norm > 0 {
+            // A non-finite norm or overlap (a NaN in W) makes the measures NaN, never the 0 of an
+            // unrepresented feature.
+            var interference: Float = norm.isFinite ? 0 : .nan, overlap: Float = norm.isFinite ? 0 : .nan
+            if norm.isFinite && norm > 0 {
                 for j in 0..<n {
                     let projection = gram[i, j] / norm  // Ŵ_i·W_j
                     overlap += projection * projection
                     if j != i { interference += projection * projection }
                 }
             }
+            let dimensionality = overlap.isNaN ? Float.nan : overlap > 0 ? normSquared / overlap : 0
             list.append(Feature(index: i, importance: model.importance?[i], norm: norm, interference: interference,
-                                dimensionality: overlap > 0 ? normSquared / overlap : 0, bias: model.bFinal[i]))
+                                dimensionality: dimensionality, bias: model.bFinal[i]))
         }
         features = list
         frobeniusNormSquared = total

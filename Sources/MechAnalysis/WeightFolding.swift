@@ -32,6 +32,16 @@ enum WeightFolding {
         centerRows(x.pointer, rows: x.count / max(d, 1), columns: d, stride: d)
     }
 
+    /// Subtracts from every entry the mean of the finite ones (nothing when none is finite).
+    static func centerFiniteEntries(_ x: Tensor) {
+        let p = x.pointer
+        var sum = 0.0, finite = 0
+        for i in 0..<x.count where p[i].isFinite { sum += Double(p[i]); finite += 1 }
+        guard finite > 0 else { return }
+        let mean = Float(sum / Double(finite))
+        for i in 0..<x.count { p[i] -= mean }
+    }
+
     /// The same on raw rows with a row stride.
     static func centerRows(_ p: UnsafeMutablePointer<Float>, rows: Int, columns d: Int, stride: Int) {
         for r in 0..<rows {

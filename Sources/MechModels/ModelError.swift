@@ -15,6 +15,8 @@ public enum ModelError: Error, CustomStringConvertible, LocalizedError, Equatabl
     case tokenTypeOutOfRange(tokenType: Int, types: Int)
     case cancelled
     case nonFiniteValues(hook: String, folder: String)
+    /// A toy model's input value (feature `feature`, 0-based) is NaN or ±∞, or overflows float32.
+    case toyInputNotFinite(feature: Int, text: String, overflows: Bool)
     case unsupportedRopeScaling(file: String, ropeType: String)
 
     /// Every `model_type` a folder's config.json may name.
@@ -49,6 +51,10 @@ public enum ModelError: Error, CustomStringConvertible, LocalizedError, Equatabl
             return "token type \(type) is outside the model's \(types) token types (0..<\(types))"
         case .cancelled:
             return "the computation was cancelled"
+        case .toyInputNotFinite(let feature, let text, let overflows):
+            return "input value \(feature + 1) (feature \(feature)) '\(text)' "
+                + (overflows ? "overflows float32 (largest \(Float.greatestFiniteMagnitude))" : "is not a finite number")
+                + ": give finite numbers"
         case .nonFiniteValues(let hook, let folder):
             return "non-finite values first appear at \(hook) (model \(folder)); the numbers that depend on them "
                 + "are printed as nan (null in JSON)"

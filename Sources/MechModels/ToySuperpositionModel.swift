@@ -71,13 +71,19 @@ public struct ToySuperpositionModel: @unchecked Sendable {
         return (hidden, output)
     }
 
-    /// Parses one input vector written as whitespace-separated numbers (a line of prompts.txt).
+    /// Parses one input vector written as whitespace-separated numbers (a line of prompts.txt). A
+    /// NaN, ±∞ or a value beyond float32's range is refused, naming its position: the weights are
+    /// not to blame for what it would make of the output.
     public func parseInput(_ text: String) throws -> Tensor {
         let fields = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," })
         let values = fields.compactMap { Float($0) }
         guard values.count == fields.count, values.count == nFeatures else {
             throw ModelError.badConfig(file: folder.path, key: "input",
                                        problem: "needs \(nFeatures) numbers separated by spaces, got '\(text)'")
+        }
+        if let i = values.firstIndex(where: { !$0.isFinite }) {
+            throw ModelError.toyInputNotFinite(feature: i, text: String(fields[i]),
+                                               overflows: Double(fields[i]).map { $0.isFinite } ?? false)
         }
         return Tensor(shape: [1, nFeatures], values: values)
     }

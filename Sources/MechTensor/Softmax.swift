@@ -25,27 +25,3 @@ public enum Softmax {
         return (0..<n).map { Float(Double(p[$0]) - logZ) }
     }
 }
-
-/// The indices of the k largest values, largest first (ties by lower index).
-public enum TopK {
-    public static func indices(of values: [Float], k: Int) -> [Int] {
-        guard k > 0 else { return [] }
-        if k >= values.count {
-            return values.indices.sorted { values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1) }
-        }
-        // Keep a small sorted buffer; vocabularies are large and k small.
-        var best: [Int] = []
-        best.reserveCapacity(k + 1)
-        for i in values.indices {
-            let v = values[i]
-            if best.count == k, let last = best.last, !(v > values[last]) { continue }
-            var pos = best.count
-            while pos > 0 && v > values[best[pos - 1]] { pos -= 1 }
-            best.insert(i, at: pos)
-            if best.count > k { best.removeLast() }
-        }
-        return best
-    }
-
-    public static func indices(of tensor: Tensor, k: Int) -> [Int] { indices(of: tensor.scalars, k: k) }
-}

@@ -87,15 +87,38 @@ struct HeadsCommand: ParsableCommand {
         clock.finish()
 
         let tokens = ids.map { model.tokenizer?.displayText(of: $0) ?? "#\($0)" }
-        if json {
-            try JSONOutput.print(Report(
-                model: model.folder.path, prompt: prompt, prepend_bos: model.bosDecision(promptOptions.bos).addsBOS, token_ids: ids,
-                tokens: tokens, exclude_bos: excludeBOS, exclude_current_token: excludeCurrentToken, sort: sort.rawValue,
-                repeated_sequence: JSONNullable(sequence.map { .init(seed: seed, half_length: $0.halfLength, token_ids: $0.tokens) }),
-                repeated_sequence_unavailable: JSONNullable(unavailable),
-                heads: rows.map(Row.init)))
-            return
+        let unscored = unscoredReason(tokens: ids.count)
+        let report = Report(
+            model: model.folder.path, prompt: prompt, prepend_bos: model.bosDecision(promptOptions.bos).addsBOS, token_ids: ids,
+            tokens: tokens, exclude_bos: excludeBOS, exclude_current_token: excludeCurrentToken, sort: sort.rawValue,
+            repeated_sequence: JSONNullable(sequence.map { .init(seed: seed, half_length: $0.halfLength, token_ids: $0.tokens) }),
+            repeated_sequence_unavailable: JSONNullable(unavailable), prompt_scores_unavailable: JSONNullable(unscored),
+            heads: rows.map(Row.init))
+        // A NaN from a NaN weight is located (the hook where it first appears). Two NaNs are the table's
+        // own and said in one line: the prompt scores' 0/0 when the exclusions leave nothing (the note),
+        // and ind-rand when the context is too short for the repeated sequence (n/a).
+        let explained = rows.allSatisfy { r in
+            ([r.previousToken, r.duplicateToken, r.induction].allSatisfy { !$0.isNaN } || unscored != nil)
+                && (!r.repeatedInduction.isNaN || repeated == nil) && !r.entropy.isNaN && !r.ovCopying.isNaN
         }
+        try NonFiniteGuard.print(report, json: json, model: model, prompts: [ids] + (sequence.map { [$0.tokens] } ?? []),
+                                 explained: explained) {
+            printTable(rows, ids: ids, sequence: sequence, unavailable: unavailable, repeated: repeated != nil, unscored: unscored,
+                       sort: sort, model: model)
+        }
+    }
+
+    /// Why the prompt's pattern scores are nan when the exclusions leave no (query, key) pair.
+    private func unscoredReason(tokens n: Int) -> String? {
+        let options = HeadDetectionOptions(excludeBOS: excludeBOS, excludeCurrentToken: excludeCurrentToken)
+        guard HeadDetection.scoredPairs(length: n, options: options) == 0 else { return nil }
+        let flags = [excludeBOS ? "--exclude-bos" : nil, excludeCurrentToken ? "--exclude-current-token" : nil].compactMap { $0 }
+        return "prev-tok, dup-tok and induct are nan: no positions are left to average on the \(n)-token prompt "
+            + "after \(flags.joined(separator: " and "))"
+    }
+
+    private func printTable(_ rows: [HeadScoreRow], ids: [Int], sequence: RepeatedTokenSequence?, unavailable: String?,
+                            repeated: Bool, unscored: String?, sort: SortKey, model: LoadedModel) {
         let c = model.config
         let sequenceText = sequence.map { "repeated random sequence 2×\($0.halfLength) tokens (seed \(seed))" }
             ?? "ind-rand n/a: \(unavailable ?? "no repeated sequence")"
@@ -105,10 +128,11 @@ struct HeadsCommand: ParsableCommand {
         for r in rows {
             let values = [r.previousToken, r.duplicateToken, r.induction, r.repeatedInduction, r.entropy, r.ovCopying]
             print(r.label.padding(toLength: 8, withPad: " ", startingAt: 0) + values.enumerated().map { column, value in
-                if column == 3 && repeated == nil { return "       n/a" }
+                if column == 3 && !repeated { return "       n/a" }
                 return value.isNaN ? "       nan" : String(format: "%10.4f", value)
             }.joined())
         }
+        if let unscored { print(unscored) }
     }
 
     struct Row: Encodable {
@@ -132,6 +156,8 @@ struct HeadsCommand: ParsableCommand {
         var exclude_bos: Bool, exclude_current_token: Bool, sort: String
         var repeated_sequence: JSONNullable<Sequence>
         var repeated_sequence_unavailable: JSONNullable<String>
+        /// Why prev/dup/induction are null on the prompt (the exclusions leave nothing to score), else null.
+        var prompt_scores_unavailable: JSONNullable<String>
         var heads: [Row]
     }
 }

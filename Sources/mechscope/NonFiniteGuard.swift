@@ -6,8 +6,10 @@ import MechModels
 enum NonFiniteGuard {
     /// Prints `report` as JSON, or through `text`; then throws `ModelError.nonFiniteValues` when any
     /// number in it is not finite, located by re-running `prompts` (in order) with every hook cached.
+    /// `explained`: the report itself says in one line why its NaNs are NaN (a 0/0 it defines), so
+    /// with every activation finite there is nothing more to report.
     static func print<T: Encodable>(_ report: T, json: Bool, model: LoadedModel, prompts: [[Int]],
-                                    text: () throws -> Void) throws {
+                                    explained: Bool = false, text: () throws -> Void) throws {
         let nonFinite: Bool
         if json {
             nonFinite = try JSONOutput.print(report)
@@ -21,6 +23,7 @@ enum NonFiniteGuard {
                 throw ModelError.nonFiniteValues(hook: hook, folder: model.folder.path)
             }
         }
+        if explained { return }
         throw ModelError.nonFiniteValues(hook: "the analysis (every activation is finite)", folder: model.folder.path)
     }
 }

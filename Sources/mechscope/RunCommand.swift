@@ -66,7 +66,8 @@ struct RunCommand: ParsableCommand {
         let result = try model.transformer.run(ids, caching: .none, logits: .last)
         let last = result.lastLogits!
         let probs = Softmax.probabilities(last)
-        let top = TopK.indices(of: probs, k: min(topK, model.config.vocabSize))
+        // Ranked by logit: one NaN logit makes every probability NaN (the normaliser is), never the order.
+        let top = TopK.indices(of: last, k: min(topK, model.config.vocabSize))
         // Without a tokenizer (--prompt-ids on a folder whose tokenizer is missing), tokens print as #id.
         func raw(_ id: Int) -> String { model.tokenizer?.decode([id]) ?? "#\(id)" }
         func shown(_ id: Int) -> String { model.tokenizer?.displayText(of: id) ?? "#\(id)" }

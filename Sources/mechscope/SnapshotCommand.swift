@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MechAnalysis
+import MechModels
 import MechTUI
 
 /// `mechscope snapshot`: explorer views as plain text, for notes, papers and slides (what `:export`
@@ -36,6 +37,7 @@ struct SnapshotCommand: ParsableCommand {
         let opened = try modelOptions.openAny()
         let story = try StoryLocator.read(opened)
         let explorer: HeadlessExplorer
+        var forward: (model: LoadedModel, tokens: [Int])?
         switch opened {
         case .toySuperposition(let toy):
             explorer = HeadlessExplorer(toy: toy, width: width, height: height, depth: .monochrome, presenting: present)
@@ -43,7 +45,7 @@ struct SnapshotCommand: ParsableCommand {
             let session = AnalysisSession(model: model)
             let text = try PromptOptions(prompt: prompt).text(for: model)
             let bos = model.bosDecision(bosOptions.choice).addsBOS
-            _ = try session.tokenize(text, prependBOS: bos)
+            forward = (model, try session.tokenize(text, prependBOS: bos))
             explorer = HeadlessExplorer(session: session, prompt: text, prependBOS: bos, width: width, height: height,
                                         depth: .monochrome, presenting: present, story: story)
         }
@@ -55,6 +57,14 @@ struct SnapshotCommand: ParsableCommand {
             if i > 0 { print("") }
             print("== :\(view)")
             print(full ? explorer.screen : explorer.mainText)
+        }
+        // The views are printed as the explorer shows them; a NaN weight then fails in one line naming
+        // the hook where non-finite values first appear, as every command does.
+        if case .toySuperposition(let toy) = opened, let tensor = toy.firstNonFiniteTensor {
+            throw ModelError.nonFiniteValues(hook: tensor, folder: toy.folder.path)
+        }
+        if let forward, let hook = try NonFiniteValues.firstHook(forward.model.transformer, tokens: forward.tokens) {
+            throw ModelError.nonFiniteValues(hook: hook, folder: forward.model.folder.path)
         }
     }
 }

@@ -38,15 +38,29 @@ enum ToyModelReport {
         let x = try toy.parseInput(text)
         let (h, out) = toy.run(x)
         let report = RunReport(input: x.scalars, hidden: h.scalars, output: out.scalars)
-        try finish(report, toy, json: json) { printRun(report, toy) }
+        let stage = report.hidden.allSatisfy(\.isFinite) ? "the output" : "the hidden vector"
+        try finish(report, toy, json: json, overflow: "\(stage) (the input overflows float32 through finite weights)") {
+            printRun(report, toy)
+        }
     }
 
+    /// Three decimals, or scientific notation for values too wide for that (at most 12 characters).
     private static func printRun(_ report: RunReport, _ toy: ToySuperpositionModel) {
-        print("hidden  " + report.hidden.map { String(format: "%+.3f", $0) }.joined(separator: " "))
+        print("hidden  " + report.hidden.map { bounded($0, sign: true) }.joined(separator: " "))
         print("feature   input  output")
         for i in 0..<toy.nFeatures where report.input[i] != 0 || report.output[i] > 0.01 {
-            print(String(format: "%7d  %6.3f  %6.3f", i, report.input[i], report.output[i]))
+            print(String(format: "%7d  ", i) + [report.input[i], report.output[i]].map { value in
+                let text = bounded(value)
+                return String(repeating: " ", count: max(0, 6 - text.count)) + text
+            }.joined(separator: "  "))
         }
+    }
+
+    /// A number of at most 12 characters: three decimals, or scientific notation when that is wider.
+    static func bounded(_ x: Float, sign: Bool = false) -> String {
+        let fixed = String(format: sign ? "%+.3f" : "%.3f", x)
+        if fixed.count <= 12 { return fixed }
+        return String(format: sign ? "%+.2e" : "%.2e", x)
     }
 
     struct FeatureRow: Encodable {
@@ -71,15 +85,18 @@ enum ToyModelReport {
         print("feature  importance   ‖W_i‖   interference  dimensionality    bias")
         let columns = TerminalWidth.columns
         for r in rows {
-            let line = String(format: "%7d  %10.4f  %@  %@  %@  %@  ", r.feature, r.importance ?? .nan,
+            // The toy format makes importance optional (toy-edge has none): absent is "–", as the explorer shows it.
+            let importance = r.importance.map { String(format: "%10.4f", $0) } ?? String(repeating: " ", count: 9) + "–"
+            let line = String(format: "%7d  %@  %@  %@  %@  %@  ", r.feature, importance,
                               cell(r.norm, 6), cell(r.interference, 12), cell(r.dimensionality, 14), cell(r.bias, 6, sign: true))
             print(line + Bar.proportional(r.norm, perUnit: 10, limit: max(0, columns - line.count - 1)))
         }
     }
 
     /// Prints `report` (JSON, or `text`), then fails naming the tensor with non-finite values (or the
-    /// metrics, when finite weights overflow float32) if any printed number is not finite.
+    /// metrics, or `overflow`, when finite weights overflow float32) if any printed number is not finite.
     private static func finish<T: Encodable>(_ report: T, _ toy: ToySuperpositionModel, json: Bool,
+                                             overflow: String = "the computed metrics (finite weights overflow float32)",
                                              text: () -> Void) throws {
         let nonFinite: Bool
         if json {
@@ -89,7 +106,7 @@ enum ToyModelReport {
             nonFinite = try JSONOutput.encode(report).hadNonFinite
         }
         guard nonFinite else { return }
-        throw ModelError.nonFiniteValues(hook: toy.firstNonFiniteTensor ?? "the computed metrics (finite weights overflow float32)",
+        throw ModelError.nonFiniteValues(hook: toy.firstNonFiniteTensor ?? overflow,
                                          folder: toy.folder.path)
     }
 

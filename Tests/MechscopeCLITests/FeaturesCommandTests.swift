@@ -61,6 +61,49 @@ final class FeaturesCommandTests: XCTestCase {
         XCTAssertEqual(checked, 26)
     }
 
+    /// toy-edge's config has no `importance` (the format makes it optional): the column shows "–"
+    /// as the explorer does, and JSON gives no number, never a bare nan.
+    func testAMissingImportanceIsShownAsAbsentNotNaN() throws {
+        let outcome = try MechscopeProcess.run(["features", SuperpositionGolden.folder("toy-edge").path])
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        XCTAssertFalse(outcome.stdout.contains("nan"), outcome.stdout)
+        for line in outcome.stdout.split(separator: "\n").dropFirst(2) {
+            XCTAssertEqual(line.split(separator: " ")[1], "–", String(line))
+        }
+        let rows = try XCTUnwrap(try runJSON(["features", SuperpositionGolden.folder("toy-edge").path]) as? [[String: Any]])
+        for row in rows { XCTAssertNil(row["importance"] as? NSNumber, "\(row)") }
+    }
+
+    /// NaN, ±∞ and values beyond float32 in the toy's input are refused in one line naming the
+    /// position, not run and blamed on the weights.
+    func testRunRefusesNonFiniteInputNamingItsPosition() throws {
+        let toy = ModelFolderCopy.sample("superposition-toy").path
+        let zeros = Array(repeating: "0", count: 20)
+        for (value, problem) in [("nan", "is not a finite number"), ("inf", "is not a finite number"),
+                                 ("-inf", "is not a finite number"), ("1e39", "overflows float32")] {
+            var input = zeros
+            input[3] = value
+            let outcome = try MechscopeProcess.run(["run", toy, "-p", input.joined(separator: " ")])
+            XCTAssertEqual(outcome.status, 1, outcome.stdout)
+            XCTAssertEqual(outcome.stderr.split(separator: "\n").count, 1, outcome.stderr)
+            XCTAssertTrue(outcome.stderr.contains("input value 4 (feature 3) '\(value)' \(problem)"), outcome.stderr)
+            XCTAssertFalse(outcome.stderr.contains("weights"), outcome.stderr)
+        }
+    }
+
+    /// Inputs of 1e38 give outputs near float32's limit: every printed number is at most 12
+    /// characters (scientific notation for values too wide), never a 40-digit expansion.
+    func testRunPrintsHugeValuesInBoundedWidth() throws {
+        let toy = ModelFolderCopy.sample("superposition-toy").path
+        let input = ["1e38", "1e38"] + Array(repeating: "0", count: 18)
+        let outcome = try MechscopeProcess.run(["run", toy, "-p", input.joined(separator: " ")])
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        for field in outcome.stdout.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
+            XCTAssertLessThanOrEqual(field.count, 12, String(field))
+        }
+        XCTAssertTrue(outcome.stdout.contains("1.00e+38"), outcome.stdout)
+    }
+
     func testInfoJSONGivesTheGeometrySummary() throws {
         for (name, count, _) in SuperpositionGolden.expected {
             let golden = try SuperpositionGolden.load(name)

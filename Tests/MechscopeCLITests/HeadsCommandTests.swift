@@ -70,6 +70,22 @@ final class HeadsCommandTests: XCTestCase {
         }
     }
 
+    /// One token with both exclusions leaves no (query, key) pair: the three prompt scores are nan
+    /// (TransformerLens's 0/0) and one line says why; the command still succeeds.
+    func testScoresWithNoPositionsLeftSayWhy() throws {
+        let args = ["heads", ModelFolderCopy.sample("induction-2l").path, "-p", "a", "--no-prepend-bos",
+                    "--exclude-bos", "--exclude-current-token"]
+        let outcome = try MechscopeProcess.run(args)
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        let lines = outcome.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.last, "prev-tok, dup-tok and induct are nan: no positions are left to average on the 1-token prompt "
+                       + "after --exclude-bos and --exclude-current-token")
+        let json = try runJSON(args + ["--json"])
+        XCTAssertTrue((json["prompt_scores_unavailable"] as? String)?.contains("no positions are left") == true, "\(json)")
+        let withPositions = try runJSON(["heads", ModelFolderCopy.sample("induction-2l").path, "-p", "a b", "--exclude-bos", "--json"])
+        XCTAssertTrue(withPositions["prompt_scores_unavailable"] is NSNull)
+    }
+
     func testCompositionMatrixJSONMatchesGoldens() throws {
         let g = try golden("gpt2-tiny-b")
         for kind in ["q", "k", "v"] {

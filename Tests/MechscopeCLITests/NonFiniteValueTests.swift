@@ -40,13 +40,96 @@ final class NonFiniteValueTests: XCTestCase {
         let top = report["top_k"] as! [[String: Any]]
         XCTAssertEqual(top.count, 10)
         XCTAssertTrue(top[0]["prob"] is NSNull, "\(top[0])")
-        XCTAssertTrue(top.contains { $0["token_id"] as? Int == 0 && $0["logit"] is NSNull })
-        for args in [["lens", model.path], ["dla", model.path, "--answer", "#3", "--wrong", "#4"],
+        XCTAssertFalse(top.contains { $0["token_id"] as? Int == 0 }, "the NaN logit ranks last: \(top)")
+        // The bias is centred over its finite entries, so a logit difference of other tokens stays finite.
+        let unaffected = try MechscopeProcess.run(["dla", model.path, "--answer", "#3", "--wrong", "#4"])
+        XCTAssertEqual(unaffected.status, 0, unaffected.stderr)
+        XCTAssertFalse(unaffected.stdout.contains("nan"), unaffected.stdout)
+        for args in [["lens", model.path], ["dla", model.path, "--answer", "#0", "--wrong", "#4"],
                      ["ablate", model.path, "--answer", "#3", "--wrong", "#4"],
                      ["patch", model.path, "--clean-ids", "1,2,3", "--corrupted-ids", "1,5,3", "--answer", "#0", "--wrong", "#4"]] {
             _ = try assertReportsNonFinite(args, at: "logits")
             _ = try assertReportsNonFinite(args, at: "logits", json: true)
         }
+    }
+
+    /// One NaN logit (token 0) ranks below every finite one: run's and lens's top-k are the clean
+    /// model's, token 0 left out — not token ids 0–9 in id order.
+    func testTopKRanksANaNLogitLast() throws {
+        let clean = ModelFolderCopy.sample("induction-2l")
+        let model = try ModelFolderCopy(of: clean, in: scratch)
+        try model.rewrite("lm_head.bias", nanAt(0))
+        func runIDs(_ folder: String, _ k: Int) throws -> [Int] {
+            let outcome = try MechscopeProcess.run(["run", folder, "--top-k", "\(k)", "--json"])
+            let report = try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as! [String: Any]
+            return (report["top_k"] as! [[String: Any]]).map { $0["token_id"] as! Int }
+        }
+        let expected = Array(try runIDs(clean.path, 11).filter { $0 != 0 }.prefix(10))
+        XCTAssertNotEqual(expected, Array(0..<10))
+        XCTAssertEqual(try runIDs(model.path, 10), expected)
+        let text = try assertReportsNonFinite(["run", model.path], at: "logits")
+        XCTAssertFalse(text.contains("'<|endoftext|>'"), text)
+        func lensIDs(_ folder: String, _ k: Int) throws -> [[Int]] {
+            let outcome = try MechscopeProcess.run(["lens", folder, "--top-k", "\(k)", "--json"])
+            let report = try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as! [String: Any]
+            return (report["layers"] as! [[String: Any]]).map { layer in
+                (layer["top_k"] as! [[String: Any]]).map { $0["token_id"] as! Int }
+            }
+        }
+        let cleanLens = try lensIDs(clean.path, 6), nanLens = try lensIDs(model.path, 5)
+        XCTAssertEqual(nanLens.count, cleanLens.count)
+        for (got, want) in zip(nanLens, cleanLens) { XCTAssertEqual(got, Array(want.filter { $0 != 0 }.prefix(5))) }
+    }
+
+    /// A NaN in L1H2's key weight: heads prints the table (L1H2's entropy nan, not 0) and fails in
+    /// one line at blocks.1.attn.hook_k; the explorer's atlas snapshot does the same.
+    func testNaNInAKeyWeightIsReportedByHeadsAndTheAtlas() throws {
+        let model = try ModelFolderCopy(of: ModelFolderCopy.sample("induction-2l"), in: scratch)
+        try model.rewrite("h.1.attn.c_attn.weight", nanAt(3 * 384 + 200))
+        let text = try assertReportsNonFinite(["heads", model.path], at: "blocks.1.attn.hook_k")
+        let row = try XCTUnwrap(text.split(separator: "\n").first { $0.hasPrefix("L1H2") })
+        XCTAssertEqual(row.split(separator: " ")[5], "nan", "entropy: \(row)")
+        let json = try assertReportsNonFinite(["heads", model.path], at: "blocks.1.attn.hook_k", json: true)
+        let heads = (try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any])["heads"] as! [[String: Any]]
+        let l1h2 = try XCTUnwrap(heads.first { $0["label"] as? String == "L1H2" })
+        XCTAssertTrue(l1h2["entropy"] is NSNull, "\(l1h2)")
+        XCTAssertTrue(l1h2["ov_copying"] is NSNumber, "the OV circuit does not read the key weight: \(l1h2)")
+        _ = try assertReportsNonFinite(["snapshot", model.path, "--view", "atlas"], at: "blocks.1.attn.hook_k")
+    }
+
+    /// circuit on a head whose W_K holds a NaN prints the OV part exactly as for the clean model,
+    /// leaves the QK part out, and fails in one line naming the QK circuit of L1H2 and W_K (LAPACK
+    /// used to refuse the whole command). A NaN in an earlier head's W_V makes only its composition nan.
+    func testCircuitLeavesOutTheNonFiniteCircuitAndPrintsTheRest() throws {
+        let clean = ModelFolderCopy.sample("induction-2l")
+        let model = try ModelFolderCopy(of: clean, in: scratch, name: "key-nan")
+        try model.rewrite("h.1.attn.c_attn.weight", nanAt(3 * 384 + 200))
+        func circuit(_ folder: String, _ extra: [String] = []) throws -> MechscopeProcess.Outcome {
+            try MechscopeProcess.run(["circuit", folder, "--head", "1.2"] + extra)
+        }
+        let outcome = try circuit(model.path), reference = try circuit(clean.path)
+        XCTAssertEqual(outcome.status, 1, outcome.stdout)
+        XCTAssertEqual(outcome.stderr.split(separator: "\n").count, 1, outcome.stderr)
+        XCTAssertTrue(outcome.stderr.contains("the QK circuit of L1H2 holds non-finite values (in W_K;"), outcome.stderr)
+        XCTAssertFalse(outcome.stderr.contains("ssyevd"), outcome.stderr)
+        let ovLines = { (text: String) in text.split(separator: "\n").drop { !$0.hasPrefix("OV copying") }.prefix { !$0.hasPrefix("QK") } }
+        XCTAssertEqual(Array(ovLines(outcome.stdout)), Array(ovLines(reference.stdout)))
+        XCTAssertEqual(ovLines(outcome.stdout).count, 13, outcome.stdout)
+        XCTAssertTrue(outcome.stdout.contains("QK: left out"), outcome.stdout)
+        XCTAssertTrue(outcome.stdout.contains("V-composition (top 10): L0H3 0.135"), outcome.stdout)
+        let json = try circuit(model.path, ["--json"])
+        XCTAssertEqual(json.status, 1)
+        let report = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
+        XCTAssertTrue(report["qk_preferred_keys"] is NSNull, "\(report)")
+        XCTAssertEqual((report["ov_promoted"] as? [Any])?.count, 10)
+        XCTAssertTrue((report["composition"] as! [String: Any])["K"] is NSNull)
+
+        let value = try ModelFolderCopy(of: clean, in: scratch, name: "value-nan")
+        try value.rewrite("h.0.attn.c_attn.weight", nanAt(3 * 384 + 256 + 5))
+        let earlier = try circuit(value.path)
+        XCTAssertEqual(earlier.status, 1, earlier.stdout)
+        XCTAssertTrue(earlier.stderr.contains("the OV circuit of L0H0 holds non-finite values (in W_V;"), earlier.stderr)
+        XCTAssertTrue(earlier.stdout.contains("V-composition (top 10): L0H3 0.135, L0H2 0.097, L0H1 0.075, L0H0 nan"), earlier.stdout)
     }
 
     func testNaNInAnAttentionOutputBiasIsReportedAtThatHook() throws {
@@ -63,7 +146,15 @@ final class NonFiniteValueTests: XCTestCase {
         let rows = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [[String: Any]]
         XCTAssertEqual(rows.count, 20)
         XCTAssertTrue(rows[0]["norm"] is NSNull, "\(rows[0])")
-        _ = try assertReportsNonFinite(["features", model.path], at: "W")
+        XCTAssertTrue(rows[0]["interference"] is NSNull, "\(rows[0])")
+        // Every feature's Σ_j (Ŵ_i·W_j)² takes in feature 0's NaN column: no dimensionality is 0.
+        for row in rows { XCTAssertTrue(row["dimensionality"] is NSNull, "\(row)") }
+        let text = try assertReportsNonFinite(["features", model.path], at: "W")
+        for line in text.split(separator: "\n").dropFirst(2) {
+            let fields = line.split(separator: " ")
+            XCTAssertEqual(fields[4], "nan", "dimensionality: \(line)")
+            XCTAssertEqual(fields[3], "nan", "interference: \(line)")
+        }
         _ = try assertReportsNonFinite(["run", model.path], at: "W")
         _ = try assertReportsNonFinite(["info", model.path], at: "W")
     }

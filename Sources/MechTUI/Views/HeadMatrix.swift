@@ -87,7 +87,7 @@ struct HeadMatrix {
     /// The keys query `q` attends to most, heaviest first (ties to the earlier key).
     func topKeys(_ q: Int, count k: Int) -> [Int] {
         let size: (Int) -> Float = isSigned ? { abs(weight(q, $0)) } : { weight(q, $0) }
-        return Array((0...q).sorted { size($0) > size($1) || (size($0) == size($1) && $0 < $1) }.prefix(k))
+        return TopK.indices(of: (0...q).map(size), k: k)
     }
 
     /// The most-attended key of query `q`.
