@@ -165,8 +165,13 @@ struct CompositionFactors {
     /// Λ^½·Qᵀ·X (X [d_head, d_model]) or Λ^½·Qᵀ·Xᵀ (X [d_model, d_head], `transposeOperand`),
     /// and the result's Frobenius norm. Tiny negative eigenvalues from rounding count as 0.
     private static func squareRootFactor(gram: Tensor, times x: Tensor, transposeOperand: Bool) throws -> (factor: Tensor, norm: Double) {
-        let (values, vectors) = try LAPACK.symmetricEigen(gram)   // row j of vectors = q_j
         let dh = gram.shape[0], d = transposeOperand ? x.shape[0] : x.shape[1]
+        // A head whose weights hold NaN or ±∞ has no factor (LAPACK refuses the Gram): every score it
+        // takes part in is nan, and the other heads' scores are still computed.
+        guard NonFiniteValues.allFinite(gram), NonFiniteValues.allFinite(x) else {
+            return (Tensor(repeating: .nan, shape: [dh, d]), .nan)
+        }
+        let (values, vectors) = try LAPACK.symmetricEigen(gram)   // row j of vectors = q_j
         let out = Tensor(uninitialized: [dh, d])
         BLAS.gemm(transposeB: transposeOperand, m: dh, n: d, k: dh, a: vectors.pointer, lda: dh,
                   b: x.pointer, ldb: transposeOperand ? dh : d, c: out.pointer, ldc: d)

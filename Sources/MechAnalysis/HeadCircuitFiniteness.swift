@@ -15,3 +15,19 @@ extension HeadCircuitWeights {
     /// Whether W_V and W_O (the OV circuit) are finite.
     public var ovIsFinite: Bool { NonFiniteValues.allFinite(wV) && NonFiniteValues.allFinite(wO) }
 }
+
+extension ProcessedWeights {
+    /// Every head whose processed W_Q, W_K, W_V or W_O holds NaN or ±∞, with those matrices ("L1H2", ["W_K"]),
+    /// read one layer at a time.
+    public func headsWithNonFiniteWeights() -> [(head: String, matrices: [String])] {
+        var found: [(head: String, matrices: [String])] = []
+        for l in 0..<layerCount {
+            let attention = attention(l)
+            for h in 0..<headCount {
+                let matrices = HeadCircuitWeights(attention, layer: l, head: h).nonFiniteMatrices
+                if !matrices.isEmpty { found.append(("L\(l)H\(h)", matrices)) }
+            }
+        }
+        return found
+    }
+}

@@ -60,6 +60,12 @@ struct HeadsCommand: ParsableCommand {
             let scores = try session.compositionScores(composition.kind)
             clock.lap("\(composition.kind.rawValue)-composition scores")
             try CompositionMatrixReport(scores: scores, model: model).print(json: json)
+            // Only when a printed score is nan (a NaN in W_K leaves V-composition, which does not read it, finite).
+            let nonFinite = scores.values.contains(where: \.isNaN) ? session.processedWeights().headsWithNonFiniteWeights() : []
+            guard nonFinite.isEmpty else {
+                StandardOutput.finishOrFail()
+                throw CircuitNonFiniteError.compositionHeads(heads: nonFinite, folder: model.folder.path)
+            }
             return
         }
         let prompt = try promptOptions.text(for: model)

@@ -80,7 +80,9 @@ enum ToyModelReport {
     /// The table, every cell in its column (scientific notation when a value is too wide) and each
     /// bar (10 cells per unit of ‖W_i‖) capped to what the terminal width leaves.
     private static func printFeatures(_ rows: [FeatureRow], _ g: SuperpositionGeometry, _ toy: ToySuperpositionModel) {
-        print("\(g.representedCount()) of \(toy.nFeatures) features represented (‖W_i‖ > \(SuperpositionGeometry.representedNorm)) in \(toy.nHidden) dimensions; "
+        let unknown = g.features.filter { !$0.norm.isFinite }.count   // NaN/∞ norms: neither counted nor ruled out
+        print("\(g.representedCount()) of \(toy.nFeatures) features represented (‖W_i‖ > \(SuperpositionGeometry.representedNorm)"
+              + (unknown > 0 ? "; \(unknown) with a non-finite norm" : "") + ") in \(toy.nHidden) dimensions; "
               + "Σ‖W_i‖² = " + number(g.frobeniusNormSquared))
         print("feature  importance   ‖W_i‖   interference  dimensionality    bias")
         let columns = TerminalWidth.columns

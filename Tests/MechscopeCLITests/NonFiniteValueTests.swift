@@ -132,6 +132,31 @@ final class NonFiniteValueTests: XCTestCase {
         XCTAssertTrue(earlier.stdout.contains("V-composition (top 10): L0H3 0.135, L0H2 0.097, L0H1 0.075, L0H0 nan"), earlier.stdout)
     }
 
+    /// heads --composition with a NaN in L1H2's W_K: every other pair is scored (LAPACK used to refuse the
+    /// whole matrix), L1H2's Q and K columns are nan (null in JSON), and one line names the head and the matrix.
+    func testCompositionScoresEveryFiniteHeadAndNamesTheNonFiniteOne() throws {
+        let model = try ModelFolderCopy(of: ModelFolderCopy.sample("induction-2l"), in: scratch)
+        try model.rewrite("h.1.attn.c_attn.weight", nanAt(3 * 384 + 200))
+        // V-composition reads the later head's W_V and W_O only: all finite, nothing to report.
+        let value = try MechscopeProcess.run(["heads", model.path, "--composition", "v"])
+        XCTAssertEqual(value.status, 0, value.stderr)
+        XCTAssertFalse(value.stdout.contains("nan"), value.stdout)
+        for kind in ["q", "k"] {
+            let outcome = try MechscopeProcess.run(["heads", model.path, "--composition", kind, "--json"])
+            XCTAssertEqual(outcome.status, 1, kind)
+            XCTAssertEqual(outcome.stderr, "Error: the weights of L1H2 (W_K) hold non-finite values (model \(model.path)): "
+                           + "the composition scores they take part in are nan (null in JSON)\n")
+            let report = try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as! [String: Any]
+            let rows = try XCTUnwrap(report["scores"] as? [[Any]])
+            let labels = try XCTUnwrap(report["labels"] as? [String])
+            let column = try XCTUnwrap(labels.firstIndex(of: "L1H2"))
+            for (i, row) in rows.enumerated() where labels[i].hasPrefix("L0") {
+                XCTAssertTrue(row[column] is NSNull, "\(kind) \(labels[i])→L1H2: \(row[column])")
+                XCTAssertTrue(row[column - 1] is NSNumber && (row[column - 1] as! Double) > 0, "\(kind) \(labels[i])→L1H1")
+            }
+        }
+    }
+
     func testNaNInAnAttentionOutputBiasIsReportedAtThatHook() throws {
         let model = try ModelFolderCopy(of: ModelFolderCopy.sample("induction-2l"), in: scratch)
         try model.rewrite("h.0.attn.c_proj.bias", nanAt(5))
@@ -150,6 +175,8 @@ final class NonFiniteValueTests: XCTestCase {
         // Every feature's Σ_j (Ŵ_i·W_j)² takes in feature 0's NaN column: no dimensionality is 0.
         for row in rows { XCTAssertTrue(row["dimensionality"] is NSNull, "\(row)") }
         let text = try assertReportsNonFinite(["features", model.path], at: "W")
+        XCTAssertTrue(text.hasPrefix("15 of 20 features represented (‖W_i‖ > 0.5; 1 with a non-finite norm) in 5 dimensions; Σ‖W_i‖² = nan"),
+                      text)
         for line in text.split(separator: "\n").dropFirst(2) {
             let fields = line.split(separator: " ")
             XCTAssertEqual(fields[4], "nan", "dimensionality: \(line)")
