@@ -152,6 +152,33 @@ final class ExplorerCoreTests: XCTestCase {
         XCTAssertTrue(explorer.state.navigator.expanded.contains(0), "Enter on a layer expands it")
     }
 
+    /// A page opened from the navigator is recorded like one opened by keys or commands: Esc and
+    /// Ctrl-o return to the page open before the navigator previewed rows, never to a preview.
+    func testOpeningFromTheNavigatorRecordsTheJumpList() {
+        var (explorer, _) = started()
+        _ = explorer.handle(.key(.tab))
+        for k in "jjljj" { _ = explorer.handle(.key(.char(k))) }
+        _ = explorer.handle(.key(.enter))
+        XCTAssertEqual(explorer.state.page, .head(layer: 0, head: 0))
+        XCTAssertEqual(explorer.state.focus, .main)
+        XCTAssertEqual(explorer.state.jumpList, [.atlas], "the previews (embed, layer 0) are not recorded")
+        _ = explorer.handle(.key(.escape))
+        XCTAssertEqual(explorer.state.page, .atlas)
+        _ = explorer.handle(.key(.ctrl("o")))
+        XCTAssertEqual(explorer.state.message?.text, "the jump list is empty")
+
+        // Leaving the navigator on a previewed page keeps it open, recorded the same way.
+        _ = explorer.runCommand("lens")
+        _ = explorer.handle(.key(.tab))
+        _ = explorer.handle(.key(.char("g")))
+        XCTAssertEqual(explorer.state.page, .atlas, "previewed")
+        _ = explorer.handle(.key(.tab))
+        XCTAssertEqual(explorer.state.focus, .main)
+        XCTAssertEqual(explorer.state.jumpList, [.atlas, .lens])
+        _ = explorer.handle(.key(.ctrl("o")))
+        XCTAssertEqual(explorer.state.page, .lens)
+    }
+
     func testResizeBelowTheMinimumShowsANotice() {
         var renderer = ExplorerRenderer(width: 40, height: 10, palette: Palette(depth: .monochrome))
         var (explorer, _) = started()
