@@ -179,11 +179,11 @@ final class AttentionViewTests: XCTestCase {
             let e = explorer(session, width: width, height: height)
             e.command("head L1H3")
             e.press(.char("G"))
-            let normal = e.mainText
+            let normal = e.screen                // in colour: mainText (the export) draws half blocks as shades
             XCTAssertFalse(normal.contains("▀"))
             e.press(.char("z"))
             XCTAssertTrue(e.state.headPage.zoomedOut)
-            let zoomed = e.mainText
+            let zoomed = e.screen
             XCTAssertNotEqual(zoomed, normal)
             XCTAssertTrue(zoomed.contains("▀"), zoomed)
             XCTAssertTrue(zoomed.contains("zoomed: 2 queries a line"))
@@ -348,7 +348,7 @@ final class AttentionViewTests: XCTestCase {
                 XCTAssertNotNil(e.grid.find(label), "\(width)×\(height): \(label)\n\(e.screen)")
             }
             XCTAssertNotNil(e.grid.find("L1H3 ind " + String(format: "%.2f", scores.induction[7])))
-            XCTAssertTrue(e.mainText.contains("▀"))
+            XCTAssertTrue(e.screen.contains("▀"))
             assertRowsFill(e, "layer \(width)×\(height)")
             e.press(.char("l"), .char("l"), .char("l"), .char("l"))
             XCTAssertEqual(e.state.layerPage.head, 3)

@@ -85,4 +85,18 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(explorer.state.message?.text, "wrote Head L1H3 to /tmp/view.txt")
         XCTAssertFalse(shown.contains("mechscope ·"), "the title line is not part of the view")
     }
+
+    /// Text keeps no colour: a colour session's `.txt` carries the heat as shade characters, the
+    /// very text a monochrome session (`mechscope snapshot`, `NO_COLOR`) shows.
+    func testPlainTextExportFromAColourSessionCarriesShades() throws {
+        let session = try SampleSessions.session("induction-2l")
+        let colour = HeadlessExplorer(session: session, prompt: SampleSessions.inductionPrompt, width: 100, height: 30)
+        let mono = HeadlessExplorer(session: session, prompt: SampleSessions.inductionPrompt, width: 100, height: 30,
+                                    depth: .monochrome)
+        for explorer in [colour, mono] { explorer.command("head L1H3") }
+        colour.command("export /tmp/view.txt")
+        let txt = try XCTUnwrap(colour.exports["/tmp/view.txt"])
+        XCTAssertTrue(txt.contains("█") && txt.contains("░"), txt)
+        XCTAssertEqual(txt, mono.grid.text(in: mono.state.layout.main) + "\n")
+    }
 }
