@@ -258,7 +258,8 @@ final class AttentionViewTests: XCTestCase {
         let long = String(repeating: "glorp snib wuzzle frang tokamak brill. ", count: 4)
         let keys: [Key] = [.char("j"), .char("l"), .char("5"), .char("j"), .char("G"), .char("l"), .char("z"), .ctrl("u"),
                            .char("h"), .char("s"), .char("]"), .ctrl("d"), .char("z"), .char("g"), .char("9"),
-                           .char("l"), .enter, .pageDown, .char("["), .char("k"), .pageUp, .char("s")]
+                           .char("l"), .enter, .pageDown, .char("["), .char("k"), .pageUp, .char("s"), .char("J"), .char("J"),
+                           .char("9"), .char("J"), .char("K")]
         for prompt in [Self.prompt, long, "a"] {
             for (width, height) in [(50, 12), (80, 24), (200, 60)] {
                 for depth in [ColorDepth.palette256, .monochrome] {
@@ -328,6 +329,50 @@ final class AttentionViewTests: XCTestCase {
         XCTAssertTrue(e.screen.contains("OV/QK at '\(run.tokenTexts[1])' (pinned"), e.screen)
         e.press(.enter)
         XCTAssertNil(e.state.headPage.circuitToken)
+    }
+
+    /// The head's summary, read as a user pages it with J: the column from its "scores:" line down,
+    /// one page a press until the note offers no more, with wrapped lines joined.
+    private func pagedSummary(_ e: HeadlessExplorer) throws -> (text: String, pages: Int) {
+        var text = "", pages = 0
+        let start = try XCTUnwrap(e.grid.find("scores: prev"), e.screen)
+        while true {
+            pages += 1
+            let rows = (start.y..<(e.grid.height - 1)).map { self.text(e.grid, row: $0, from: start.x) }
+            let page = rows.prefix { !$0.hasPrefix("lines ") }
+            text += " " + page.joined(separator: " ")
+            guard let note = rows.first(where: { $0.hasPrefix("lines ") }), note.contains("J more"), pages < 20 else { break }
+            e.press(.char("J"))
+        }
+        return (text.split(separator: " ").joined(separator: " "), pages)
+    }
+
+    /// Every line of the head's summary is reachable at 80×24 (J pages it, K back, the note says
+    /// which lines show) and none is clipped at 200×60 (long lines wrap).
+    func testTheWholeHeadSummaryIsReachableAndWrapped() throws {
+        let session = try session()
+        for (width, height) in Self.sizes {
+            let e = explorer(session, width: width, height: height)
+            e.command("head L1H3")
+            let (summary, pages) = try pagedSummary(e)
+            for part in ["OV promotes: ", "OV suppresses: ", "(Σλ/Σ|λ| of the full OV circuit)", "QK as query prefers keys: ",
+                         "positional: prefers offset", "of queries)", "strongest compositions with earlier heads:",
+                         "Q: L0H", "K: L0H3", "V: L0H"] {
+                XCTAssertTrue(summary.contains(part), "\(width)×\(height): '\(part)' in \(summary)")
+            }
+            if width == 80 {
+                XCTAssertGreaterThan(pages, 2, "the summary takes pages at 80×24")
+                XCTAssertTrue(e.screen.contains("· K back"), e.screen)
+                XCTAssertFalse(e.screen.contains("J more"), "the last page")
+                for _ in 1..<pages { e.press(.char("K")) }
+                XCTAssertEqual(e.state.headPage.summaryScroll, 0)
+                XCTAssertTrue(e.screen.contains("J more") && !e.screen.contains("K back"), e.screen)
+                e.press(.char("?"))
+                XCTAssertTrue(e.screen.contains("page the summary down"), "help lists J")
+            } else {
+                XCTAssertEqual(pages, 1, "at 200×60 it fits")
+            }
+        }
     }
 
     /// The layer page tiles every head with its strongest score; the cursor moves between tiles,
