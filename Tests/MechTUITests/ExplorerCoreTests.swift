@@ -179,6 +179,21 @@ final class ExplorerCoreTests: XCTestCase {
         XCTAssertEqual(explorer.state.page, .lens)
     }
 
+    /// The title shows a prompt's tab and newline as the tokens show them (`\t`, `\n`), never as "?".
+    func testTitleSpellsOutTabsAndNewlinesInThePrompt() {
+        var state = ExplorerState.test()
+        state.prompt = "a\tb\nc"
+        for corrupted in [nil, "x\ty"] {
+            state.corruptedPrompt = corrupted
+            var renderer = ExplorerRenderer(width: 100, height: 30, palette: Palette(depth: .monochrome))
+            renderer.render(state)
+            let title = renderer.grid.text(in: state.layout.title)
+            XCTAssertTrue(title.contains("\"a\\tb\\nc\""), title)
+            XCTAssertFalse(title.contains("?"), title)
+            if corrupted != nil { XCTAssertTrue(title.contains("\"x\\ty\""), title) }
+        }
+    }
+
     func testResizeBelowTheMinimumShowsANotice() {
         var renderer = ExplorerRenderer(width: 40, height: 10, palette: Palette(depth: .monochrome))
         var (explorer, _) = started()
