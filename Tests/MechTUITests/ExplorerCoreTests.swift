@@ -194,6 +194,35 @@ final class ExplorerCoreTests: XCTestCase {
         }
     }
 
+    /// What Tab leaves on the command line after `text`, and what it lists in the status line.
+    private func tab(_ explorer: inout Explorer, _ text: String) -> (line: String, listed: String?) {
+        _ = explorer.handle(.key(.char(":")))
+        for c in text { _ = explorer.handle(.key(.char(c))) }
+        _ = explorer.handle(.key(.tab))
+        defer { _ = explorer.handle(.key(.escape)) }
+        guard case .command(let editor) = explorer.state.mode else { return ("left the command line", nil) }
+        return (editor.text, explorer.state.message?.text)
+    }
+
+    /// Tab completes head and neuron names from the model's shape, a layer's stem first.
+    func testTabCompletesHeadAndNeuronNames() {
+        var (explorer, _) = started(.test(layers: 12, heads: 4, dMLP: 3072))
+        XCTAssertEqual(tab(&explorer, "head ").line, "head L")
+        XCTAssertEqual(tab(&explorer, "head L1").listed, "head L1H  head L10H  head L11H")
+        XCTAssertEqual(tab(&explorer, "head L5").line, "head L5H")
+        XCTAssertEqual(tab(&explorer, "head L5H").listed, "head L5H0  head L5H1  head L5H2  head L5H3")
+        XCTAssertEqual(tab(&explorer, "head l11h2").line, "head L11H2 ")
+        XCTAssertEqual(tab(&explorer, "head L12").line, "head L12", "no layer 12")
+        XCTAssertEqual(tab(&explorer, "neuron L3N307").listed, "neuron L3N307  neuron L3N3070  neuron L3N3071")
+        XCTAssertEqual(tab(&explorer, "neuron L3N3071").line, "neuron L3N3071 ")
+        XCTAssertEqual(tab(&explorer, "neuron L0N3072").line, "neuron L0N3072", "no neuron 3072")
+
+        var (one, _) = started(.test(layers: 1, heads: 2))
+        XCTAssertEqual(tab(&one, "head ").line, "head L0H", "one layer: its heads at once")
+        XCTAssertEqual(tab(&one, "head L0H").listed, "head L0H0  head L0H1")
+        XCTAssertEqual(tab(&one, "neuron ").line, "neuron ", "attention-only: no neurons offered")
+    }
+
     func testResizeBelowTheMinimumShowsANotice() {
         var renderer = ExplorerRenderer(width: 40, height: 10, palette: Palette(depth: .monochrome))
         var (explorer, _) = started()

@@ -183,6 +183,8 @@ public struct Explorer: Sendable {
     func canShow(_ command: ExplorerCommand) -> Bool {
         switch command {
         case .metric(let m): return m.inapplicability(to: state.model) == nil
+        case .head(let l, let h): return canShow(.page(.head(layer: l, head: h)))
+        case .neuron(let l, let n): return canShow(.page(.neuron(layer: l, neuron: n)))
         case .page(let p): return invalidPage(p) == nil && p.inapplicability(to: state.model) == nil
         case .patch: return canShow(.page(.patching))
         case .ablate, .clearAblations: return canShow(.page(.ablations))
@@ -326,7 +328,7 @@ public struct Explorer: Sendable {
             state.editingCorrupted = false
             return [.redraw(Region.all)]
         case .edit(.complete)? where !isPrompt:
-            let options = ExplorerCommand.completions(editor.text, themes: state.themeNames, offers: canShow)
+            let options = ExplorerCommand.completions(editor.text, themes: state.themeNames, model: state.model, offers: canShow)
             if options.count == 1 {
                 editor.set(options[0] + " ")
             } else if let common = Self.commonPrefix(options), common.count > editor.text.count {
