@@ -339,9 +339,10 @@ final class AttentionViewTests: XCTestCase {
         while true {
             pages += 1
             let rows = (start.y..<(e.grid.height - 1)).map { self.text(e.grid, row: $0, from: start.x) }
-            let page = rows.prefix { !$0.hasPrefix("lines ") }
+            let isNote = { (row: String) in row.contains(" · J more") || row.contains(" · K back") }
+            let page = rows.prefix { !isNote($0) }
             text += " " + page.joined(separator: " ")
-            guard let note = rows.first(where: { $0.hasPrefix("lines ") }), note.contains("J more"), pages < 20 else { break }
+            guard let note = rows.first(where: isNote), note.contains("J more"), pages < 20 else { break }
             e.press(.char("J"))
         }
         return (text.split(separator: " ").joined(separator: " "), pages)

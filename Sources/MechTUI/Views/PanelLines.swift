@@ -71,9 +71,9 @@ struct PanelLines {
         let last = min(lines.count, first + shown)
         draw(lines[first..<last], into: &canvas, x: x, y: y, rows: shown)
         guard lines.count > rows else { return }
-        var note = "lines \(first + 1)–\(last) of \(lines.count)"
-        if last < lines.count { note += " · \(keys.down) more" }
-        if first > 0 { note += " · \(keys.up) back" }
+        let more = (last < lines.count ? " · \(keys.down) more" : "") + (first > 0 ? " · \(keys.up) back" : "")
+        let long = "lines \(first + 1)–\(last) of \(lines.count)" + more
+        let note = DisplayWidth.of(long) <= width ? long : "\(first + 1)–\(last)/\(lines.count)" + more
         canvas.put(DisplayWidth.prefix(note, fitting: width).text, x: x, y: y + shown, style: canvas.palette.dim)
     }
 
