@@ -29,4 +29,9 @@ static inline int mech_has_cursor_addressing(void) {
     char *cup = tigetstr("cup");
     return cup != NULL && cup != (char *)-1;
 }
+// A terminfo string capability ("rmkx"), or NULL when the terminal has none.
+static inline const char *mech_string_capability(const char *name) {
+    char *value = tigetstr(name);
+    return value == (char *)-1 ? NULL : value;
+}
 #endif

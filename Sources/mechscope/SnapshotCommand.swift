@@ -40,14 +40,14 @@ struct SnapshotCommand: ParsableCommand {
         var forward: (model: LoadedModel, tokens: [Int])?
         switch opened {
         case .toySuperposition(let toy):
-            explorer = HeadlessExplorer(toy: toy, width: width, height: height, depth: .monochrome, presenting: present)
+            explorer = HeadlessExplorer(toy: toy, width: width, height: height, presenting: present)
         case .transformer(let model):
             let session = AnalysisSession(model: model)
             let text = try PromptOptions(prompt: prompt).text(for: model)
             let bos = model.bosDecision(bosOptions.choice).addsBOS
             forward = (model, try session.tokenize(text, prependBOS: bos))
             explorer = HeadlessExplorer(session: session, prompt: text, prependBOS: bos, width: width, height: height,
-                                        depth: .monochrome, presenting: present, story: story)
+                                        presenting: present, story: story)
         }
         for (i, view) in views.enumerated() {
             if view != "story" { explorer.command(view) }
@@ -56,7 +56,7 @@ struct SnapshotCommand: ParsableCommand {
             }
             if i > 0 { print("") }
             print("== :\(view)")
-            print(full ? explorer.screen : explorer.mainText)
+            print(full ? explorer.plainScreen : explorer.mainText)
         }
         // The views are printed as the explorer shows them; a NaN weight then fails in one line naming
         // the hook where non-finite values first appear, as every command does.

@@ -179,11 +179,11 @@ final class AttentionViewTests: XCTestCase {
             let e = explorer(session, width: width, height: height)
             e.command("head L1H3")
             e.press(.char("G"))
-            let normal = e.mainText
+            let normal = e.screen                // in colour: mainText (the export) draws half blocks as shades
             XCTAssertFalse(normal.contains("▀"))
             e.press(.char("z"))
             XCTAssertTrue(e.state.headPage.zoomedOut)
-            let zoomed = e.mainText
+            let zoomed = e.screen
             XCTAssertNotEqual(zoomed, normal)
             XCTAssertTrue(zoomed.contains("▀"), zoomed)
             XCTAssertTrue(zoomed.contains("zoomed: 2 queries a line"))
@@ -258,7 +258,8 @@ final class AttentionViewTests: XCTestCase {
         let long = String(repeating: "glorp snib wuzzle frang tokamak brill. ", count: 4)
         let keys: [Key] = [.char("j"), .char("l"), .char("5"), .char("j"), .char("G"), .char("l"), .char("z"), .ctrl("u"),
                            .char("h"), .char("s"), .char("]"), .ctrl("d"), .char("z"), .char("g"), .char("9"),
-                           .char("l"), .enter, .pageDown, .char("["), .char("k"), .pageUp, .char("s")]
+                           .char("l"), .enter, .pageDown, .char("["), .char("k"), .pageUp, .char("s"), .char("J"), .char("J"),
+                           .char("9"), .char("J"), .char("K")]
         for prompt in [Self.prompt, long, "a"] {
             for (width, height) in [(50, 12), (80, 24), (200, 60)] {
                 for depth in [ColorDepth.palette256, .monochrome] {
@@ -330,6 +331,51 @@ final class AttentionViewTests: XCTestCase {
         XCTAssertNil(e.state.headPage.circuitToken)
     }
 
+    /// The head's summary, read as a user pages it with J: the column from its "scores:" line down,
+    /// one page a press until the note offers no more, with wrapped lines joined.
+    private func pagedSummary(_ e: HeadlessExplorer) throws -> (text: String, pages: Int) {
+        var text = "", pages = 0
+        let start = try XCTUnwrap(e.grid.find("scores: prev"), e.screen)
+        while true {
+            pages += 1
+            let rows = (start.y..<(e.grid.height - 1)).map { self.text(e.grid, row: $0, from: start.x) }
+            let isNote = { (row: String) in row.contains(" · J more") || row.contains(" · K back") }
+            let page = rows.prefix { !isNote($0) }
+            text += " " + page.joined(separator: " ")
+            guard let note = rows.first(where: isNote), note.contains("J more"), pages < 20 else { break }
+            e.press(.char("J"))
+        }
+        return (text.split(separator: " ").joined(separator: " "), pages)
+    }
+
+    /// Every line of the head's summary is reachable at 80×24 (J pages it, K back, the note says
+    /// which lines show) and none is clipped at 200×60 (long lines wrap).
+    func testTheWholeHeadSummaryIsReachableAndWrapped() throws {
+        let session = try session()
+        for (width, height) in Self.sizes {
+            let e = explorer(session, width: width, height: height)
+            e.command("head L1H3")
+            let (summary, pages) = try pagedSummary(e)
+            for part in ["OV promotes: ", "OV suppresses: ", "(Σλ/Σ|λ| of the full OV circuit)", "QK as query prefers keys: ",
+                         "positional: prefers offset", "of queries)", "strongest compositions with earlier heads:",
+                         "Q: L0H", "K: L0H3", "V: L0H"] {
+                XCTAssertTrue(summary.contains(part), "\(width)×\(height): '\(part)' in \(summary)")
+            }
+            if width == 80 {
+                XCTAssertGreaterThan(pages, 2, "the summary takes pages at 80×24")
+                XCTAssertTrue(e.screen.contains("· K back"), e.screen)
+                XCTAssertFalse(e.screen.contains("J more"), "the last page")
+                for _ in 1..<pages { e.press(.char("K")) }
+                XCTAssertEqual(e.state.headPage.summaryScroll, 0)
+                XCTAssertTrue(e.screen.contains("J more") && !e.screen.contains("K back"), e.screen)
+                e.press(.char("?"))
+                XCTAssertTrue(e.screen.contains("page the summary down"), "help lists J")
+            } else {
+                XCTAssertEqual(pages, 1, "at 200×60 it fits")
+            }
+        }
+    }
+
     /// The layer page tiles every head with its strongest score; the cursor moves between tiles,
     /// Enter opens the head, s toggles scores.
     func testLayerPageShowsEveryHeadAndOpensOne() throws {
@@ -348,7 +394,7 @@ final class AttentionViewTests: XCTestCase {
                 XCTAssertNotNil(e.grid.find(label), "\(width)×\(height): \(label)\n\(e.screen)")
             }
             XCTAssertNotNil(e.grid.find("L1H3 ind " + String(format: "%.2f", scores.induction[7])))
-            XCTAssertTrue(e.mainText.contains("▀"))
+            XCTAssertTrue(e.screen.contains("▀"))
             assertRowsFill(e, "layer \(width)×\(height)")
             e.press(.char("l"), .char("l"), .char("l"), .char("l"))
             XCTAssertEqual(e.state.layerPage.head, 3)

@@ -152,6 +152,77 @@ final class ExplorerCoreTests: XCTestCase {
         XCTAssertTrue(explorer.state.navigator.expanded.contains(0), "Enter on a layer expands it")
     }
 
+    /// A page opened from the navigator is recorded like one opened by keys or commands: Esc and
+    /// Ctrl-o return to the page open before the navigator previewed rows, never to a preview.
+    func testOpeningFromTheNavigatorRecordsTheJumpList() {
+        var (explorer, _) = started()
+        _ = explorer.handle(.key(.tab))
+        for k in "jjljj" { _ = explorer.handle(.key(.char(k))) }
+        _ = explorer.handle(.key(.enter))
+        XCTAssertEqual(explorer.state.page, .head(layer: 0, head: 0))
+        XCTAssertEqual(explorer.state.focus, .main)
+        XCTAssertEqual(explorer.state.jumpList, [.atlas], "the previews (embed, layer 0) are not recorded")
+        _ = explorer.handle(.key(.escape))
+        XCTAssertEqual(explorer.state.page, .atlas)
+        _ = explorer.handle(.key(.ctrl("o")))
+        XCTAssertEqual(explorer.state.message?.text, "the jump list is empty")
+
+        // Leaving the navigator on a previewed page keeps it open, recorded the same way.
+        _ = explorer.runCommand("lens")
+        _ = explorer.handle(.key(.tab))
+        _ = explorer.handle(.key(.char("g")))
+        XCTAssertEqual(explorer.state.page, .atlas, "previewed")
+        _ = explorer.handle(.key(.tab))
+        XCTAssertEqual(explorer.state.focus, .main)
+        XCTAssertEqual(explorer.state.jumpList, [.atlas, .lens])
+        _ = explorer.handle(.key(.ctrl("o")))
+        XCTAssertEqual(explorer.state.page, .lens)
+    }
+
+    /// The title shows a prompt's tab and newline as the tokens show them (`\t`, `\n`), never as "?".
+    func testTitleSpellsOutTabsAndNewlinesInThePrompt() {
+        var state = ExplorerState.test()
+        state.prompt = "a\tb\nc"
+        for corrupted in [nil, "x\ty"] {
+            state.corruptedPrompt = corrupted
+            var renderer = ExplorerRenderer(width: 100, height: 30, palette: Palette(depth: .monochrome))
+            renderer.render(state)
+            let title = renderer.grid.text(in: state.layout.title)
+            XCTAssertTrue(title.contains("\"a\\tb\\nc\""), title)
+            XCTAssertFalse(title.contains("?"), title)
+            if corrupted != nil { XCTAssertTrue(title.contains("\"x\\ty\""), title) }
+        }
+    }
+
+    /// What Tab leaves on the command line after `text`, and what it lists in the status line.
+    private func tab(_ explorer: inout Explorer, _ text: String) -> (line: String, listed: String?) {
+        _ = explorer.handle(.key(.char(":")))
+        for c in text { _ = explorer.handle(.key(.char(c))) }
+        _ = explorer.handle(.key(.tab))
+        defer { _ = explorer.handle(.key(.escape)) }
+        guard case .command(let editor) = explorer.state.mode else { return ("left the command line", nil) }
+        return (editor.text, explorer.state.message?.text)
+    }
+
+    /// Tab completes head and neuron names from the model's shape, a layer's stem first.
+    func testTabCompletesHeadAndNeuronNames() {
+        var (explorer, _) = started(.test(layers: 12, heads: 4, dMLP: 3072))
+        XCTAssertEqual(tab(&explorer, "head ").line, "head L")
+        XCTAssertEqual(tab(&explorer, "head L1").listed, "head L1H  head L10H  head L11H")
+        XCTAssertEqual(tab(&explorer, "head L5").line, "head L5H")
+        XCTAssertEqual(tab(&explorer, "head L5H").listed, "head L5H0  head L5H1  head L5H2  head L5H3")
+        XCTAssertEqual(tab(&explorer, "head l11h2").line, "head L11H2 ")
+        XCTAssertEqual(tab(&explorer, "head L12").line, "head L12", "no layer 12")
+        XCTAssertEqual(tab(&explorer, "neuron L3N307").listed, "neuron L3N307  neuron L3N3070  neuron L3N3071")
+        XCTAssertEqual(tab(&explorer, "neuron L3N3071").line, "neuron L3N3071 ")
+        XCTAssertEqual(tab(&explorer, "neuron L0N3072").line, "neuron L0N3072", "no neuron 3072")
+
+        var (one, _) = started(.test(layers: 1, heads: 2))
+        XCTAssertEqual(tab(&one, "head ").line, "head L0H", "one layer: its heads at once")
+        XCTAssertEqual(tab(&one, "head L0H").listed, "head L0H0  head L0H1")
+        XCTAssertEqual(tab(&one, "neuron ").line, "neuron ", "attention-only: no neurons offered")
+    }
+
     func testResizeBelowTheMinimumShowsANotice() {
         var renderer = ExplorerRenderer(width: 40, height: 10, palette: Palette(depth: .monochrome))
         var (explorer, _) = started()

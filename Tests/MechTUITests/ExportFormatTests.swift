@@ -34,8 +34,11 @@ final class ExportFormatTests: XCTestCase {
             s.split(separator: "\n", omittingEmptySubsequences: false)
                 .map { String($0.reversed().drop(while: { $0 == " " }).reversed()) }.joined(separator: "\n")
         }
-        XCTAssertEqual(trimmed(AnsiText.strip(ans)), txt)
-        XCTAssertNotEqual(AnsiText.strip(ans), txt, "the heatmap's coloured blanks are in the .ans")
+        let onScreen = explorer.grid.text(in: explorer.state.layout.main) + "\n"
+        XCTAssertEqual(trimmed(AnsiText.strip(ans)), onScreen)
+        XCTAssertNotEqual(AnsiText.strip(ans), onScreen, "the heatmap's coloured blanks are in the .ans")
+        XCTAssertFalse(onScreen.contains("▓"), "the colour view's heat is colour alone")
+        XCTAssertTrue(txt.contains("▓"), "the .txt carries it as shades")
     }
 
     func testSgrCodes() {
@@ -46,7 +49,6 @@ final class ExportFormatTests: XCTestCase {
 
     func testSvgExportParsesAsXMLAndHoldsTheScreensText() throws {
         let explorer = try explorerOnHead()
-        let txt = try XCTUnwrap(explorer.exports["/tmp/view.txt"])
         let svg = try XCTUnwrap(explorer.exports["/tmp/view.svg"])
         let reader = SvgTextReader()
         let parser = XMLParser(data: Data(svg.utf8))
@@ -56,7 +58,7 @@ final class ExportFormatTests: XCTestCase {
         XCTAssertEqual(explorer.state.layout.main.height, 28)
         XCTAssertEqual(reader.rows.count, 28, "one <text> per row of the main view")
         let recovered = reader.rows.map { String($0.reversed().drop(while: { $0 == " " }).reversed()) }.joined(separator: "\n")
-        XCTAssertEqual(recovered, txt.hasSuffix("\n") ? String(txt.dropLast()) : txt)
+        XCTAssertEqual(recovered, explorer.grid.text(in: explorer.state.layout.main), "the screen's text, heat in colour")
         XCTAssertGreaterThan(reader.filledRects, 10, "heatmap cells as rectangles")
         XCTAssertTrue(reader.fonts.contains { $0.contains("monospace") })
     }

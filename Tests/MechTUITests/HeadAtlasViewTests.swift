@@ -64,6 +64,39 @@ final class HeadAtlasViewTests: XCTestCase {
         XCTAssertTrue(explorer.screen.contains("answer '"), explorer.screen)
     }
 
+    /// The atlas's cells as drawn, by "LxHy" (the columns under each head's header).
+    private func atlasCells(_ explorer: HeadlessExplorer) -> [String: String] {
+        let grid = explorer.grid, m = explorer.state.model
+        guard let h0 = grid.find("H0"), let h1 = grid.find("H1") else { return [:] }
+        let width = h1.x - h0.x
+        var cells: [String: String] = [:]
+        for l in 0..<m.layers {
+            guard let row = grid.find("L\(l)  ") else { continue }
+            for h in 0..<m.heads {
+                guard let header = grid.find("H\(h)") else { continue }
+                cells["L\(l)H\(h)"] = ((header.x + 2 - width)..<(header.x + 2)).map { grid[$0, row.y].text }.joined()
+            }
+        }
+        return cells
+    }
+
+    /// NO_COLOR: every cell carries its value's shade glyph beside its number, so the induction
+    /// head is the one full-shade cell at a glance (and the legend's shades are the cells').
+    func testMonochromeAtlasShadesEachCellByItsValue() throws {
+        let explorer = HeadlessExplorer(session: try SampleSessions.session("induction-2l"),
+                                        prompt: SampleSessions.inductionPrompt, width: 80, height: 24, depth: .monochrome)
+        explorer.press(.char("j"))                          // the cursor off L0H0, whose brackets replace the padding
+        let cells = atlasCells(explorer)
+        XCTAssertEqual(cells.count, 8, explorer.screen)
+        XCTAssertEqual(cells.filter { $0.value.contains("█") }.keys.sorted(), ["L1H3"], "\(cells)")
+        XCTAssertTrue(try XCTUnwrap(cells["L1H3"]).hasPrefix("█"), "\(cells)")
+        XCTAssertTrue(cells.values.allSatisfy { $0.contains(".") }, "the numbers stay: \(cells)")
+        explorer.command("metric prev")
+        let prev = atlasCells(explorer)
+        XCTAssertGreaterThan(Set(prev.values.map { $0.filter { Palette.shades.dropFirst().contains(String($0)) } }).count, 2,
+                             "several shades: \(prev)")
+    }
+
     func testMonochromeAtlasUsesShadeCharacters() throws {
         let explorer = HeadlessExplorer(session: try SampleSessions.session("induction-2l"),
                                         prompt: SampleSessions.inductionPrompt, width: 60, height: 20, depth: .monochrome)
@@ -84,5 +117,19 @@ final class ExportTests: XCTestCase {
         XCTAssertTrue(shown.hasPrefix("L1H3 pattern"), shown)
         XCTAssertEqual(explorer.state.message?.text, "wrote Head L1H3 to /tmp/view.txt")
         XCTAssertFalse(shown.contains("mechscope ·"), "the title line is not part of the view")
+    }
+
+    /// Text keeps no colour: a colour session's `.txt` carries the heat as shade characters, the
+    /// very text a monochrome session (`mechscope snapshot`, `NO_COLOR`) shows.
+    func testPlainTextExportFromAColourSessionCarriesShades() throws {
+        let session = try SampleSessions.session("induction-2l")
+        let colour = HeadlessExplorer(session: session, prompt: SampleSessions.inductionPrompt, width: 100, height: 30)
+        let mono = HeadlessExplorer(session: session, prompt: SampleSessions.inductionPrompt, width: 100, height: 30,
+                                    depth: .monochrome)
+        for explorer in [colour, mono] { explorer.command("head L1H3") }
+        colour.command("export /tmp/view.txt")
+        let txt = try XCTUnwrap(colour.exports["/tmp/view.txt"])
+        XCTAssertTrue(txt.contains("█") && txt.contains("░"), txt)
+        XCTAssertEqual(txt, mono.grid.text(in: mono.state.layout.main) + "\n")
     }
 }

@@ -124,6 +124,9 @@ final class TmuxSession {
         XCTAssertTrue(screen.contains("EXIT=\(status)"), screen, file: file, line: line)
         let after = try waitFor("extproc", file: file, line: line)   // the last word of `stty -a`
         XCTAssertFalse(try alternateScreenOn(), "still on the alternate screen", file: file, line: line)
+        let keypad = try tmux(["display-message", "-p", "-t", "0", "#{keypad_cursor_flag}#{keypad_flag}"])
+        XCTAssertEqual(keypad.trimmingCharacters(in: .whitespacesAndNewlines), "00",
+                       "keypad-transmit mode left on (cursor keys, keypad)", file: file, line: line)
         let words = Set(after.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
         for mode in ["icanon", "echo", "icrnl", "opost", "isig"] {
             XCTAssertTrue(words.contains(mode) && !words.contains("-" + mode), "terminal mode \(mode) not restored:\n\(after)",

@@ -89,10 +89,12 @@ public struct Explorer: Sendable {
             return [.redraw([.main, .status])]
         case .switchPane:
             guard state.layout.navigator.width > 0 else { return [] }
-            state.focus = state.focus == .main ? .navigator : .main
+            if state.focus == .navigator { return go(to: state.page) }     // the previewed page stays open
+            state.focus = .navigator
             return [.redraw([.navigator, .main, .status])]
         case .back, .jumpBack:
-            if state.focus == .navigator, action == .back { state.focus = .main; return [.redraw(Region.all)] }
+            if state.focus == .navigator, action == .back { return go(to: state.page) }
+            state.navigator.previewedFrom = nil
             guard let previous = state.jumpList.popLast() else {
                 state.message = StatusMessage("the jump list is empty")
                 return [.redraw([.status])]
@@ -149,14 +151,18 @@ public struct Explorer: Sendable {
         }
     }
 
-    /// Goes to `page`, remembering the current one in the jump list.
+    /// Goes to `page`, remembering the current one in the jump list: every way of opening a page
+    /// (keys, `:` commands, the navigator) comes through here. A page the navigator only previewed
+    /// is not remembered; the page open before the preview is.
     public mutating func go(to page: Page) -> [Effect] {
         if let message = invalidPage(page) {
             state.message = StatusMessage(message, isError: true)
             return [.redraw([.status])]
         }
-        if page != state.page {
-            state.jumpList.append(state.page)
+        let from = state.navigator.previewedFrom ?? state.page
+        state.navigator.previewedFrom = nil
+        if page != from {
+            state.jumpList.append(from)
             if state.jumpList.count > 100 { state.jumpList.removeFirst() }
         }
         state.page = page
@@ -177,6 +183,8 @@ public struct Explorer: Sendable {
     func canShow(_ command: ExplorerCommand) -> Bool {
         switch command {
         case .metric(let m): return m.inapplicability(to: state.model) == nil
+        case .head(let l, let h): return canShow(.page(.head(layer: l, head: h)))
+        case .neuron(let l, let n): return canShow(.page(.neuron(layer: l, neuron: n)))
         case .page(let p): return invalidPage(p) == nil && p.inapplicability(to: state.model) == nil
         case .patch: return canShow(.page(.patching))
         case .ablate, .clearAblations: return canShow(.page(.ablations))
@@ -272,11 +280,7 @@ public struct Explorer: Sendable {
                 nav.expanded.insert(l)
             } else {
                 state.navigator = nav
-                let page = nav.currentRow.page
-                var effects = go(to: page)
-                state.focus = .main
-                effects.append(.redraw(Region.all))
-                return effects
+                return go(to: nav.currentRow.page)
             }
         default:
             return []
@@ -285,6 +289,7 @@ public struct Explorer: Sendable {
         // Moving in the navigator previews the row's page.
         let page = nav.currentRow.page
         if page != state.page, invalidPage(page) == nil {
+            if state.navigator.previewedFrom == nil { state.navigator.previewedFrom = state.page }
             state.page = page
             if case .head(let l, let h) = page { state.atlas.layer = l; state.atlas.head = h }
         }
@@ -323,7 +328,7 @@ public struct Explorer: Sendable {
             state.editingCorrupted = false
             return [.redraw(Region.all)]
         case .edit(.complete)? where !isPrompt:
-            let options = ExplorerCommand.completions(editor.text, themes: state.themeNames, offers: canShow)
+            let options = ExplorerCommand.completions(editor.text, themes: state.themeNames, model: state.model, offers: canShow)
             if options.count == 1 {
                 editor.set(options[0] + " ")
             } else if let common = Self.commonPrefix(options), common.count > editor.text.count {
@@ -535,7 +540,7 @@ public struct Explorer: Sendable {
     /// Turns the presentation layout on or off (`:present`, `--present`).
     public mutating func setPresenting(_ on: Bool) -> [Effect] {
         state.presenting = on
-        if on { state.focus = .main }
+        if on, state.focus == .navigator { _ = go(to: state.page) }     // the navigator hides: its preview stays open
         state.message = StatusMessage(on ? "presentation layout: :present again returns" : "presentation layout off")
         return [.redraw(Region.all)] + requestsForVisible()
     }

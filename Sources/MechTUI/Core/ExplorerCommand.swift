@@ -142,12 +142,21 @@ public enum ExplorerCommand: Equatable, Sendable {
         }
     }
 
-    /// Command names (and the arguments of `metric`, `patch`, `bos`, `present`, `theme`) that complete
-    /// `prefix`. `offers` says whether the open model can show what a command asks for: the commands
-    /// and metrics it would refuse or answer with "does not apply" are left out (an encoder is not
-    /// offered `induction`, `:lens` or `:answer`). A name whose argument cannot be guessed is offered.
-    public static func completions(_ prefix: String, themes: [String] = [],
+    /// Command names (and the arguments of `metric`, `patch`, `bos`, `present`, `theme`, and of `head`
+    /// and `neuron` from the `model`'s shape) that complete `prefix`. `offers` says whether the open
+    /// model can show what a command asks for: the commands and metrics it would refuse or answer with
+    /// "does not apply" are left out (an encoder is not offered `induction`, `:lens` or `:answer`). A
+    /// name whose argument cannot be guessed is offered.
+    public static func completions(_ prefix: String, themes: [String] = [], model: ModelSummary? = nil,
                                    offers: (ExplorerCommand) -> Bool = { _ in true }) -> [String] {
+        if let model, prefix.hasPrefix("head "), offers(.head(layer: 0, head: 0)) {
+            return UnitNameCompletion.names(completing: String(prefix.dropFirst(5)), layers: model.layers, units: model.heads,
+                                            letter: "H").map { "head " + $0 }
+        }
+        if let model, prefix.hasPrefix("neuron "), offers(.neuron(layer: 0, neuron: 0)) {
+            return UnitNameCompletion.names(completing: String(prefix.dropFirst(7)), layers: model.layers, units: model.dMLP,
+                                            letter: "N").map { "neuron " + $0 }
+        }
         if prefix.hasPrefix("theme ") {
             return themes.filter { $0.hasPrefix(prefix.dropFirst("theme ".count)) }.map { "theme " + $0 }
         }

@@ -30,6 +30,9 @@ public struct NavigatorState: Equatable, Sendable {
     public var expanded: Set<Int> = []
     public var cursor = 0
     public var scroll = 0
+    /// The page that was open when the cursor began previewing rows (nil: nothing previewed).
+    /// Opening a row, or leaving the navigator on a previewed page, records this one in the jump list.
+    public var previewedFrom: Page?
 
     public init() {}
 

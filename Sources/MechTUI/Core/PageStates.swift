@@ -22,6 +22,8 @@ public struct HeadPageState: Equatable, Sendable {
     public var zoomedOut = false
     /// The token the OV/QK summaries read; nil: the token at the query's most-attended key.
     public var circuitToken: Int?
+    /// The head summary's first line shown, where its rows do not hold all of it (J / K page it).
+    public var summaryScroll = 0
 }
 
 public enum NeuronRanking: String, CaseIterable, Sendable {

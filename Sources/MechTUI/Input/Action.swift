@@ -9,7 +9,7 @@ public enum Action: Hashable, Sendable {
     case open
     // Views
     case nextMetric, previousMetric
-    case toggleScores, toggleZoom, nextHead, previousHead
+    case toggleScores, toggleZoom, nextHead, previousHead, summaryDown, summaryUp
     case cycleNeuronRanking
     case setAnswer, setWrong, clearWrong
     case cycleAttributionUnit

@@ -35,6 +35,11 @@ public struct Keymap: Sendable {
         return nil
     }
 
+    /// The keys of `action` in `context`, as help shows them ("J"), for views that name a key.
+    public func keyLabel(for action: Action, in context: KeyContext) -> String? {
+        bindings.first { $0.context == context && $0.action == action }?.keyLabel
+    }
+
     /// The bindings of one context, in table order.
     public func bindings(in context: KeyContext) -> [KeyBinding] { bindings.filter { $0.context == context } }
 
@@ -112,6 +117,8 @@ public struct Keymap: Sendable {
         KeyBinding([.char("z")], .head, .toggleZoom, "zoom out (two rows a line) / in", hint: true),
         KeyBinding([.char("]")], .head, .nextHead, "next head", hint: true),
         KeyBinding([.char("[")], .head, .previousHead, "previous head"),
+        KeyBinding([.char("J")], .head, .summaryDown, "page the summary down (the head's scores, circuits, compositions)", hint: true),
+        KeyBinding([.char("K")], .head, .summaryUp, "page the summary up"),
         KeyBinding([.char("x")], .head, .zeroAblate, "zero-ablate this head (again: remove)", hint: true),
         KeyBinding([.char("X")], .head, .meanAblate, "mean-ablate this head (mean over the prompt)"),
         KeyBinding([.enter], .head, .open, "pin the cursor's key token for OV/QK (again: follow the top key)"),

@@ -86,6 +86,8 @@ public final class HeadlessExplorer {
         }
     }
 
-    /// The text of `:export` for the current view.
+    /// The text of `:export FILE.txt` for the current view (drawn in monochrome: shades, no colour).
     public var mainText: String { runtime.renderer.mainText(state) }
+    /// The whole screen as plain text, drawn the same way as `mainText`.
+    public var plainScreen: String { runtime.renderer.plainText(state) }
 }

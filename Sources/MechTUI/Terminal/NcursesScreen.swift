@@ -42,6 +42,7 @@ final class NcursesScreen {
         noecho()
         nonl()
         keypad(mech_stdscr(), true)
+        if let rmkx = mech_string_capability("rmkx") { TerminalRestore.saveKeypadOff(String(cString: rmkx)) }
         set_escdelay(25)
         curs_set(0)
         leaveok(mech_stdscr(), false)

@@ -12,6 +12,18 @@ enum TerminalRestore {
     /// Set by SIGINT, SIGTERM and SIGHUP; the input loop checks it and shuts down in order.
     nonisolated(unsafe) static var stopSignal: Int32 = 0
 
+    /// The terminal's keypad-off sequence (terminfo `rmkx`; `keypad` turned keypad-transmit on and
+    /// `endwin` turns it off on a normal exit), copied once where a signal handler can write it.
+    nonisolated(unsafe) static var keypadOff: UnsafeMutableBufferPointer<UInt8>?
+
+    /// Keeps `sequence` for `emergencyRestore` (for the rest of the process: a signal may come at any time).
+    static func saveKeypadOff(_ sequence: String) {
+        let bytes = Array(sequence.utf8)
+        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bytes.count)
+        _ = buffer.initialize(from: bytes)
+        keypadOff = buffer
+    }
+
     static func saveModes() {
         if tcgetattr(STDIN_FILENO, &savedModes) == 0 { haveSavedModes = true }
     }
@@ -35,9 +47,11 @@ enum TerminalRestore {
         }
     }
 
-    /// Leaves the alternate screen, shows the cursor, resets colours and restores the modes.
+    /// Turns keypad-transmit off, leaves the alternate screen, shows the cursor, resets colours and
+    /// restores the modes.
     static func emergencyRestore() {
         if haveSavedModes { tcsetattr(STDIN_FILENO, TCSANOW, &savedModes) }
+        if let keypadOff, keypadOff.count > 0 { _ = write(STDOUT_FILENO, keypadOff.baseAddress, keypadOff.count) }
         let reset: StaticString = "\u{1B}[0m\u{1B}[?25h\u{1B}[?1049l\r\n"
         _ = reset.withUTF8Buffer { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
     }

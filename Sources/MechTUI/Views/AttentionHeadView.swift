@@ -39,6 +39,11 @@ public enum AttentionHeadView: PageView {
         case .halfPageUp: page.query -= max(1, pageRows / 2)
         case .pageDown: page.query += pageRows
         case .pageUp: page.query -= pageRows
+        case .summaryDown, .summaryUp:
+            guard let matrix = matrix(state, run: run, layer: layer, head: head) else { return nil }
+            let plan = AttentionHeadPanelPlan(state, matrix, layer: layer, head: head, layout: layout)
+            state.headPage.summaryScroll = plan.scrolled(from: page.summaryScroll, pages: action == .summaryDown ? count : -count)
+            return .redraw
         case .open:
             let token = run.tokens[min(page.key, page.query, n - 1)]
             // Enter on the pinned token's key unpins it: the summaries follow the top key again.
@@ -84,11 +89,7 @@ public enum AttentionHeadView: PageView {
     public static func render(_ state: ExplorerState, into canvas: inout Canvas) {
         guard case .head(let layer, let head) = state.page, let run = state.run else { return }
         let p = canvas.palette
-        let difference = state.showsDifference ? state.corruptedRun.flatMap {
-            HeadMatrix(run: $0, subtracting: run, layer: layer, head: head)
-        } : nil
-        guard let matrix = difference ?? HeadMatrix(run: run, layer: layer, head: head, showScores: state.headPage.showScores),
-              state.headPage.query < matrix.count else {
+        guard let matrix = matrix(state, run: run, layer: layer, head: head), state.headPage.query < matrix.count else {
             canvas.put("L\(layer)H\(head): the run's cache has no attention "
                        + (state.headPage.showScores ? "scores" : "pattern") + " for layer \(layer)", x: 0, y: 0, style: p.warning)
             return
@@ -99,6 +100,14 @@ public enum AttentionHeadView: PageView {
         title(state, layer: layer, head: head, layout: layout, signed: matrix.isSigned, into: &canvas)
         AttentionHeatmap.draw(state, matrix, layout, into: &canvas)
         panel(state, matrix, layer: layer, head: head, layout: layout, into: &canvas)
+    }
+
+    /// What the heatmap shows: the pattern or scores, or the corrupted − clean difference.
+    private static func matrix(_ state: ExplorerState, run: RunSnapshot, layer: Int, head: Int) -> HeadMatrix? {
+        let difference = state.showsDifference ? state.corruptedRun.flatMap {
+            HeadMatrix(run: $0, subtracting: run, layer: layer, head: head)
+        } : nil
+        return difference ?? HeadMatrix(run: run, layer: layer, head: head, showScores: state.headPage.showScores)
     }
 
     /// Row 0: the head, what is shown, and the scale's legend; notes that do not fit are left out.
@@ -129,28 +138,12 @@ public enum AttentionHeadView: PageView {
         }
     }
 
-    /// The top keys and circuits, beside the heatmap or below it (two columns when wide enough).
+    /// The top keys and the head's summary, beside the heatmap or below it (`AttentionHeadPanelPlan`).
     private static func panel(_ state: ExplorerState, _ matrix: HeadMatrix, layer: Int, head: Int,
                               layout: AttentionHeadLayout, into canvas: inout Canvas) {
         let r = layout.panel
         guard r.width > 0, r.height > 0 else { return }
-        canvas.within(r) { c in
-            if layout.panelBeside {
-                let attention = AttentionHeadPanel.attention(state, matrix, width: c.width, keys: min(8, max(3, c.height / 3)))
-                let y = attention.draw(into: &c)
-                AttentionHeadPanel.circuits(state, layer: layer, head: head, width: c.width).draw(into: &c, y: y + 1)
-            } else {
-                let keys = max(1, min(8, c.height - (state.headPage.showScores ? 3 : 2)))
-                if c.width >= 2 * 28 + 2 {
-                    let left = c.width / 2 - 1
-                    AttentionHeadPanel.attention(state, matrix, width: left, keys: keys).draw(into: &c)
-                    AttentionHeadPanel.circuits(state, layer: layer, head: head, width: c.width - left - 2)
-                        .draw(into: &c, x: left + 2)
-                } else {
-                    let y = AttentionHeadPanel.attention(state, matrix, width: c.width, keys: keys).draw(into: &c)
-                    AttentionHeadPanel.circuits(state, layer: layer, head: head, width: c.width).draw(into: &c, y: y)
-                }
-            }
-        }
+        let plan = AttentionHeadPanelPlan(state, matrix, layer: layer, head: head, layout: layout)
+        canvas.within(r) { plan.draw(state, into: &$0) }
     }
 }

@@ -49,9 +49,16 @@ public struct ExplorerRenderer {
         canvas = Canvas(grid: canvas.grid, palette: palette)
     }
 
-    /// The main view alone as plain text (what `:export` writes).
-    public func mainText(_ state: ExplorerState) -> String {
-        canvas.grid.text(in: state.layout.main)
+    /// The main view alone as plain text (what `:export FILE.txt` and `mechscope snapshot` write).
+    public func mainText(_ state: ExplorerState) -> String { plainText(state, in: state.layout.main) }
+
+    /// `state` as plain text, drawn afresh in monochrome: heat carries shade characters (` ░▒▓█`)
+    /// whatever colours this renderer draws with, since text keeps no colour. `rect` nil: the screen.
+    public func plainText(_ state: ExplorerState, in rect: Rect? = nil) -> String {
+        var plain = ExplorerRenderer(width: state.width, height: state.height,
+                                     palette: Palette(theme: palette.theme, depth: .monochrome), keymap: keymap)
+        plain.render(state)
+        return rect.map { plain.grid.text(in: $0) } ?? plain.grid.text
     }
 
     /// Where the terminal cursor belongs (in the prompt or command line), if anywhere.

@@ -2,6 +2,7 @@ import Foundation
 
 /// Every layer × head in one grid, each cell shaded by the chosen per-head metric, with the scale's
 /// legend, the cursor head's scores, and the strongest heads. Fills in layer by layer as scores arrive.
+/// Without colour a cell's blank columns around its number carry the shade glyph of its value.
 public enum HeadAtlasView: PageView {
     public static func request(_ state: ExplorerState) -> AnalysisRequest? {
         if state.metric == .attribution {
@@ -88,7 +89,7 @@ public enum HeadAtlasView: PageView {
             for extra in 1..<rowHeight {                                   // the taller cell's lower lines
                 for h in firstHead..<(firstHead + visibleHeads) {
                     let cell = p.heat(metric.shade(values[l * m.heads + h], scale: scale, tokens: tokens), signed: metric.isSigned)
-                    for dx in 0..<cellWidth { canvas.set(labelWidth + (h - firstHead) * cellWidth + dx, y + extra, Cell(" ", style: cell.style)) }
+                    for dx in 0..<cellWidth { canvas.set(labelWidth + (h - firstHead) * cellWidth + dx, y + extra, cell) }
                 }
             }
             canvas.put(DisplayWidth.fit("L\(l)", labelWidth), x: 0, y: y, style: l == state.atlas.layer ? p.accent : p.dim)
@@ -96,9 +97,9 @@ public enum HeadAtlasView: PageView {
                 let v = values[l * m.heads + h]
                 let shade = metric.shade(v, scale: scale, tokens: tokens)
                 let selected = l == state.atlas.layer && h == state.atlas.head
-                var text = showNumbers && v.isFinite ? DisplayWidth.rightAligned(Self.format(v), cellWidth - 1) + " " : nil
-                if selected { text = "[" + (text.map { String($0.dropFirst().dropLast()) } ?? String(repeating: " ", count: cellWidth - 2)) + "]" }
                 let cell = p.heat(shade, signed: metric.isSigned)
+                var text = showNumbers && v.isFinite ? Self.numberCell(v, width: cellWidth, pad: p.hasColor ? " " : cell.text) : nil
+                if selected { text = "[" + (text.map { String($0.dropFirst().dropLast()) } ?? String(repeating: " ", count: cellWidth - 2)) + "]" }
                 let x0 = labelWidth + (h - firstHead) * cellWidth
                 if let text {
                     var style = cell.style
@@ -144,6 +145,13 @@ public enum HeadAtlasView: PageView {
         }
         canvas.put(" " + high, x: x, y: y, style: p.dim)
         return y + 1
+    }
+
+    /// A number right-aligned in a cell of `width` columns, one column after it, the blank columns
+    /// filled with `pad` (a shade glyph in monochrome, so the cell's value shows without colour).
+    static func numberCell(_ v: Double, width: Int, pad: String) -> String {
+        let text = DisplayWidth.rightAligned(format(v), width - 1) + " "
+        return pad == " " ? text : text.replacingOccurrences(of: " ", with: pad)
     }
 
     static func format(_ v: Double) -> String {

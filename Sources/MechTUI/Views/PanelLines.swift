@@ -8,7 +8,27 @@ struct PanelLines {
 
     init(width: Int) { self.width = max(1, width) }
 
-    mutating func add(_ text: String, _ kind: Kind = .text) { lines.append((text, kind)) }
+    /// One line of text, wrapped at spaces to the width (never clipped); continuation lines are
+    /// indented by two columns. A word wider than a line is broken where the line ends.
+    mutating func add(_ text: String, _ kind: Kind = .text) {
+        let indent = width > 8 ? 2 : 0
+        var rest = Array(text), first = true
+        while true {
+            let lead = first ? "" : String(repeating: " ", count: indent)
+            if DisplayWidth.of(String(rest)) <= width - lead.count {
+                lines.append((lead + String(rest), kind))
+                return
+            }
+            let fitting = DisplayWidth.prefix(String(rest), fitting: width - lead.count).text.count
+            // Break at the last space that fits, after some text; else where the line ends.
+            let space = rest[..<fitting].lastIndex(of: " ").flatMap { i in rest[..<i].contains { $0 != " " } ? i : nil }
+            let cut = space ?? max(1, fitting)
+            lines.append((lead + String(rest[..<cut]), kind))
+            rest = Array(rest[cut...].drop { $0 == " " })
+            first = false
+            if rest.isEmpty { return }
+        }
+    }
 
     /// `label` then `chips` separated by `separator`, wrapped to the width; continuation lines are
     /// indented by `indent` columns. A chip wider than a line is cut (never split).
@@ -32,10 +52,38 @@ struct PanelLines {
     /// Draws the first lines that fit into `canvas` from row `y`; returns the row after the last.
     @discardableResult
     func draw(into canvas: inout Canvas, x: Int = 0, y: Int = 0) -> Int {
+        draw(lines[...], into: &canvas, x: x, y: y, rows: canvas.height - y)
+    }
+
+    /// The lines a page shows in `rows` rows: all the rows when every line fits, else one row
+    /// fewer, which notes the lines shown.
+    func pageLines(rows: Int) -> Int { lines.count <= rows ? rows : max(1, rows - 1) }
+
+    /// The largest first line a scrolled panel of `rows` rows starts at.
+    func maxScroll(rows: Int) -> Int { max(0, lines.count - pageLines(rows: rows)) }
+
+    /// Draws a page of the lines from line `scroll` (clamped) in `rows` rows from (x, y). When not
+    /// every line fits, the last row says which are shown and which keys page on and back.
+    func draw(into canvas: inout Canvas, x: Int, y: Int, rows: Int, scroll: Int, keys: (down: String, up: String)) {
+        guard rows > 0 else { return }
+        let first = max(0, min(scroll, maxScroll(rows: rows)))
+        let shown = pageLines(rows: rows)
+        let last = min(lines.count, first + shown)
+        draw(lines[first..<last], into: &canvas, x: x, y: y, rows: shown)
+        guard lines.count > rows else { return }
+        let more = (last < lines.count ? " · \(keys.down) more" : "") + (first > 0 ? " · \(keys.up) back" : "")
+        let long = "lines \(first + 1)–\(last) of \(lines.count)" + more
+        let note = DisplayWidth.of(long) <= width ? long : "\(first + 1)–\(last)/\(lines.count)" + more
+        canvas.put(DisplayWidth.prefix(note, fitting: width).text, x: x, y: y + shown, style: canvas.palette.dim)
+    }
+
+    @discardableResult
+    private func draw(_ lines: ArraySlice<(text: String, kind: Kind)>, into canvas: inout Canvas, x: Int, y: Int,
+                      rows: Int) -> Int {
         let p = canvas.palette
         var row = y
         for (text, kind) in lines {
-            guard row < canvas.height else { break }
+            guard row < min(canvas.height, y + rows) else { break }
             let style: CellStyle
             switch kind {
             case .heading: style = p.heading

@@ -1,3 +1,5 @@
+import MechFormats
+
 /// The top line: model, shape, page, prompt length and BOS, and the prompt itself.
 enum TitleBar {
     static func render(_ state: ExplorerState, into canvas: inout Canvas) {
@@ -15,7 +17,7 @@ enum TitleBar {
         if state.presenting {                  // the page's name first, bold and padded; the prompt after it
             let used = canvas.put("   \(state.page.title.uppercased())   ·   \(state.model.name)\(marker)   │  ",
                                   x: 0, y: 0, style: style.with(bold: true))
-            canvas.put("\"" + state.prompt.replacingOccurrences(of: "\n", with: "\\n") + "\"", x: used, y: 0, style: style)
+            canvas.put(quoted(state.prompt), x: used, y: 0, style: style)
             return
         }
         let title = state.page.title + TwoPromptTitle.compareMarker(state)
@@ -29,11 +31,14 @@ enum TitleBar {
             TwoPromptTitle.prompts(state, x: used, style: style, into: &canvas)
             return
         }
-        canvas.put("\"" + state.prompt.replacingOccurrences(of: "\n", with: "\\n") + "\"", x: used, y: 0, style: style)
+        canvas.put(quoted(state.prompt), x: used, y: 0, style: style)
     }
 }
 
 extension TitleBar {
+    /// A prompt in quotes on one line, newlines, tabs and other controls spelled out (`\n`, `\t`) as tokens show them.
+    static func quoted(_ prompt: String) -> String { "\"" + OneLineText.escaped(prompt) + "\"" }
+
     /// What goes around the prompt: BOS or not for a causal model. An encoder's tokenizer wraps the
     /// prompt itself (BERT: [CLS] first, [SEP] last), so the run's first and last tokens show instead.
     static func ends(_ state: ExplorerState) -> String {

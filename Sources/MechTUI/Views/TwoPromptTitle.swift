@@ -17,10 +17,9 @@ enum TwoPromptTitle {
                 : CellStyle(bold: true)
             x += canvas.put("⚠ \(m.clean)≠\(m.corrupted) tok ", x: x, y: 0, style: warning)
         }
-        func quoted(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\n", with: "\\n") + "\"" }
         let share = max(8, (canvas.width - x - 3) / 2)
-        x += canvas.put(quoted(state.prompt), x: x, y: 0, style: style, limit: share)
+        x += canvas.put(TitleBar.quoted(state.prompt), x: x, y: 0, style: style, limit: share)
         x += canvas.put(" ⇄ ", x: x, y: 0, style: style)
-        canvas.put(quoted(state.corruptedPrompt ?? ""), x: x, y: 0, style: style)
+        canvas.put(TitleBar.quoted(state.corruptedPrompt ?? ""), x: x, y: 0, style: style)
     }
 }
