@@ -15,6 +15,7 @@ public enum ModelError: Error, CustomStringConvertible, LocalizedError, Equatabl
     case tokenTypeOutOfRange(tokenType: Int, types: Int)
     case cancelled
     case nonFiniteValues(hook: String, folder: String)
+    case nonFiniteWeight(weight: String, folder: String, analysis: String)
     /// A toy model's input value (feature `feature`, 0-based) is NaN or ±∞, or overflows float32.
     case toyInputNotFinite(feature: Int, text: String, overflows: Bool)
     case unsupportedRopeScaling(file: String, ropeType: String)
@@ -55,6 +56,8 @@ public enum ModelError: Error, CustomStringConvertible, LocalizedError, Equatabl
             return "input value \(feature + 1) (feature \(feature)) '\(text)' "
                 + (overflows ? "overflows float32 (largest \(Float.greatestFiniteMagnitude))" : "is not a finite number")
                 + ": give finite numbers"
+        case .nonFiniteWeight(let weight, let folder, let analysis):
+            return "\(weight) holds non-finite values (model \(folder)): \(analysis) cannot be computed from it"
         case .nonFiniteValues(let hook, let folder):
             return "non-finite values first appear at \(hook) (model \(folder)); the numbers that depend on them "
                 + "are printed as nan (null in JSON)"

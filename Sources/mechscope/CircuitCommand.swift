@@ -30,7 +30,12 @@ struct CircuitCommand: ParsableCommand {
     }
 
     func run() throws {
-        let session = AnalysisSession(model: try modelOptions.open(for: "circuit", needs: [.lmHead]))
+        let opened = try modelOptions.open(for: "circuit", needs: [.lmHead])
+        try NonFiniteWeightLocator.naming("the circuit", model: opened) { try report(opened) }
+    }
+
+    private func report(_ opened: LoadedModel) throws {
+        let session = AnalysisSession(model: opened)
         let model = session.model
         let spec = try HeadSpec(head)
         let weights = session.processedWeights()

@@ -43,8 +43,12 @@ struct HeadsCommand: ParsableCommand {
     @Flag(help: "Print how long each step took (to standard error).") var timings = false
 
     func run() throws {
-        var clock = StepClock(enabled: timings)
         let opened = try modelOptions.open()
+        try NonFiniteWeightLocator.naming("the OV copying scores", model: opened) { try report(opened) }
+    }
+
+    private func report(_ opened: LoadedModel) throws {
+        var clock = StepClock(enabled: timings)
         if opened.config.architecture.isEncoder {
             try EncoderHeadsReport.run(model: opened, command: self)
             return

@@ -157,6 +157,18 @@ final class NonFiniteValueTests: XCTestCase {
         }
     }
 
+    /// A NaN in the token embedding (row 7, a token the prompt does not use): the analyses of the weights
+    /// alone name W_E and its row instead of LAPACK's refusal ("dgeev: the matrix holds NaN").
+    func testNaNInTheEmbeddingIsNamedByTheWeightAnalyses() throws {
+        let model = try ModelFolderCopy(of: ModelFolderCopy.sample("induction-2l"), in: scratch)
+        try model.rewrite("wte.weight", nanAt(128 * 7 + 3))
+        try assertFailsInOneLine(["circuit", model.path, "--head", "1.3"],
+                                 mentions: ["W_E (row 7) holds non-finite values", "the circuit cannot be computed from it"])
+        let heads = try MechscopeProcess.run(["heads", model.path])
+        XCTAssertEqual(heads.stderr, "Error: W_E (row 7) holds non-finite values (model \(model.path)): the OV copying scores cannot be computed from it\n")
+        XCTAssertFalse(heads.stderr.contains("dgeev"))
+    }
+
     func testNaNInAnAttentionOutputBiasIsReportedAtThatHook() throws {
         let model = try ModelFolderCopy(of: ModelFolderCopy.sample("induction-2l"), in: scratch)
         try model.rewrite("h.0.attn.c_proj.bias", nanAt(5))
