@@ -15,7 +15,7 @@ struct ExploreCommand: ParsableCommand {
         adds BOS, as transformers' tokenizer(prompt) does); --prepend-bos / --no-prepend-bos or B choose. \
         While the explorer runs, diagnostics go to a log file: $MECHSCOPE_LOG, else \
         $TMPDIR/mechscope-explorer.log (/tmp/mechscope-explorer.log). NO_COLOR turns colour off \
-        (heatmaps then use shade characters).
+        (heatmaps then use shade characters, and braille dots for negative values on a diverging scale).
         """)
 
     @OptionGroup var modelOptions: ModelOptions

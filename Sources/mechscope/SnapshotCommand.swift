@@ -14,8 +14,9 @@ struct SnapshotCommand: ParsableCommand {
         The model opens on its story page (config.json's mechscope_story). Each --view is an explorer command \
         without its colon (story: the page the model opens on; atlas, "head L1H3", "neuron L0N5", "layer 1", \
         lens, logits, dla, embed, "metric induction-rand", "answer ' Paris'", ...), run in order as if typed; \
-        after each, the main view is printed under a '== :COMMAND' line. --keys sends keys as typed first \
-        (e.g. "jjl" moves the cursor). Runs headless, compute inline.
+        after each, the main view (with --full the whole screen) is printed under a '== :COMMAND' line, as \
+        plain text: heatmaps in shade characters, negative values on a diverging scale in braille dots. Runs \
+        headless, compute inline.
         """)
 
     @OptionGroup var modelOptions: ModelOptions

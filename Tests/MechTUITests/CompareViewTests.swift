@@ -78,6 +78,81 @@ final class CompareViewTests: XCTestCase {
         XCTAssertEqual(x.state.page, .atlas)
     }
 
+    /// Without colour (NO_COLOR, `:export`, `mechscope snapshot`) corrupted − clean keeps its sign:
+    /// a negative cell takes braille dots where a positive one of the same magnitude takes a shade,
+    /// cell by cell on the real difference, zoomed in and out, and the legend shows −1, 0 and +1.
+    func testTheDifferenceKeepsItsSignWithoutColour() throws {
+        let session = try SampleSessions.session("induction-2l")
+        let x = HeadlessExplorer(session: session, prompt: PatchingViewTests.clean, width: 160, height: 48, depth: .monochrome)
+        x.command("corrupt " + PatchingViewTests.corrupted)
+        x.command("head L1H3")
+        x.press(.char("c"), .char("c"))
+        XCTAssertEqual(x.state.compare, .difference)
+        let main = x.state.layout.main
+        XCTAssertTrue(x.grid.rowText(main.y).contains("corrupted − clean pattern  −1 ⣿⣶⣤⣀ 0 ░▒▓█ +1"), x.grid.rowText(main.y))
+        let matrix = try XCTUnwrap(HeadMatrix(run: try XCTUnwrap(x.state.corruptedRun), subtracting: try XCTUnwrap(x.state.run),
+                                              layer: 1, head: 3))
+        let n = matrix.count, cursor = x.state.headPage
+        /// The glyphs drawn for positive and negative cells, by step of magnitude (1…4).
+        var positive: [Int: Set<String>] = [:], negative: [Int: Set<String>] = [:]
+        func record(_ v: Double, _ glyph: String, _ place: String) {
+            XCTAssertEqual(glyph, Palette.shade(v, signed: true), "\(place) = \(v)")
+            let step = Int((abs(v) * 4).rounded())
+            guard step > 0 else { return }
+            if v > 0 { positive[step, default: []].insert(glyph) } else { negative[step, default: []].insert(glyph) }
+        }
+        let layout = AttentionHeadView.layout(x.state)
+        XCTAssertFalse(layout.zoomed)
+        XCTAssertEqual(layout.firstQuery, 0)
+        XCTAssertEqual(layout.gridLines, n, "every query on screen")
+        var cells = 0
+        for q in 0..<n {
+            for k in layout.firstKey..<min(q + 1, layout.firstKey + layout.keysShown) where !(q == cursor.query && k == cursor.key) {
+                let v = try XCTUnwrap(matrix.shade(q, k))
+                let cell = x.grid[main.x + layout.labelWidth + (k - layout.firstKey) * layout.cellWidth, main.y + layout.gridTop + q]
+                record(v, cell.text, "(\(q), \(k))")
+                cells += 1
+            }
+        }
+        XCTAssertGreaterThan(cells, n * (n + 1) / 4)
+        let both = Set(positive.keys).intersection(negative.keys)
+        XCTAssertFalse(both.isEmpty, "the difference has a positive and a negative cell of one magnitude: \(positive) \(negative)")
+        for step in both {
+            XCTAssertEqual(positive[step], [Palette.shades[step]])
+            XCTAssertEqual(negative[step], [Palette.negativeShades[step]])
+            XCTAssertTrue(positive[step]!.isDisjoint(with: negative[step]!), "step \(step): the sign shows without colour")
+        }
+
+        // Zoomed out (two queries a line, in monochrome the larger magnitude of the two): the same glyphs.
+        x.press(.char("z"))
+        let zoomed = AttentionHeadView.layout(x.state)
+        XCTAssertTrue(zoomed.zoomed)
+        let queries = zoomed.firstQuery..<min(n, zoomed.firstQuery + 2 * zoomed.gridLines)
+        let pooled = matrix.pooled(rows: queries.count, columns: zoomed.keyColumns, queries: queries)
+        positive = [:]
+        negative = [:]
+        for line in 0..<((pooled.count + 1) / 2) {
+            for c in 0..<zoomed.keyColumns {
+                let pair = [pooled[2 * line][c], 2 * line + 1 < pooled.count ? pooled[2 * line + 1][c] : nil].compactMap { $0 }
+                guard let v = pair.max(by: { abs($0) < abs($1) }) else { continue }
+                record(v, x.grid[main.x + zoomed.labelWidth + c, main.y + zoomed.gridTop + line].text, "line \(line) column \(c)")
+            }
+        }
+        XCTAssertFalse(negative.isEmpty, "negative cells zoomed out too")
+        XCTAssertTrue(x.mainText.contains("−1 ⣿⣶⣤⣀ 0 ░▒▓█ +1"), x.mainText)
+
+        // The lens's Δ p(answer): its legend, and the final layer's large negative cell in braille.
+        x.command("lens")
+        XCTAssertEqual(x.state.compare, .difference)
+        XCTAssertTrue(x.mainText.contains("-100% ⣿⣶⣤⣀ 0 ░▒▓█ +100%"), x.mainText)
+        let last = try XCTUnwrap(LogitLensView.window(x.state).last)
+        let delta = try XCTUnwrap(LogitLensView.answerDelta(x.state, entry: x.state.model.layers, position: last))
+        XCTAssertLessThan(delta, -0.3)
+        let finalRow = try XCTUnwrap(x.mainText.components(separatedBy: "\n").first { $0.hasPrefix("final_post") })
+        XCTAssertTrue(finalRow.contains(Palette.shade(Double(delta), signed: true) + String(format: "%+.1f%%", Double(delta) * 100)),
+                      finalRow)
+    }
+
     func testTheLensShowsTheCorruptedRunsReadings() throws {
         let (x, session) = try explorer()
         let corrupted = try directRun(session, PatchingViewTests.corrupted)

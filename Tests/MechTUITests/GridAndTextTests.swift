@@ -65,7 +65,25 @@ final class GridAndTextTests: XCTestCase {
         XCTAssertEqual(mono.heat(0).text, " ")
         XCTAssertEqual(mono.heat(0.5).text, "▒")
         XCTAssertEqual(mono.heat(1).text, "█")
-        XCTAssertEqual(mono.heat(-1, signed: true).text, "█")
+        // A diverging scale keeps the sign without colour: negatives take braille dots, one glyph a step.
+        XCTAssertEqual(mono.heat(1, signed: true).text, "█")
+        XCTAssertEqual(mono.heat(-1, signed: true).text, "⣿")
+        for step in 1...4 {
+            let v = Double(step) / 4
+            XCTAssertEqual(mono.heat(v, signed: true).text, Palette.shades[step])
+            XCTAssertEqual(mono.heat(-v, signed: true).text, Palette.negativeShades[step])
+            XCTAssertNotEqual(mono.heat(-v, signed: true).text, mono.heat(v, signed: true).text, "±\(v)")
+        }
+        XCTAssertEqual(mono.heat(-0.05, signed: true).text, " ", "a value that rounds to zero is blank either way")
+        XCTAssertEqual(mono.heat(-0.5).text, " ", "a sequential scale clamps at 0")
+        // Every diverging legend: negative end, zero, positive end.
+        XCTAssertEqual(mono.legendCells(signed: true, steps: 9).map(\.text).joined(), "⣿⣶⣤⣀ 0 ░▒▓█")
+        XCTAssertEqual(mono.legendCells(signed: false, steps: 5).map(\.text).joined(), " ░▒▓█")
+        let colourLegend = Palette(depth: .truecolor).legendCells(signed: true, steps: 4)
+        XCTAssertEqual(colourLegend.count, 11)
+        XCTAssertEqual(colourLegend[5].text, "0")
+        XCTAssertEqual(colourLegend[0].style.background, .rgb(215, 48, 39), "the diverging gradient's negative end")
+        XCTAssertEqual(colourLegend[10].style.background, .rgb(69, 117, 180), "and its positive end")
         let color = Palette(depth: .palette256)
         XCTAssertEqual(color.heat(1).style.background, .palette(RGB(252, 253, 191).xterm256))
         XCTAssertEqual(RGB(255, 0, 0).xterm256, 196)

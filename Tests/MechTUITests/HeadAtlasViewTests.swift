@@ -95,6 +95,14 @@ final class HeadAtlasViewTests: XCTestCase {
         let prev = atlasCells(explorer)
         XCTAssertGreaterThan(Set(prev.values.map { $0.filter { Palette.shades.dropFirst().contains(String($0)) } }).count, 2,
                              "several shades: \(prev)")
+        // A signed metric keeps its sign: a negative score's padding is braille dots, not a shade.
+        explorer.command("metric ov-copying")
+        let copying = atlasCells(explorer)
+        let negative = try XCTUnwrap(copying["L0H2"]), positive = try XCTUnwrap(copying["L1H2"])
+        XCTAssertTrue(negative.contains("-0.13") && negative.hasPrefix(Palette.negativeShades[1]), "\(copying)")
+        XCTAssertFalse(negative.contains { Palette.shades.dropFirst().contains(String($0)) }, "\(copying)")
+        XCTAssertTrue(positive.contains("0.23") && positive.hasPrefix(Palette.shades[1]), "\(copying)")
+        XCTAssertTrue(explorer.mainText.contains("−1 ⣿⣶⣤⣀ 0 ░▒▓█ +1 (copies)"), explorer.mainText)
     }
 
     func testMonochromeAtlasUsesShadeCharacters() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import MechAnalysis
 import MechModels
+import MechTestSupport
 import XCTest
 @testable import MechTUI
 
@@ -92,6 +93,65 @@ final class StoryPageTests: XCTestCase {
             XCTAssertEqual(ComputeFailure(error).cancelled, true)
         }
         XCTAssertEqual(reported, [8, 16], "a partial sweep every 8 rows of a; cancelled before row 17")
+    }
+
+    /// Without colour WᵀW keeps its sign: a negative entry takes braille dots, a positive one of the
+    /// same magnitude a shade, and the legend shows the negative end, zero and the positive end.
+    /// The sample's off-diagonal entries are small positive or larger negative ones, so the same
+    /// magnitude with the other sign comes from the sample with one feature's direction reversed
+    /// (W_2 → −W_2: row and column 2 change sign, every magnitude stays).
+    func testInterferenceKeepsItsSignWithoutColour() throws {
+        let sample = SampleSessions.folder("superposition-toy")
+        let scratch = try ScratchFolder(prefix: "mechscope-wtw-sign")
+        defer { scratch.remove() }
+        let flippedFolder = scratch.url.appendingPathComponent("superposition-toy-w2")
+        try FileManager.default.createDirectory(at: flippedFolder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: sample.appendingPathComponent("config.json"),
+                                         to: flippedFolder.appendingPathComponent("config.json"))
+        var bytes = [UInt8](try Data(contentsOf: sample.appendingPathComponent("model.safetensors")))
+        let headerLength = bytes[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        let header = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(bytes[8..<(8 + headerLength)])) as? [String: Any])
+        let w = try XCTUnwrap(header["W"] as? [String: Any])
+        XCTAssertEqual(w["dtype"] as? String, "F32")
+        let shape = try XCTUnwrap(w["shape"] as? [Int]), start = try XCTUnwrap((w["data_offsets"] as? [Int])?.first)
+        for r in 0..<shape[0] { bytes[8 + headerLength + start + 4 * (r * shape[1] + 2) + 3] ^= 0x80 }   // little-endian sign bit
+        try Data(bytes).write(to: flippedFolder.appendingPathComponent("model.safetensors"))
+
+        let views = try [sample, flippedFolder].map { folder in
+            HeadlessExplorer(toy: try ToySuperpositionModel(folder: folder), width: 120, height: 40, depth: .monochrome)
+        }
+        let maps = try views.map { try XCTUnwrap($0.state.featureMap) }
+        XCTAssertEqual(maps[0].gramScale, maps[1].gramScale)
+        let main = views[0].state.layout.main
+        let layout = FeaturesView.Layout(features: 20, cursor: 0, width: main.width, height: main.height, presenting: false)
+        XCTAssertEqual(layout.firstHeatRow, 0)
+        XCTAssertEqual(layout.heatRows, 20)
+        func glyph(_ view: HeadlessExplorer, _ i: Int, _ j: Int) -> String {
+            view.grid[main.x + layout.heatX + j * layout.cellWidth + layout.cellWidth - 1, main.y + layout.heatY + i].text
+        }
+        for view in views {
+            XCTAssertTrue(view.grid.rowText(main.y + layout.heatY - 2).contains("Interference WᵀW   -1.30 ⣿⣶⣤⣀ 0 ░▒▓█ +1.30"),
+                          view.grid.rowText(main.y + layout.heatY - 2))
+        }
+        var opposite = 0
+        for i in 0..<20 {
+            for j in 0..<20 where !(i == 0 && j == 0 && layout.cellWidth == 1) {      // the cursor's ◆
+                let a = maps[0].gram[i][j], b = maps[1].gram[i][j]
+                let v = Double(a / maps[0].gramScale)
+                XCTAssertEqual(glyph(views[0], i, j), Palette.shade(v, signed: true), "WᵀW[\(i)][\(j)] = \(v)")
+                XCTAssertEqual(abs(b), abs(a), accuracy: 1e-6)
+                guard (i == 2) != (j == 2), abs(v) >= 0.125 else { continue }
+                XCTAssertEqual(b, -a, accuracy: 1e-6, "reversing W_2 changes the sign of row and column 2")
+                XCTAssertNotEqual(glyph(views[0], i, j), glyph(views[1], i, j),
+                                  "WᵀW[\(i)][\(j)]: \(a) and \(b) of one magnitude draw differently")
+                let (minus, plus) = a < 0 ? (views[0], views[1]) : (views[1], views[0])
+                XCTAssertEqual(glyph(minus, i, j), Palette.negativeShades[Int((abs(v) * 4).rounded())])
+                XCTAssertEqual(glyph(plus, i, j), Palette.shades[Int((abs(v) * 4).rounded())])
+                opposite += 1
+            }
+        }
+        XCTAssertEqual(opposite, 2 * 15, "features 0–15 but 2 are represented: row 2 and column 2, each entry non-zero")
+        XCTAssertTrue(maps[0].gram[0][2] < -0.5 && maps[1].gram[0][2] > 0.5, "feature 0 and 2 read each other strongly")
     }
 
     func testSuperpositionToyOpensOnFeaturesWithTheInterferenceMatrix() throws {

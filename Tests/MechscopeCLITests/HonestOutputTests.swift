@@ -134,6 +134,21 @@ final class HonestOutputTests: XCTestCase {
         }
     }
 
+    /// Every option `snapshot --help` mentions is one it takes (it used to describe a `--keys`).
+    func testSnapshotHelpMentionsOnlyItsOwnOptions() throws {
+        let help = try run(["snapshot", "--help"]).stdout
+        let declared = Set(help.split(separator: "\n").filter { $0.hasPrefix("  -") }.flatMap { line in
+            line.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "/" }).filter { $0.hasPrefix("--") }.map(String.init)
+        })
+        XCTAssertTrue(declared.isSuperset(of: ["--view", "--prompt", "--width", "--height", "--full", "--present"]), "\(declared)")
+        let regex = try NSRegularExpression(pattern: "--[a-z][a-z-]*")
+        let mentioned = Set(regex.matches(in: help, range: NSRange(help.startIndex..., in: help)).map {
+            String(help[Range($0.range, in: help)!])
+        })
+        XCTAssertEqual(mentioned.subtracting(declared), [], help)
+        XCTAssertFalse(help.contains("--keys"), help)
+    }
+
     func testFeaturesDefaultsToTheToySampleItsHelpNames() throws {
         let help = try run(["features", "--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         XCTAssertTrue(help.contains("(default: the superposition-toy sample)"), help)

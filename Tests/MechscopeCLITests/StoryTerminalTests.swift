@@ -24,6 +24,18 @@ final class StoryTerminalTests: XCTestCase {
         XCTAssertTrue(try tmux.waitFor("EXIT=").contains("EXIT=0"))
     }
 
+    /// With NO_COLOR, WᵀW keeps its sign in the terminal: negative entries in braille dots, positive
+    /// ones in shades, and the legend shows the negative end, zero and the positive end.
+    func testSuperpositionToyWithoutColourKeepsTheSign() throws {
+        let folder = MechscopeProcess.repositoryRoot.appendingPathComponent("samples/superposition-toy").path
+        let tmux = try TmuxSession(width: 100, height: 30,
+                                   shellCommand: TmuxSession.command([folder], environment: ["TERM": "tmux-256color", "NO_COLOR": "1"]))
+        let screen = try tmux.waitFor("Interference WᵀW   -1.30 ⣿⣶⣤⣀ 0 ░▒▓█ +1.30")
+        XCTAssertTrue(screen.contains(" 0 ◆█░░⣤⣤░░░░⣤⣤"), "WᵀW[0][2] = -0.80 in braille, WᵀW[0][1] = +0.18 in a shade: \(screen)")
+        try tmux.send("q")
+        XCTAssertTrue(try tmux.waitFor("EXIT=").contains("EXIT=0"))
+    }
+
     func testModularAdditionOpensOnItsFourierPage() throws {
         let tmux = try start("modadd-1l", ["--present"])
         let screen = try tmux.waitFor("key frequencies: 42 (30.2%)  1 (29.0%)  19 (20.6%)  38 (17.8%)")

@@ -1,6 +1,7 @@
 /// What the terminal can show, decided once at start-up.
 public enum ColorDepth: Equatable, Sendable {
-    /// No colour at all (`NO_COLOR`, a monochrome terminal): heatmaps use shade characters.
+    /// No colour at all (`NO_COLOR`, a monochrome terminal): heatmaps use shade characters (braille
+    /// dots for negative values on a diverging scale, `Palette.shade`).
     case monochrome
     /// 8 or 16 basic colours (`TERM=xterm`, `screen`).
     case basic(colors: Int)

@@ -1,5 +1,6 @@
 /// A theme fitted to the terminal's colour depth: the styles views draw with, and the heat scales.
-/// In monochrome, heat cells carry shade characters (` ░▒▓█`) so nothing depends on colour alone.
+/// In monochrome, heat cells carry shade characters (` ░▒▓█`) so nothing depends on colour alone;
+/// on a diverging scale negative values take braille dots (` ⣀⣤⣶⣿`) instead, so the sign reads too.
 public struct Palette: Sendable {
     public let theme: Theme
     public let depth: ColorDepth
@@ -66,21 +67,44 @@ public struct Palette: Sendable {
 
     /// Shade characters from empty to full, for monochrome heat and for sparklines' levels.
     public static let shades = [" ", "░", "▒", "▓", "█"]
+    /// Monochrome heat for negative values on a diverging scale: braille dots from empty to full,
+    /// one glyph family per sign, so a cell's sign and magnitude both read without colour.
+    public static let negativeShades = [" ", "⣀", "⣤", "⣶", "⣿"]
     /// Eighth-block bars for sparklines, lowest first.
     public static let sparks = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
 
+    /// The monochrome glyph for a value in 0…1 (sequential) or −1…1 (diverging): its magnitude in
+    /// five steps, from `shades` (≥ 0) or `negativeShades` (< 0). A value that rounds to step 0
+    /// is blank whatever its sign.
+    public static func shade(_ value: Double, signed: Bool = false) -> String {
+        guard value.isFinite else { return " " }
+        let clamped = signed ? min(1, max(-1, value)) : min(1, max(0, value))
+        let level = Int((abs(clamped) * Double(shades.count - 1)).rounded())
+        return clamped < 0 ? negativeShades[level] : shades[level]
+    }
+
     /// One heat cell for a value in 0…1 (sequential) or −1…1 (diverging): a background colour, or
-    /// a shade character by magnitude in monochrome. NaN (not computed yet) draws as a dim "·".
+    /// in monochrome a glyph by magnitude and sign (`shade(_:signed:)`). NaN (not computed yet)
+    /// draws as a dim "·".
     public func heat(_ value: Double, signed: Bool = false, text: String? = nil) -> Cell {
         guard value.isFinite else { return Cell(text ?? "·", style: dim) }
         let clamped = signed ? min(1, max(-1, value)) : min(1, max(0, value))
-        if !hasColor {
-            let level = Int((abs(clamped) * Double(Self.shades.count - 1)).rounded())
-            return Cell(text ?? Self.shades[level], style: .plain)
-        }
+        if !hasColor { return Cell(text ?? Self.shade(clamped, signed: signed), style: .plain) }
         let rgb = signed ? theme.diverging.color(at: (clamped + 1) / 2) : theme.sequential.color(at: clamped)
         let fg = color(rgb.contrasting)
         return Cell(text ?? " ", style: CellStyle(foreground: fg, background: color(rgb)))
+    }
+
+    /// A legend's scale cells: `steps` from 0 to 1 (sequential), or for a diverging scale the
+    /// negative end to zero, a "0" between blank zero cells, then zero to the positive end, `steps`
+    /// a side (in monochrome one cell per glyph: `⣿⣶⣤⣀ 0 ░▒▓█`).
+    public func legendCells(signed: Bool, steps: Int) -> [Cell] {
+        guard signed else { return (0..<steps).map { heat(steps > 1 ? Double($0) / Double(steps - 1) : 1) } }
+        let side = hasColor ? max(1, steps) : Self.shades.count - 1
+        let negative = (0..<side).map { heat(-Double(side - $0) / Double(side), signed: true) }
+        let positive = (1...side).map { heat(Double($0) / Double(side), signed: true) }
+        let zero = heat(0, signed: true)
+        return negative + [zero, heat(0, signed: true, text: "0"), zero] + positive
     }
 
     /// A sparkline character for a value in 0…1.

@@ -118,10 +118,9 @@ public enum AttentionHeadView: PageView {
         var what = scores ? (wide ? "pre-softmax scores" : "scores") : (wide ? "attention pattern" : "pattern")
         if signed { what = "corrupted − clean pattern" } else if state.showsCorrupted { what += " (corrupted)" }
         var x = canvas.put("L\(layer)H\(head) \(what)  ", x: 0, y: 0, style: p.heading)
-        x += canvas.put(signed ? "−1 " : scores ? "row min " : "0 ", x: x, y: 0, style: p.dim)
-        for i in 0..<8 { canvas.set(x + i, 0, signed ? p.heat(Double(i) / 3.5 - 1, signed: true) : p.heat(Double(i) / 7)) }
-        x += 8
-        x += canvas.put(signed ? " +1" : scores ? " max · masked −∞ blank" : " 1", x: x, y: 0, style: p.dim)
+        x += HeatLegend.draw(signed: signed, low: signed ? "−1" : scores ? "row min" : "0",
+                             high: signed ? "+1" : scores ? "max · masked −∞ blank" : "1", steps: signed ? 4 : 8, x: x, y: 0,
+                             into: &canvas)
         var notes: [String] = []
         if layout.zoomed { notes.append(" · zoomed: 2 queries a line") }
         let n = layout.tokens

@@ -52,8 +52,9 @@ public struct ExplorerRenderer {
     /// The main view alone as plain text (what `:export FILE.txt` and `mechscope snapshot` write).
     public func mainText(_ state: ExplorerState) -> String { plainText(state, in: state.layout.main) }
 
-    /// `state` as plain text, drawn afresh in monochrome: heat carries shade characters (` ░▒▓█`)
-    /// whatever colours this renderer draws with, since text keeps no colour. `rect` nil: the screen.
+    /// `state` as plain text, drawn afresh in monochrome: heat carries shade characters (` ░▒▓█`,
+    /// braille dots ` ⣀⣤⣶⣿` for negative values on a diverging scale) whatever colours this renderer
+    /// draws with, since text keeps no colour. `rect` nil: the screen.
     public func plainText(_ state: ExplorerState, in rect: Rect? = nil) -> String {
         var plain = ExplorerRenderer(width: state.width, height: state.height,
                                      palette: Palette(theme: palette.theme, depth: .monochrome), keymap: keymap)

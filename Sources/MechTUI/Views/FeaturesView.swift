@@ -130,11 +130,9 @@ public enum FeaturesView: PageView {
         let p = canvas.palette, n = map.count, cw = layout.cellWidth, cursor = state.featuresPage.row
         let scale = map.gramScale
         let labelWidth = String(n - 1).count + 1
-        var x = canvas.put("Interference WᵀW   ", x: layout.heatX - labelWidth, y: layout.heatY - 2, style: p.heading)
-        x += canvas.put(String(format: "%.2f ", -scale), x: layout.heatX - labelWidth + x, y: layout.heatY - 2, style: p.dim)
-        let start = layout.heatX - labelWidth + x
-        for i in 0..<9 { canvas.set(start + i, layout.heatY - 2, p.heat(Double(i) / 4 - 1, signed: true)) }
-        canvas.put(String(format: " %+.2f", scale), x: start + 9, y: layout.heatY - 2, style: p.dim)
+        let x = canvas.put("Interference WᵀW   ", x: layout.heatX - labelWidth, y: layout.heatY - 2, style: p.heading)
+        HeatLegend.draw(signed: true, low: String(format: "%.2f", -scale), high: String(format: "%+.2f", scale), steps: 4,
+                        x: layout.heatX - labelWidth + x, y: layout.heatY - 2, into: &canvas)
         let digits = String(n - 1).count
         for j in 0..<n where cw > digits || j % 5 == 0 || j == cursor {     // column numbers where they fit
             canvas.put(String(j), x: layout.heatX + j * cw, y: layout.heatY - 1, style: j == cursor ? p.accent.with(bold: true) : p.dim)

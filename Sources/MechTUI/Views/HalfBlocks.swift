@@ -1,6 +1,7 @@
 /// Draws a grid of 0…1 shades two rows a line: "▀" with the upper row's colour in front and the
 /// lower row's behind ("▄" when only the lower row has a value). In monochrome each line shows
-/// the shade character of the larger of its two values. nil cells (masked) stay blank.
+/// the glyph of the larger of its two values (by magnitude, so a signed one keeps its sign). nil
+/// cells (masked) stay blank.
 enum HalfBlocks {
     /// Draws `values` (rows × columns, any number of rows) from (x, y) down, ⌈rows/2⌉ lines.
     static func draw(_ values: [[Double?]], x: Int, y: Int, signed: Bool = false, into canvas: inout Canvas) {

@@ -128,22 +128,15 @@ public enum HeadAtlasView: PageView {
 
     /// The legend: the scale's gradient (or shades) with its end values.
     static func legend(_ metric: HeadMetric, scale: Double, y: Int, into canvas: inout Canvas) -> Int {
-        let p = canvas.palette
         let (low, high): (String, String)
         switch metric {
         case .entropy: (low, high) = ("0 (one key)", "ln n (uniform)")
-        case .attribution: (low, high) = (Self.format(-scale), Self.format(scale))
+        case .attribution: (low, high) = (Self.format(-scale), "+" + Self.format(scale))
         case .ovCopying: (low, high) = ("−1", "+1 (copies)")
         default: (low, high) = ("0", Self.format(scale) + " (max)")
         }
-        let steps = 20
-        var x = canvas.put(low + " ", x: 0, y: y, style: p.dim)
-        for i in 0..<steps {
-            let t = Double(i) / Double(steps - 1)
-            canvas.set(x, y, p.heat(metric.isSigned ? 2 * t - 1 : t, signed: metric.isSigned))
-            x += 1
-        }
-        canvas.put(" " + high, x: x, y: y, style: p.dim)
+        // 20 cells of gradient (9 a side and zero when signed; in monochrome one a glyph).
+        HeatLegend.draw(signed: metric.isSigned, low: low, high: high, steps: metric.isSigned ? 9 : 20, x: 0, y: y, into: &canvas)
         return y + 1
     }
 

@@ -112,7 +112,13 @@ public enum LogitLensView: PageView {
                                         + "corrupted − clean by layer (diverging)"
                                       : "Logit lens · top token by layer (shade: probability)", x: 0, y: 0, style: p.heading)
         if let marker = RunMarker.text(state) { canvas.put(" · " + marker, x: x, y: 0, style: p.warning) }
-        canvas.put("h/j/k/l cell · Enter: its top token becomes the answer", x: 0, y: 1, style: p.dim)
+        // The difference's legend after the hints (shortened where both do not fit).
+        let legend = difference ? HeatLegend.width(signed: true, low: "  -100%", high: "+100%", steps: 4, palette: p) : 0
+        let long = "h/j/k/l cell · Enter: its top token becomes the answer"
+        let hints = canvas.put(DisplayWidth.of(long) + legend <= canvas.width ? long : "h/j/k/l cell", x: 0, y: 1, style: p.dim)
+        if difference {
+            HeatLegend.draw(signed: true, low: "  -100%", high: "+100%", steps: 4, x: hints, y: 1, into: &canvas)
+        }
         let columns = window(state), width = cellWidth(canvas.width)
         let labels = entryLabels(state)
         let grid = lens(state, gridRequest(state))

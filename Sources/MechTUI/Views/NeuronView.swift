@@ -54,11 +54,19 @@ public enum NeuronView: PageView {
         let scale = max(values.map(abs).max() ?? 0, .leastNormalMagnitude)
         canvas.put("Neuron L\(l)N\(n) · max \(NumberText.value(values[peak])) at '\(run.tokenTexts[peak])' (pos \(peak))",
                    x: 0, y: 0, style: p.heading)
-        canvas.put("[ ] neuron · j/k tokens · Enter: the layer's list", x: 0, y: 1, style: p.dim)
+        // Negative activations (GELU's dip) put the text on the diverging scale, with its legend
+        // after the hints (shortened where both do not fit).
+        let signed = values.contains { $0 < 0 }
+        let (low, high) = ("  " + NumberText.value(-scale), "+" + NumberText.value(scale))
+        let legend = signed ? HeatLegend.width(signed: true, low: low, high: high, steps: 4, palette: p) : 0
+        let long = "[ ] neuron · j/k tokens · Enter: the layer's list"
+        let hints = canvas.put(DisplayWidth.of(long) + legend <= canvas.width ? long : "[ ] neuron · j/k tokens", x: 0, y: 1,
+                               style: p.dim)
+        if signed { HeatLegend.draw(signed: true, low: low, high: high, steps: 4, x: hints, y: 1, into: &canvas) }
 
         // The prompt as text, each token on its activation's heat (a shade after it in monochrome).
         let pieces = run.tokenTexts.enumerated().map { i, text -> TokenStrip.Piece in
-            let heat = p.heat(Double(values[i] / scale), signed: values.contains { $0 < 0 })
+            let heat = p.heat(Double(values[i] / scale), signed: signed)
             return p.hasColor ? TokenStrip.Piece(text: text, style: heat.style, mark: nil)
                               : TokenStrip.Piece(text: text, style: .plain, mark: heat.text == " " ? Cell("·", style: p.dim) : heat)
         }

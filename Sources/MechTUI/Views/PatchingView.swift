@@ -130,10 +130,8 @@ public enum PatchingView: PageView {
                                        Double(cells.corruptedLogitDiff)), x: 0, y: 1, style: p.text)
         canvas.put(" · cell = (patched − corrupted) / (clean − corrupted)", x: x, y: 1, style: p.dim)
         let scale = max(1, Double(cells.largestMagnitude))
-        x = canvas.put(String(format: "%+.2f ", -scale), x: 0, y: 2, style: p.dim)
-        for i in 0..<9 { canvas.set(x + i, 2, p.heat(Double(i - 4) / 4, signed: true)) }
-        x += 9
-        x += canvas.put(String(format: " %+.2f", scale), x: x, y: 2, style: p.dim)
+        x = HeatLegend.draw(signed: true, low: String(format: "%+.2f", -scale), high: String(format: "%+.2f", scale), steps: 4,
+                            x: 0, y: 2, into: &canvas)
         let progress = cells.isComplete ? " · \(cells.count) cells" : " · \(cells.filled)/\(cells.count) cells…"
         x += canvas.put(progress, x: x, y: 2, style: cells.isComplete ? p.dim : p.accent)
         canvas.put(" · the corrupted run with one clean activation patched in", x: x, y: 2, style: p.dim)
@@ -182,8 +180,6 @@ public enum PatchingView: PageView {
                 let x = labelWidth + j * cw
                 for dx in 0..<(cw > 2 ? cw - 1 : cw) { canvas.set(x + dx, y, cell) }
                 if let inside { canvas.put(inside, x: x, y: y, style: cell.style, limit: cw - 1) }
-                // Without colour the shade shows the size only: a minus marks the negative cells.
-                if !p.hasColor, v.isFinite, v < 0, Double(abs(v) / scale) >= 0.125 { canvas.set(x + 1, y, Cell("-", style: .plain)) }
                 if l == cl && c == cc {
                     cell.text = "◆"
                     cell.style = cell.style.with(bold: true, reverse: !p.hasColor)
