@@ -64,7 +64,10 @@ final class ModelLocatorTests: TemporaryDirectoryTestCase {
         XCTAssertEqual(absolute.source, .folder)
         XCTAssertEqual(absolute.folder.lastPathComponent, "tiny")
         XCTAssertEqual(try locator([:]).locate("models/tiny").folder.path, absolute.folder.path)
-        XCTAssertEqual(try locator(["HOME": directory.path]).locate("~/models/tiny").folder.path, absolute.folder.path)
+        // A `~` that reaches the program was quoted past the shell: the folder named `~` here, not HOME's.
+        try write("{}", to: "~/models/tiny/config.json")
+        XCTAssertEqual(try locator(["HOME": directory.path]).locate("~/models/tiny").folder.path,
+                       directory.appendingPathComponent("~/models/tiny").standardizedFileURL.path)
 
         try write("x", to: "models/empty/notes.txt")
         assertFormatError(try locator([:]).locate("models/empty")) {
