@@ -5,6 +5,7 @@ import MechTensor
 extension WeightStore: WeightSource {
     public var location: String { folder.path }
     public func contains(_ name: String) -> Bool { info(named: name) != nil }
+    public var tensorNames: [String]? { names }
     public func storedShape(_ name: String) -> [Int]? { info(named: name)?.shape }
     public func unreadableDType(_ name: String) -> String? {
         guard let dtype = info(named: name)?.dtype, !dtype.isLoadable else { return nil }

@@ -131,6 +131,9 @@ public struct BlockWeights: Sendable {
 /// a time. The block read last is kept, so an analysis asking for one layer head by head reads it once.
 public struct TransformerWeights: @unchecked Sendable {
     public let layerCount: Int
+    /// Tensors the checkpoint holds that no part of the model reads (buffers such as rotary `inv_freq`,
+    /// a pooler, an untied copy of a tied unembedding), sorted; empty when the source cannot list its names.
+    public private(set) var unreadTensorNames: [String] = []
     private let residentBlocks: [BlockWeights]?
     private let readBlock: (Int) -> BlockWeights
     private let globalWeights: Lazy<GlobalWeights>
@@ -221,6 +224,10 @@ public struct TransformerWeights: @unchecked Sendable {
             let loaded = try reader.globals(read)
             globals = Lazy { loaded }
         }
+        let readNames = Set(globalsLog.names + (0..<max(c.nLayers, 1)).flatMap { l in
+            log.entries.map { first.key(reader.layerPrefix(l) + $0.suffix) }
+        })
+        let unread = (source.tensorNames ?? []).filter { !readNames.contains($0) }.sorted()
         let halfPrecision = log.names.contains { source.isStoredInHalfPrecision($0) }
         if halfPrecision || probed.storesLinearLayout {
             let onDemand = CheckpointTensors(source: source, prefixes: reader.prefixes, transient: true)
@@ -239,6 +246,7 @@ public struct TransformerWeights: @unchecked Sendable {
             let blocks = try (0..<c.nLayers).map { try reader.block($0, read.layer(reader.layerPrefix($0))) }
             self.init(layerCount: c.nLayers, residentBlocks: blocks, readBlock: { blocks[$0] }, globals: globals)
         }
+        unreadTensorNames = unread
     }
 }
 

@@ -15,6 +15,12 @@ public protocol WeightSource {
     func transientTensor(named name: String) throws -> Tensor
     /// The stored dtype's name when Mechscope cannot read it (not F32/F16/BF16), else nil.
     func unreadableDType(_ name: String) -> String?
+    /// Every tensor name the source holds, when it can list them (for reporting the ones no loader reads).
+    var tensorNames: [String]? { get }
+}
+
+extension WeightSource {
+    public var tensorNames: [String]? { nil }
 }
 
 /// Tensors held in memory, for tests and synthetic models.
@@ -38,4 +44,5 @@ public struct InMemoryWeights: WeightSource {
     public func isStoredInHalfPrecision(_ name: String) -> Bool { false }
     public func transientTensor(named name: String) throws -> Tensor { try tensor(named: name) }
     public func unreadableDType(_ name: String) -> String? { nil }
+    public var tensorNames: [String]? { Array(tensors.keys) }
 }

@@ -40,6 +40,8 @@ struct InfoCommand: ParsableCommand {
         var parameters: Int
         var dtypes: [String]
         var files: [FileEntry]
+        /// Tensors in the weight files that Mechscope does not read (transformers' "unexpected keys").
+        var unread_tensors: [String]
         var tokenizer: String
         var openblas: String
         /// For a GGUF file: its version and the `general.*`/`tokenizer.ggml.*` facts people look for.
@@ -69,6 +71,7 @@ struct InfoCommand: ParsableCommand {
             parameters: c.parameterCount,
             dtypes: model.dtypeSummary,
             files: model.weightFiles.map { .init(name: $0.name, bytes: $0.bytes) },
+            unread_tensors: model.transformer.weights.unreadTensorNames,
             tokenizer: model.tokenizer.map { "\($0.kindDescription), \($0.vocabSize) tokens" }
                 ?? "none (\(model.tokenizerError.map { "\($0)" } ?? "not found"))",
             openblas: OpenBLASKernelSelection.summary,
@@ -84,6 +87,11 @@ struct InfoCommand: ParsableCommand {
         ]
         if let encoder = report.encoder { lines.append("encoder    \(encoder)") }
         if let pooling = report.sentence_pooling { lines.append("pooling    \(pooling)") }
+        if !report.unread_tensors.isEmpty {
+            let shown = report.unread_tensors.prefix(4).joined(separator: ", ")
+            let more = report.unread_tensors.count > 4 ? ", … (--json lists all)" : ""
+            lines.append("unread     \(Plural.count(report.unread_tensors.count, "tensor")) in the weight files no part of the model reads: \(shown)\(more)")
+        }
         lines += [
             "parameters \(ByteFormat.count(report.parameters))",
             "dtypes     \(report.dtypes.joined(separator: ", "))",

@@ -134,6 +134,22 @@ final class FamilyCommandTests: XCTestCase {
         }
     }
 
+    /// Tensors the checkpoint holds and no loader reads are listed by `info` (transformers' "unexpected
+    /// keys"), never silently: a stray one, GPT-2's saved causal-mask buffers, BERT's pooler.
+    func testInfoListsTensorsNothingReads() throws {
+        let folder = try copy("llama-tiny")
+        try folder.replace("model.stray.weight", shape: [2], values: [1, 2])
+        let json = try runMechscopeJSONObject(["info", folder.path, "--json"])
+        XCTAssertEqual(json["unread_tensors"] as? [String], ["model.stray.weight"])
+        let text = try MechscopeProcess.run(["info", folder.path]).stdout
+        XCTAssertTrue(text.contains("unread     1 tensor in the weight files no part of the model reads: model.stray.weight\n"), text)
+        for (model, unread) in [("gpt2-tiny-b", ["h.0.attn.bias", "h.1.attn.bias", "h.2.attn.bias"]),
+                                ("bert-tiny", ["pooler.dense.bias", "pooler.dense.weight"]), ("llama-tiny", [])] {
+            let info = try runMechscopeJSONObject(["info", GoldenFixtures.modelFolder(model).path, "--json"])
+            XCTAssertEqual(info["unread_tensors"] as? [String], unread, model)
+        }
+    }
+
     /// Llama 3's rotary scaling as transformers 4.x configs write it (`rope_theta` at the top level, the
     /// rest under `rope_scaling` with `type`), read to the same numbers as the golden's `rope_parameters`.
     func testLlama3RopeScalingAsTransformers4WritesIt() throws {
