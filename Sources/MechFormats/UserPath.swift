@@ -8,4 +8,12 @@ public enum UserPath {
     public static func url(_ path: String) -> URL {
         URL(fileURLWithPath: path.hasPrefix("~") ? "./" + path : path)
     }
+
+    /// A path typed where no shell has expanded it (the explorer's `:export FILE`): a leading `~/`, or
+    /// `~` alone, is the home folder ($HOME), as in vim's `:w ~/notes.txt`.
+    public static func url(typedAtPrompt path: String,
+                           home: String? = ProcessInfo.processInfo.environment["HOME"]) -> URL {
+        guard let home, !home.isEmpty, path == "~" || path.hasPrefix("~/") else { return url(path) }
+        return URL(fileURLWithPath: home + path.dropFirst())
+    }
 }

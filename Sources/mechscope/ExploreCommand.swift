@@ -40,6 +40,9 @@ struct ExploreCommand: ParsableCommand {
     @Option(help: "Record the session as an asciinema v2 recording (FILE.cast): every frame and every key.")
     var record: String?
 
+    /// The prompt a model without prompts.txt opens on (the indirect-object example of TransformerLens's demos).
+    static let defaultPrompt = "When Mary and John went to the store, John gave a drink to"
+
     func validate() throws {
         guard pace.isFinite, pace >= 0 else { throw ValidationError("--pace must be a number of seconds ≥ 0") }
         if play == nil, captions || exitAtEnd { throw ValidationError("--captions and --exit-at-end go with --play FILE") }
@@ -73,10 +76,19 @@ struct ExploreCommand: ParsableCommand {
             status = try TerminalExplorer.run(toy: toy, options: options, startupMessages: warnings)
         case .transformer(let model):
             let session = AnalysisSession(model: model)
-            options.prompt = try PromptOptions(prompt: prompt).text(for: model)
+            var messages = warnings
+            do {
+                options.prompt = try PromptOptions(prompt: prompt).text(for: model)
+            } catch let error as InputError {
+                // Any model the commands open is explorable: without --prompt or a prompts.txt line it opens
+                // on TransformerLens's IOI example, and says so.
+                guard case .noPrompts = error else { throw error }
+                options.prompt = Self.defaultPrompt
+                messages.insert("no --prompt and no prompts.txt: showing a default prompt (p edits it)", at: 0)
+            }
             options.prependBOS = model.bosDecision(bosOptions.choice).addsBOS
             _ = try session.tokenize(options.prompt, prependBOS: options.prependBOS)  // a prompt that cannot run fails here
-            status = try TerminalExplorer.run(session: session, options: options, startupMessages: warnings)
+            status = try TerminalExplorer.run(session: session, options: options, startupMessages: messages)
         }
         if status != 0 { throw ExitCode(status) }
     }

@@ -8,7 +8,9 @@ struct MechscopeCommand: ParsableCommand {
         discussion: """
         MODEL is a Hugging Face model folder (config.json, model.safetensors, tokenizer.json) or a hub id \
         found in the local Hugging Face cache (never downloaded). Without MODEL, the bundled induction \
-        sample (samples/induction-2l) is used. With no command, `mechscope [MODEL]` opens the terminal explorer;         while it runs, diagnostics go to a log file ($MECHSCOPE_LOG, else $TMPDIR/mechscope-explorer.log,         or --log FILE), never to the screen (`mechscope explore --help` lists its options).
+        sample (samples/induction-2l) is used. With no command, `mechscope [MODEL]` opens the terminal explorer; \
+        while it runs, diagnostics go to a log file ($MECHSCOPE_LOG, else $TMPDIR/mechscope-explorer.log, \
+        or --log FILE), never to the screen (`mechscope explore --help` lists its options).
         """,
         subcommands: [
             ExploreCommand.self, InfoCommand.self, RunCommand.self, SimilarityCommand.self, DumpCommand.self, BenchCommand.self, FeaturesCommand.self,

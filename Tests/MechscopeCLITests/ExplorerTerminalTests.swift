@@ -28,6 +28,28 @@ final class ExplorerTerminalTests: XCTestCase {
         try assertRestored(tmux, status: 0)
     }
 
+    /// A model folder without prompts.txt opens on a default prompt, saying so, and `:export ~/x.txt`
+    /// writes under $HOME (no shell expands `~` inside the explorer).
+    func testAFolderWithoutPromptsOpensOnADefaultPromptAndExportExpandsHome() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("mechscope-home-\(UUID())")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
+        let model = MechscopeProcess.goldenModel("gpt2-tiny-a").path
+        XCTAssertFalse(FileManager.default.fileExists(atPath: model + "/prompts.txt"))
+        let tmux = try start([model], width: 120, height: 30, environment: ["TERM": "tmux-256color", "HOME": home.path])
+        let screen = try tmux.waitFor("Head atlas — induction score")
+        XCTAssertTrue(screen.contains("│ \"When Mary and John went to the store, John"), screen)
+        XCTAssertTrue(screen.contains("no --prompt and no prompts.txt: showing a default prompt (p edits it)"), screen)
+        try tmux.type(":export ~/atlas.txt")
+        try tmux.send("Enter")
+        let deadline = Date().addingTimeInterval(10)
+        let file = home.appendingPathComponent("atlas.txt").path
+        while Date() < deadline, !FileManager.default.fileExists(atPath: file) { usleep(20_000) }
+        XCTAssertTrue(try String(contentsOfFile: file, encoding: .utf8).contains("Head atlas — induction score"))
+        try tmux.send("q")
+        try assertRestored(tmux, status: 0)
+    }
+
     func testReachAHeadByCommandAndByKeysAt200x60() throws {
         let tmux = try start(width: 200, height: 60)
         try tmux.waitFor("Head atlas")

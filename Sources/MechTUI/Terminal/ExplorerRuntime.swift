@@ -125,7 +125,7 @@ public final class ExplorerRuntime {
     }
 
     public static func writeTextFile(_ path: String, _ text: String) throws {
-        try Data(text.utf8).write(to: UserPath.url(path), options: .atomic)
+        try Data(text.utf8).write(to: UserPath.url(typedAtPrompt: path), options: .atomic)
     }
 
     static func reason(_ error: Error) -> String {
