@@ -200,6 +200,26 @@ final class NonFiniteValueTests: XCTestCase {
 
     /// W × 1e17: norms of 1e17 and interference of 1e34 are finite; every bar stays inside the
     /// terminal width and every number in its column.
+    /// The explorer's views draw NaN and ±∞ (an ∞ MLP weight, a toy whose W × 1e19 overflows) as
+    /// empty bars beside `nan`/`inf`; converting them to a bar length trapped (SIGILL).
+    func testExplorerViewsDrawNonFiniteValuesWithoutTrapping() throws {
+        let model = try ModelFolderCopy(of: MechscopeProcess.goldenModel("gpt2-tiny-a"), in: scratch, name: "inf-mlp")
+        try model.rewrite("transformer.h.0.mlp.c_proj.weight") { var v = $0; v[7] = .infinity; return v }
+        var drawn = 0
+        for view in ["atlas", "logits", "neuron 0.3", "neurons 0", "embed", "dla", "lens", "head 1.2", "layer 1"] {
+            let outcome = try MechscopeProcess.run(["snapshot", model.path, "--prompt", "hello world hello world", "--view", view])
+            XCTAssertFalse(outcome.crashed, "\(view): \(outcome.stderr)")
+            XCTAssertEqual(outcome.status, 1, "\(view): the non-finite values are reported")
+            XCTAssertTrue(outcome.stderr.contains("non-finite values first appear at"), "\(view): \(outcome.stderr)")
+            drawn += outcome.stdout.isEmpty ? 0 : 1
+        }
+        XCTAssertEqual(drawn, 9, "every view was drawn before the report")
+        let toy = try ModelFolderCopy(of: ModelFolderCopy.sample("superposition-toy"), in: scratch, name: "huge-toy")
+        try toy.rewrite("W") { $0.map { $0 * 1e19 } }
+        let features = try MechscopeProcess.run(["snapshot", toy.path, "--view", "features"])
+        XCTAssertFalse(features.crashed, features.stderr)
+    }
+
     func testHugeToyWeightsKeepBarsAndTablesBounded() throws {
         let model = try ModelFolderCopy(of: ModelFolderCopy.sample("superposition-toy"), in: scratch)
         try model.rewrite("W") { $0.map { $0 * 1e17 } }

@@ -103,7 +103,7 @@ public enum AttributionView: PageView {
             canvas.put(DisplayWidth.fit(result.components[index].label, labelWidth), x: 0, y: y,
                        style: selected ? base.with(bold: true) : p.accent)
             canvas.put(DisplayWidth.rightAligned(NumberText.signed(value), valueWidth), x: labelWidth, y: y, style: base)
-            let length = scale > 0 ? Int((Double(abs(value) / scale) * Double(half)).rounded()) : 0
+            let length = scale > 0 ? BarCells.count(Double(abs(value) / scale), of: half) : 0
             let positive = value >= 0
             let bar = String(repeating: positive ? "█" : "▒", count: length)
             canvas.put("│", x: axis, y: y, style: selected ? base : p.dim)

@@ -58,7 +58,7 @@ public enum EmbeddingView: PageView {
             let used = canvas.put(text, x: 0, y: y, style: selected ? p.selection : p.text)
             if isBOS { canvas.put(" BOS", x: used, y: y, style: (selected ? p.selection : p.warning).with(bold: true)) }
             if barWidth > 0, let norm = embedNorms[q] ?? nil, maxNorm > 0 {
-                let filled = Int((Double(norm / maxNorm) * Double(barWidth)).rounded())
+                let filled = BarCells.count(Double(norm / maxNorm), of: barWidth)
                 canvas.put(String(repeating: "▬", count: filled), x: barX, y: y, style: selected ? p.selection : p.positive)
             }
         }

@@ -120,7 +120,7 @@ public enum FeaturesView: PageView {
 
     /// A horizontal bar of `value · perUnit` cells in eighth blocks, at most `width` cells.
     static func bar(_ value: Double, perUnit: Double, width: Int) -> String {
-        let eighths = max(0, min(width * 8, Int((value * perUnit * 8).rounded())))
+        let eighths = BarCells.count(value * perUnit / Double(width), of: width * 8)
         let partial = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"][eighths % 8]
         return String(repeating: "█", count: eighths / 8) + partial
     }

@@ -91,7 +91,7 @@ public enum FourierView: PageView {
         let peak = spectrum.power.max() ?? 0
         let keys = Set(keyFrequencies(spectrum))
         for (i, share) in spectrum.power.enumerated() {
-            let eighths = peak > 0 ? Int((share / peak * Double(barRows * 8)).rounded()) : 0
+            let eighths = peak > 0 ? BarCells.count(share / peak, of: barRows * 8) : 0
             let style = keys.contains(i + 1) ? p.accent : p.dim
             for row in 0..<barRows {
                 let filled = eighths - (barRows - 1 - row) * 8

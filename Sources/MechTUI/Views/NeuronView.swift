@@ -100,7 +100,7 @@ public enum NeuronView: PageView {
                 + " " + DisplayWidth.rightAligned(NumberText.value(values[q]), 9) + " "
             if selected { canvas.line("", y: row, style: p.selection) }
             let used = canvas.put(text, x: 0, y: row, style: selected ? p.selection : p.text)
-            let filled = Int((Double(max(0, values[q]) / scale) * Double(barWidth)).rounded())
+            let filled = BarCells.count(Double(max(0, values[q]) / scale), of: barWidth)
             canvas.put(String(repeating: "█", count: filled), x: used, y: row, style: selected ? p.selection : p.positive)
         }
         return y + 1 + min(rows, order.count)

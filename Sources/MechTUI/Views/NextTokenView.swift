@@ -39,7 +39,7 @@ public enum NextTokenView: PageView {
             let style = selected ? p.selection : (t.tokenID == answer ? p.accent : p.text)
             canvas.line("", y: y, style: selected ? p.selection : .plain)
             let used = canvas.put(text, x: 0, y: y, style: style)
-            let filled = Int((Double(t.probability) * Double(barWidth)).rounded())
+            let filled = BarCells.count(Double(t.probability), of: barWidth)
             canvas.put(String(repeating: "█", count: filled), x: used, y: y, style: selected ? style : p.positive)
         }
         var y = min(canvas.height - 3, 5 + run.topNext.count)
