@@ -23,8 +23,8 @@ struct SnapshotCommand: ParsableCommand {
     @Option(name: .shortAndLong, parsing: .unconditional, help: "Prompt text (default: the model folder's first ready prompt).")
     var prompt: String?
     @OptionGroup var bosOptions: BOSOptions
-    @Option(name: .customLong("view"), parsing: .unconditionalSingleValue, help: "An explorer command to run, then print the view (repeatable).")
-    var views: [String] = ["atlas"]
+    @Option(name: .customLong("view"), parsing: .unconditionalSingleValue, help: "An explorer command to run, then print the view (repeatable; default: story, the page the model opens on).")
+    var views: [String] = ["story"]
     @Option(help: "Screen width.") var width = 100
     @Option(help: "Screen height.") var height = 30
     @Flag(help: "Print the whole screen (title, navigator, status line), not only the main view.") var full = false
@@ -41,14 +41,14 @@ struct SnapshotCommand: ParsableCommand {
         var forward: (model: LoadedModel, tokens: [Int])?
         switch opened {
         case .toySuperposition(let toy):
-            explorer = HeadlessExplorer(toy: toy, width: width, height: height, presenting: present)
+            explorer = HeadlessExplorer(toy: toy, width: width, height: height, presenting: present, writingFiles: true)
         case .transformer(let model):
             let session = AnalysisSession(model: model)
             let text = try PromptOptions(prompt: prompt).text(for: model)
             let bos = model.bosDecision(bosOptions.choice).addsBOS
             forward = (model, try session.tokenize(text, prependBOS: bos))
             explorer = HeadlessExplorer(session: session, prompt: text, prependBOS: bos, width: width, height: height,
-                                        presenting: present, story: story)
+                                        presenting: present, story: story, writingFiles: true)
         }
         for (i, view) in views.enumerated() {
             if view != "story" { explorer.command(view) }

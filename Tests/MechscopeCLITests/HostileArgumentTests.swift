@@ -36,6 +36,20 @@ final class HostileArgumentTests: XCTestCase {
         XCTAssertTrue(info.stderr.contains(scratch.url.appendingPathComponent("~/m").path), info.stderr)
     }
 
+    /// snapshot's default view is the page each model opens on (the toy has no atlas), and its
+    /// `--view "export FILE"` really writes FILE (it only said so), or fails in one line saying why.
+    func testSnapshotOpensEachModelsOwnPageAndExportWrites() throws {
+        let toy = try MechscopeProcess.run(["snapshot", ModelFolderCopy.sample("superposition-toy").path])
+        XCTAssertEqual(toy.status, 0, toy.stderr)
+        XCTAssertTrue(toy.stdout.hasPrefix("== :story\nFeatures — 16 of 20 represented"), toy.stdout)
+        let file = scratch.url.appendingPathComponent("atlas.txt").path
+        let written = try MechscopeProcess.run(["snapshot", sample, "--view", "export \(file)"])
+        XCTAssertEqual(written.status, 0, written.stderr)
+        XCTAssertTrue(try String(contentsOfFile: file, encoding: .utf8).hasPrefix("Head atlas — induction score"))
+        try assertFailsInOneLine(["snapshot", sample, "--view", "export /nonexistent-folder/x.txt"],
+                                 mentions: ["cannot write /nonexistent-folder/x.txt: no such file"])
+    }
+
     func testAnEmptyOutIsRefused() throws {
         try assertFailsInOneLine(["dump", sample, "--prompt", "hi", "--hook", "logits", "--out", ""], mentions: ["--out is empty"])
     }

@@ -125,10 +125,11 @@ public final class ExplorerRuntime {
     }
 
     public static func writeTextFile(_ path: String, _ text: String) throws {
-        try Data(text.utf8).write(to: UserPath.url(typedAtPrompt: path), options: .atomic)
+        try FileBytes.writeAtomically(Data(text.utf8), to: UserPath.url(typedAtPrompt: path))
     }
 
     static func reason(_ error: Error) -> String {
+        if case FormatError.cannotWrite(_, let reason) = error { return reason }   // FileBytes: "no such file", …
         let ns = error as NSError
         if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
             return String(cString: strerror(Int32(underlying.code)))

@@ -6,12 +6,12 @@ import MechModels
 /// a cell grid that tests read, with compute run inline so every key's result is ready at once.
 public final class HeadlessExplorer {
     public let runtime: ExplorerRuntime
-    /// Files `:export` wrote, by path.
+    /// Files `:export` wrote, by path (kept in memory; also written to disk when `writingFiles`).
     public private(set) var exports: [String: String] = [:]
 
     public convenience init(session: AnalysisSession, prompt: String, prependBOS: Bool? = nil, width: Int = 120, height: Int = 40,
                 depth: ColorDepth = .palette256, theme: Theme = .dark, themes: ThemeCatalog = ThemeCatalog(folder: nil),
-                presenting: Bool = false, story: ModelStory? = nil) {
+                presenting: Bool = false, story: ModelStory? = nil, writingFiles: Bool = false) {
         var state = ExplorerState(width: width, height: height,
                                   model: ModelSummary(name: session.model.name, config: session.config),
                                   vocabulary: ModelVocabulary(model: session.model), prompt: prompt,
@@ -19,22 +19,26 @@ public final class HeadlessExplorer {
         state.presenting = presenting
         if let story { state.open(story) }
         self.init(state: state, worker: InlineComputeWorker(runner: AnalysisRunner(session: session)),
-                  palette: Palette(theme: theme, depth: depth), themes: themes)
+                  palette: Palette(theme: theme, depth: depth), themes: themes, writingFiles: writingFiles)
     }
 
     /// A toy superposition model: it opens on its features page.
     public convenience init(toy: ToySuperpositionModel, width: Int = 120, height: Int = 40, depth: ColorDepth = .palette256,
-                            theme: Theme = .dark, themes: ThemeCatalog = ThemeCatalog(folder: nil), presenting: Bool = false) {
+                            theme: Theme = .dark, themes: ThemeCatalog = ThemeCatalog(folder: nil), presenting: Bool = false,
+                            writingFiles: Bool = false) {
         var state = ExplorerState(toy: toy, width: width, height: height)
         state.presenting = presenting
         self.init(state: state, worker: IdleComputeWorker(reason: "a toy superposition model runs no prompts"),
-                  palette: Palette(theme: theme, depth: depth), themes: themes)
+                  palette: Palette(theme: theme, depth: depth), themes: themes, writingFiles: writingFiles)
     }
 
-    private init(state: ExplorerState, worker: ComputeWorker, palette: Palette, themes: ThemeCatalog) {
+    private init(state: ExplorerState, worker: ComputeWorker, palette: Palette, themes: ThemeCatalog, writingFiles: Bool) {
         let box = ExportBox()
         runtime = ExplorerRuntime(explorer: Explorer(state: state), palette: palette, worker: worker, themes: themes,
-                                  writeFile: { path, text in box.files[path] = text })
+                                  writeFile: { path, text in
+                                      if writingFiles { try ExplorerRuntime.writeTextFile(path, text) }
+                                      box.files[path] = text
+                                  })
         exportBox = box
         runtime.start()
         settle()
