@@ -22,6 +22,14 @@ struct ConfigReader {
         throw bad(keys[0], "is missing")
     }
 
+    /// A normalisation epsilon (absent or null → `fallback`): positive and finite, or the norm divides by
+    /// √(var + ε) ≤ 0 and every activation after it is NaN.
+    func epsilon(_ key: String, default fallback: Double) throws -> Float {
+        let value = try json.optionalDouble(key) ?? fallback
+        guard value > 0, Float(value).isFinite, Float(value) > 0 else { throw bad(key, "must be a positive number, found \(value)") }
+        return Float(value)
+    }
+
     /// An optional positive integer (absent or null → nil).
     func optionalPositive(_ key: String) throws -> Int? {
         guard let value = try json.optionalInt(key) else { return nil }

@@ -19,7 +19,7 @@ extension TransformerConfig {
         let windowed = type == "mistral" || (type == "qwen2" && qwenWindow)
         if windowed, let window = try r.optionalPositive("sliding_window") { context = min(context, window) }
         let architecture = ArchitectureSpec(
-            normalization: Normalization(.rmsNorm, epsilon: Float(try json.optionalDouble("rms_norm_eps") ?? 1e-6)),
+            normalization: Normalization(.rmsNorm, epsilon: try r.epsilon("rms_norm_eps", default: 1e-6)),
             positions: .rotary(try r.rotary(dHead: attention.dHead)),
             attention: attention,
             mlp: MLPSpec(gated: true, activation: try r.activation("hidden_act", default: "silu"),
@@ -42,7 +42,7 @@ extension TransformerConfig {
             throw r.bad("num_key_value_heads", "must equal num_attention_heads for gpt_neox")
         }
         let architecture = ArchitectureSpec(
-            normalization: Normalization(.layerNorm, epsilon: Float(try json.optionalDouble("layer_norm_eps") ?? 1e-5)),
+            normalization: Normalization(.layerNorm, epsilon: try r.epsilon("layer_norm_eps", default: 1e-5)),
             positions: .rotary(try r.rotary(dHead: attention.dHead)),
             attention: attention,
             mlp: MLPSpec(gated: false, activation: try r.activation("hidden_act", default: "gelu"), bias: true),
@@ -75,7 +75,7 @@ extension TransformerConfig {
         let tokenTypes = try json.optionalInt("type_vocab_size") ?? 2
         guard tokenTypes >= 0 else { throw r.bad("type_vocab_size", "must not be negative, found \(tokenTypes)") }
         let architecture = ArchitectureSpec(
-            normalization: Normalization(.layerNorm, epsilon: Float(try json.optionalDouble("layer_norm_eps") ?? 1e-12)),
+            normalization: Normalization(.layerNorm, epsilon: try r.epsilon("layer_norm_eps", default: 1e-12)),
             positions: .learned,
             attention: attention,
             mlp: MLPSpec(gated: false, activation: try r.activation("hidden_act", default: "gelu"), bias: true),

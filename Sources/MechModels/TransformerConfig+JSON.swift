@@ -39,9 +39,10 @@ extension TransformerConfig {
         let context = try positive("n_positions", json.optionalInt("n_positions") ?? json.optionalInt("n_ctx"))
         let vocab = try positive("vocab_size", json.optionalInt("vocab_size"))
         let attnOnly = try json.optionalBool("attn_only") ?? false
-        let dMLP = attnOnly ? 0 : try json.optionalInt("n_inner") ?? 4 * dModel
+        let reader = ConfigReader(json: json)
+        let dMLP = attnOnly ? 0 : try reader.optionalPositive("n_inner") ?? 4 * dModel
 
-        var epsilon: Float? = Float(try json.optionalDouble("layer_norm_epsilon") ?? 1e-5)
+        var epsilon: Float? = try reader.epsilon("layer_norm_epsilon", default: 1e-5)
         if type == "mechscope_transformer", json.value("normalization_type") != nil {  // null means no LayerNorm
             let norm = try json.optionalString("normalization_type")
             switch norm {

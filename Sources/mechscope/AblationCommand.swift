@@ -25,13 +25,16 @@ struct AblationCommand: ParsableCommand {
     @Flag(help: "Mean-ablate (mean over the reference positions) instead of zero-ablating.") var mean = false
     @Option(parsing: .unconditional, help: "Prompt whose positions the --mean values average over (default: the prompt itself).")
     var reference: String?
-    @Option(parsing: .unconditional, help: "Neurons to list, strongest change in logit difference first (JSON lists all).") var top = 20
+    @Option(parsing: .unconditional, help: "Neurons to list with --neurons, strongest change in logit difference first (default 20; JSON lists all).") var top: Int?
     @Flag(help: "Print JSON (every head or neuron).") var json = false
 
     func validate() throws {
         if heads && neurons != nil { throw ValidationError("choose --heads or --neurons LAYER, not both") }
         if reference != nil && !mean { throw ValidationError("--reference only applies with --mean") }
-        guard top >= 1 else { throw InputError.mustBePositive(option: "--top", value: top) }
+        if let top {
+            guard top >= 1 else { throw InputError.mustBePositive(option: "--top", value: top) }
+            guard neurons != nil else { throw CLIError("--top lists neurons: it applies with --neurons LAYER (every head is listed)") }
+        }
     }
 
     struct Effect: Encodable {
@@ -112,7 +115,7 @@ struct AblationCommand: ParsableCommand {
             print("ablation   each head: " + (mean ? "its z set to its \(over)"
                 : "zero (TransformerLens's processed z = 0, i.e. raw z = \(Self.foldedValueBias(architecture)))"))
         }
-        let shown = result.unit == .head ? result.effects : result.strongest(top)
+        let shown = result.unit == .head ? result.effects : result.strongest(top ?? 20)
         if result.unit == .neuron {
             print("showing    the \(shown.count) neurons that move the logit difference most, of \(result.effects.count)")
         }

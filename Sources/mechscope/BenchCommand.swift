@@ -42,7 +42,10 @@ struct BenchCommand: ParsableCommand {
 
         let lengths = (tokenCounts.isEmpty ? [16, 128, 1024] : tokenCounts).map { min($0, config.nContext) }
         print("")
-        print("forward + full activation cache, median of \(runs) runs; logits at the last position, then at every position")
+        for asked in tokenCounts where asked > config.nContext {
+            print("note: --tokens \(asked) is beyond the model's context of \(config.nContext) positions: timed at \(config.nContext)")
+        }
+        print("forward + full activation cache, median of \(Plural.count(runs, "run")); logits at the last position, then at every position")
         print("tokens   last-logits   all-logits   GFLOP(all)  GFLOP/s(all)  gemm-phase GFLOP/s  sgemm ref GFLOP/s  gemm/ref   cache")
         for t in Array(Set(lengths)).sorted() {
             let tokens = Self.randomTokens(count: t, vocab: config.vocabSize)

@@ -42,6 +42,10 @@ struct HeadsCommand: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
     @Flag(help: "Print how long each step took (to standard error).") var timings = false
 
+    func validate() throws {
+        if composition != nil && sortOption != nil { throw InputError.conflictingOptions("--sort", "--composition") }
+    }
+
     func run() throws {
         let opened = try modelOptions.open()
         try NonFiniteWeightLocator.naming("the OV copying scores", model: opened) { try report(opened) }

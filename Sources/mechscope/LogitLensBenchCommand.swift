@@ -30,7 +30,8 @@ struct LogitLensBenchCommand: ParsableCommand {
         let ids = BenchCommand.randomTokens(count: min(tokens, c.nContext), vocab: c.vocabSize)
         let last = ids.count - 1
         print("model      \(model.folder.path)")
-        print("shape      \(c.nLayers)×\(c.dModel), \(c.nHeads) heads, d_mlp \(c.dMLP), vocab \(c.vocabSize); \(ids.count) tokens")
+        print("shape      \(c.nLayers)×\(c.dModel), \(c.nHeads) heads, d_mlp \(c.dMLP), vocab \(c.vocabSize); \(ids.count) tokens"
+              + (tokens > c.nContext ? " (--tokens \(tokens) is beyond the context of \(c.nContext))" : ""))
         print("openblas   \(OpenBLASKernelSelection.summary)")
 
         let run = try transformer.run(ids)       // also pages the weights in

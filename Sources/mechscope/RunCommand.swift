@@ -45,6 +45,10 @@ struct RunCommand: ParsableCommand {
         let opened = try modelOptions.openAny()
         guard case .transformer(let model) = opened else {
             if case .toySuperposition(let toy) = opened {
+                guard promptIDs == nil else {
+                    throw CLIError("\(toy.folder.path) is a toy superposition model: it reads a feature vector, not token ids "
+                                   + "(give --prompt \"1 0 0 …\" with \(toy.nFeatures) numbers)")
+                }
                 try ToyModelReport.run(toy, input: try promptOptions.text(forFolder: toy.folder), json: json)
             }
             return

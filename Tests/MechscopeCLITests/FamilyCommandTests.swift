@@ -185,6 +185,16 @@ final class FamilyCommandTests: XCTestCase {
         XCTAssertEqual(outcome.status, 0, outcome.stderr)
     }
 
+    /// A non-positive epsilon or MLP width is refused where it is read, not found later as NaN at ln1.hook_scale.
+    func testNonPositiveEpsilonsAndWidthsAreRefused() throws {
+        for (model, key, value) in [("llama-tiny", "rms_norm_eps", -1.0), ("pythia-tiny", "layer_norm_eps", 0.0),
+                                    ("gpt2-tiny-a", "layer_norm_epsilon", -1.0), ("gpt2-tiny-a", "n_inner", -5.0)] {
+            let folder = try ModelFolderCopy(of: GoldenFixtures.modelFolder(model), in: scratchFolder.url, name: "\(model)-\(key)")
+            try folder.editConfig([key: key == "n_inner" ? -5 as Any : value as Any])
+            try assertFailsInOneLine(["info", folder.path], mentions: ["config.json", "'\(key)' must be"])
+        }
+    }
+
     func testPromptIDsOutsideTheVocabulary() throws {
         try assertFailsInOneLine(["run", GoldenFixtures.modelFolder("pythia-tiny").path, "--prompt-ids", "5 512"],
                                  mentions: ["512", "vocabulary of 512"])

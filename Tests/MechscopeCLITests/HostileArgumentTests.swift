@@ -50,6 +50,19 @@ final class HostileArgumentTests: XCTestCase {
                                  mentions: ["cannot write /nonexistent-folder/x.txt: no such file"])
     }
 
+    /// Options that would be ignored are refused (or, for a benchmark length, noted), never dropped silently.
+    func testOptionsThatWouldBeIgnoredAreSaid() throws {
+        try assertFailsInOneLine(["heads", sample, "--sort", "entropy", "--composition", "k"], mentions: ["--sort and --composition conflict"])
+        try assertFailsInOneLine(["ablate", sample, "--prompt", "a b c", "--answer", "#1", "--wrong", "#2", "--top", "3"],
+                                 mentions: ["--top lists neurons: it applies with --neurons LAYER"])
+        try assertFailsInOneLine(["run", ModelFolderCopy.sample("superposition-toy").path, "--prompt-ids", "7,7,7"],
+                                 mentions: ["toy superposition model: it reads a feature vector, not token ids"])
+        let bench = try MechscopeProcess.run(["bench", sample, "--tokens", "5000", "--runs", "1"])
+        XCTAssertEqual(bench.status, 0, bench.stderr)
+        XCTAssertTrue(bench.stdout.contains("note: --tokens 5000 is beyond the model's context of 128 positions: timed at 128"), bench.stdout)
+        XCTAssertTrue(bench.stdout.contains("median of 1 run;"), bench.stdout)
+    }
+
     func testAnEmptyOutIsRefused() throws {
         try assertFailsInOneLine(["dump", sample, "--prompt", "hi", "--hook", "logits", "--out", ""], mentions: ["--out is empty"])
     }
