@@ -69,7 +69,8 @@ struct PatchReport: Encodable {
         print("cells      (patched − corrupted) / (clean − corrupted): 1 = clean behaviour, 0 = corrupted")
         for grid in grids {
             print("")
-            let runs = "\(grid.forwardPasses) forward passes, \(grid.layers * grid.columns - grid.forwardPasses) cells known without one"
+            let runs = "\(Plural.count(grid.forwardPasses, "forward pass", "forward passes")), "
+                + "\(Plural.count(grid.layers * grid.columns - grid.forwardPasses, "cell")) known without one"
             if grid.target.isPerPosition {
                 print("\(grid.target.rawValue)  (rows: positions, columns: layers; \(runs))")
                 let tokenWidth = min(16, max(5, clean.tokens.map { $0.count + 2 }.max() ?? 5))

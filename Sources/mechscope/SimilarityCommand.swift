@@ -27,7 +27,8 @@ struct SimilarityCommand: ParsableCommand {
     func run() throws {
         let model = try modelOptions.open()
         let pooling = try model.requiredSentencePooling()
-        let a = try model.sentenceEmbedding(first), b = try model.sentenceEmbedding(second)
+        let a = try InputError.naming("the first text") { try model.sentenceEmbedding(first) }
+        let b = try InputError.naming("the second text") { try model.sentenceEmbedding(second) }
         let report = Report(folder: model.folder.path, pooling: pooling.description, a: first, b: second,
                             a_token_ids: a.tokens, b_token_ids: b.tokens,
                             cosine: SentencePooling.cosine(a.vector, b.vector))

@@ -75,6 +75,9 @@ final class EncoderCommandTests: XCTestCase {
         XCTAssertEqual(compared, 7)
         let text = try MechscopeProcess.run(["similarity", model, "A cat sits on the mat.", "A kitten is resting on a rug."])
         XCTAssertEqual(text.stdout, "cosine similarity 0.6553  (mean over tokens, L2-normalised; 9 tokens and 10 tokens)\n")
+        // An unusable text is named: which of the two.
+        try assertFailsInOneLine(["similarity", model, "ok", ""], mentions: ["the second text is empty"])
+        try assertFailsInOneLine(["similarity", model, "", "ok"], mentions: ["the first text is empty"])
     }
 
     func testRunOnAPlainBertFolderHasNoSentenceEmbedding() throws {

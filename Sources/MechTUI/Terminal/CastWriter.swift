@@ -53,6 +53,7 @@ extension CastWriter {
     /// Creates (or empties) the recording file, so a path that cannot be written fails before the
     /// screen opens.
     public static func createFile(path: String) throws -> FileHandle {
+        guard !path.isEmpty else { throw CastFileError(path: "''", reason: "the path is empty; name a FILE.cast") }
         guard FileManager.default.createFile(atPath: path, contents: nil) else {
             throw CastFileError(path: path, reason: String(cString: strerror(errno)))
         }
