@@ -64,9 +64,9 @@ enum StatusBar {
         }
         canvas.clear(style: p.status)
         var right = ""
-        let pending = state.results.pendingLabels + (state.runPending ? ["forward pass"] : [])
+        let pending = Self.distinct(state.results.pendingLabels + (state.runPending ? ["forward pass"] : [])
             + state.corruptedResults.pendingLabels.map { $0 + " (corrupted)" }
-            + (state.corruptedPending ? ["corrupted forward pass"] : [])
+            + (state.corruptedPending ? ["corrupted forward pass"] : []))
         if !pending.isEmpty {
             right = "\(Spinner.frame(state.spinnerFrame)) \(pending.joined(separator: ", "))…"
         } else if let last = state.lastCompute {
@@ -92,6 +92,12 @@ enum StatusBar {
             canvas.put(hint, x: x, y: 0, style: p.status)
             x += w + 2
         }
+    }
+
+    /// Each running task's name once (several pages of the lens are one "logit lens"), in order.
+    static func distinct(_ names: [String]) -> [String] {
+        var seen: Set<String> = []
+        return names.filter { seen.insert($0).inserted }
     }
 
     static func milliseconds(_ ms: Double) -> String {
