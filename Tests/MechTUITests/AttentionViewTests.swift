@@ -277,6 +277,27 @@ final class AttentionViewTests: XCTestCase {
         }
     }
 
+    /// A token's leading space shows as "·" on the key axis as on the query rows (' and' is "·a…"
+    /// over its column and "·and" on its row), at both sizes.
+    func testKeyAxisShowsTheSpaceMarkerLikeTheQueryRows() throws {
+        let session = try session()
+        for (width, height) in Self.sizes {
+            let e = explorer(session, prompt: "cats and dogs and birds", width: width, height: height, depth: .monochrome)
+            e.command("head L0H1")
+            let texts = try XCTUnwrap(e.state.run?.tokenTexts)
+            let k = try XCTUnwrap(texts.firstIndex(of: " and"), "\(texts)")
+            let lines = e.mainText.components(separatedBy: "\n")
+            let firstRow = try XCTUnwrap(lines.firstIndex { $0.hasPrefix(" 0 ") }, e.mainText)
+            let queryRow = try XCTUnwrap(lines.first { $0.hasPrefix(" \(k) ") }, e.mainText)
+            XCTAssertTrue(queryRow.contains("·and"), queryRow)
+            let keyRow = Array(lines[firstRow - 1])
+            let labelWidth = try XCTUnwrap(keyRow.firstIndex { $0 != " " })     // key 0 ('<|endoftext|>') starts the axis
+            let cellWidth = width == 80 ? 1 : 3
+            let cell = String(keyRow[(labelWidth + k * cellWidth)..<(labelWidth + (k + 1) * cellWidth)])
+            XCTAssertTrue(cell.hasPrefix("·"), "\(width)×\(height): key \(k) ' and' drawn '\(cell)' in '\(String(keyRow))'")
+        }
+    }
+
     /// The sample's byte-level tokenizer splits CJK and emoji into byte tokens, so wide token texts
     /// (as other tokenizers give them) are checked on the label functions the pages draw with.
     func testWideTokenTextsKeepTheirLabelWidths() {
