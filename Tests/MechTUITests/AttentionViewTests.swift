@@ -298,6 +298,20 @@ final class AttentionViewTests: XCTestCase {
         }
     }
 
+    /// The head page's OV/QK token lists cut a long token, never its score, whatever the panel's width.
+    func testCircuitChipsCutTheTokenNeverTheNumber() {
+        let chips = (0..<6).map { (token: "<|filler_\($0)4|>", value: $0 % 2 == 0 ? "+0.07" : "-0.12") }
+        for width in 12...40 {
+            var lines = PanelLines(width: width)
+            lines.wrapScored("OV promotes: ", chips)
+            for line in lines.lines.map(\.text) where line != "OV promotes:" {
+                XCTAssertLessThanOrEqual(DisplayWidth.of(line), width, "width \(width): '\(line)'")
+                XCTAssertNotNil(line.range(of: #"[+-]0\.\d\d$"#, options: .regularExpression), "width \(width): '\(line)'")
+            }
+            XCTAssertEqual(lines.lines.map(\.text).joined().components(separatedBy: "0.").count - 1, 6, "width \(width)")
+        }
+    }
+
     /// The sample's byte-level tokenizer splits CJK and emoji into byte tokens, so wide token texts
     /// (as other tokenizers give them) are checked on the label functions the pages draw with.
     func testWideTokenTextsKeepTheirLabelWidths() {

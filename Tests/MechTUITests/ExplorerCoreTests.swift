@@ -232,6 +232,23 @@ final class ExplorerCoreTests: XCTestCase {
         XCTAssertTrue(renderer.grid.text.contains("at least 50×12"))
     }
 
+    /// A status message wins over the right-hand part of the status line: at 80 columns a long
+    /// `:export` failure shows whole, and the compute time shows only where it fits beside a message.
+    func testAStatusMessageIsNeverCutByTheRightHandPart() {
+        var state = ExplorerState.test(width: 80, height: 24)
+        state.lastCompute = (label: "induction scores", milliseconds: 12)
+        let failure = "cannot export /tmp/no/such/folder/atlas.svg: No such file or directory"
+        state.message = StatusMessage(failure, isError: true)
+        var renderer = ExplorerRenderer(width: 80, height: 24, palette: Palette(depth: .monochrome))
+        renderer.render(state)
+        let status = renderer.grid.text(in: state.layout.status)
+        XCTAssertTrue(status.contains(failure), status)
+        state.message = StatusMessage("wrote atlas.txt")
+        renderer.render(state)
+        let short = renderer.grid.text(in: state.layout.status)
+        XCTAssertTrue(short.contains("wrote atlas.txt") && short.contains("induction scores 12 ms"), short)
+    }
+
     /// While the prompt runs, each tick turns the spinner in the main view as well as in the status line.
     func testTicksTurnTheSpinnerInTheMainViewWhileThePromptRuns() {
         var (explorer, _) = started()

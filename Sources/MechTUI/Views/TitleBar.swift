@@ -74,16 +74,22 @@ enum StatusBar {
         }
         if let bytes = state.residentBytes { right += (right.isEmpty ? "" : " · ") + "\(bytes / 1_048_576) MB" }
         if let count = state.count { right = "\(count) " + right }
-        let rightWidth = min(DisplayWidth.of(right), canvas.width / 2)
-        canvas.put(DisplayWidth.rightAligned(right, rightWidth), x: canvas.width - rightWidth, y: 0, style: p.status)
-        let leftWidth = canvas.width - rightWidth - 1
         if let message = state.message {
+            // A message wins over the right-hand part: that shows only where it fits beside the message.
+            let text = " " + message.text
+            let room = canvas.width - DisplayWidth.of(text) - 2
+            if !right.isEmpty, DisplayWidth.of(right) <= room {
+                canvas.put(right, x: canvas.width - DisplayWidth.of(right), y: 0, style: p.status)
+            }
             let style = message.isError ? (p.hasColor ? CellStyle(foreground: p.color(p.theme.color(.error)),
                                                                   background: p.status.background, bold: true)
                                                       : CellStyle(bold: true, reverse: true)) : p.status
-            canvas.put(" " + message.text, x: 0, y: 0, style: style, limit: leftWidth)
+            canvas.put(text, x: 0, y: 0, style: style, limit: canvas.width)
             return
         }
+        let rightWidth = min(DisplayWidth.of(right), canvas.width / 2)
+        canvas.put(DisplayWidth.rightAligned(right, rightWidth), x: canvas.width - rightWidth, y: 0, style: p.status)
+        let leftWidth = canvas.width - rightWidth - 1
         let hints = keymap.hints(for: state.keyContext, excluding: Self.inapplicableActions(state.model))
         var x = 1
         for hint in hints {
