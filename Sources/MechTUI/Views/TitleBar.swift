@@ -5,7 +5,11 @@ enum TitleBar {
     static func render(_ state: ExplorerState, into canvas: inout Canvas) {
         let style = canvas.palette.title
         canvas.clear(style: style)
+        // The title describes the run on screen: while a new prompt computes, the old view stays usable
+        // (a spinner in the status line), so the old prompt shows with its own count and BOS until the
+        // new run lands.
         let tokens = state.run.map { "\($0.count) tok" } ?? "…"
+        let prompt = state.run?.prompt ?? state.prompt
         let bos = ends(state)
         let marker = AblationReadout.marker(state).map { " · " + $0 } ?? ""
         if state.model.isToy {
@@ -17,7 +21,7 @@ enum TitleBar {
         if state.presenting {                  // the page's name first, bold and padded; the prompt after it
             let used = canvas.put("   \(state.page.title.uppercased())   ·   \(state.model.name)\(marker)   │  ",
                                   x: 0, y: 0, style: style.with(bold: true))
-            canvas.put(quoted(state.prompt), x: used, y: 0, style: style)
+            canvas.put(quoted(prompt), x: used, y: 0, style: style)
             return
         }
         let title = state.page.title + TwoPromptTitle.compareMarker(state)
@@ -31,7 +35,7 @@ enum TitleBar {
             TwoPromptTitle.prompts(state, x: used, style: style, into: &canvas)
             return
         }
-        canvas.put(quoted(state.prompt), x: used, y: 0, style: style)
+        canvas.put(quoted(prompt), x: used, y: 0, style: style)
     }
 }
 
@@ -42,7 +46,7 @@ extension TitleBar {
     /// What goes around the prompt: BOS or not for a causal model. An encoder's tokenizer wraps the
     /// prompt itself (BERT: [CLS] first, [SEP] last), so the run's first and last tokens show instead.
     static func ends(_ state: ExplorerState) -> String {
-        guard !state.model.isCausal else { return state.prependBOS ? "BOS" : "no BOS" }
+        guard !state.model.isCausal else { return (state.run?.prependBOS ?? state.prependBOS) ? "BOS" : "no BOS" }
         guard let texts = state.run?.tokenTexts, texts.count > 1 else { return "…" }
         let cut = { (text: String) in DisplayWidth.prefix(text, fitting: 12).text }
         return "\(cut(texts[0])) … \(cut(texts[texts.count - 1]))"
