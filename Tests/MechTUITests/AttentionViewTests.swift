@@ -277,6 +277,41 @@ final class AttentionViewTests: XCTestCase {
         }
     }
 
+    /// A token's leading space shows as "·" on the key axis as on the query rows (' and' is "·a…"
+    /// over its column and "·and" on its row), at both sizes.
+    func testKeyAxisShowsTheSpaceMarkerLikeTheQueryRows() throws {
+        let session = try session()
+        for (width, height) in Self.sizes {
+            let e = explorer(session, prompt: "cats and dogs and birds", width: width, height: height, depth: .monochrome)
+            e.command("head L0H1")
+            let texts = try XCTUnwrap(e.state.run?.tokenTexts)
+            let k = try XCTUnwrap(texts.firstIndex(of: " and"), "\(texts)")
+            let lines = e.mainText.components(separatedBy: "\n")
+            let firstRow = try XCTUnwrap(lines.firstIndex { $0.hasPrefix(" 0 ") }, e.mainText)
+            let queryRow = try XCTUnwrap(lines.first { $0.hasPrefix(" \(k) ") }, e.mainText)
+            XCTAssertTrue(queryRow.contains("·and"), queryRow)
+            let keyRow = Array(lines[firstRow - 1])
+            let labelWidth = try XCTUnwrap(keyRow.firstIndex { $0 != " " })     // key 0 ('<|endoftext|>') starts the axis
+            let cellWidth = width == 80 ? 1 : 3
+            let cell = String(keyRow[(labelWidth + k * cellWidth)..<(labelWidth + (k + 1) * cellWidth)])
+            XCTAssertTrue(cell.hasPrefix("·"), "\(width)×\(height): key \(k) ' and' drawn '\(cell)' in '\(String(keyRow))'")
+        }
+    }
+
+    /// The head page's OV/QK token lists cut a long token, never its score, whatever the panel's width.
+    func testCircuitChipsCutTheTokenNeverTheNumber() {
+        let chips = (0..<6).map { (token: "<|filler_\($0)4|>", value: $0 % 2 == 0 ? "+0.07" : "-0.12") }
+        for width in 12...40 {
+            var lines = PanelLines(width: width)
+            lines.wrapScored("OV promotes: ", chips)
+            for line in lines.lines.map(\.text) where line != "OV promotes:" {
+                XCTAssertLessThanOrEqual(DisplayWidth.of(line), width, "width \(width): '\(line)'")
+                XCTAssertNotNil(line.range(of: #"[+-]0\.\d\d$"#, options: .regularExpression), "width \(width): '\(line)'")
+            }
+            XCTAssertEqual(lines.lines.map(\.text).joined().components(separatedBy: "0.").count - 1, 6, "width \(width)")
+        }
+    }
+
     /// The sample's byte-level tokenizer splits CJK and emoji into byte tokens, so wide token texts
     /// (as other tokenizers give them) are checked on the label functions the pages draw with.
     func testWideTokenTextsKeepTheirLabelWidths() {

@@ -232,6 +232,42 @@ final class ExplorerCoreTests: XCTestCase {
         XCTAssertTrue(renderer.grid.text.contains("at least 50×12"))
     }
 
+    /// While a new prompt computes, the old view stays on screen and so does the title that describes it:
+    /// the old prompt with its own token count and BOS, never the new prompt beside the old count.
+    func testTitleDescribesTheRunOnScreenWhileANewPromptComputes() throws {
+        let e = HeadlessExplorer(session: try SampleSessions.session("induction-2l"), prompt: SampleSessions.inductionPrompt,
+                                 width: 120, height: 30, depth: .monochrome)
+        let count = try XCTUnwrap(e.state.run?.count)
+        var state = e.state
+        state.prompt = "a new prompt"                // what submitting it does before the run lands
+        state.prependBOS.toggle()
+        state.generation += 1
+        XCTAssertTrue(state.runPending)
+        var renderer = ExplorerRenderer(width: 120, height: 30, palette: Palette(depth: .monochrome))
+        renderer.render(state)
+        let title = renderer.grid.text(in: state.layout.title)
+        XCTAssertTrue(title.contains("\(count) tok, BOS"), title)
+        XCTAssertTrue(title.contains("\"My friend Bartholomew"), title)
+        XCTAssertFalse(title.contains("a new prompt"), title)
+    }
+
+    /// A status message wins over the right-hand part of the status line: at 80 columns a long
+    /// `:export` failure shows whole, and the compute time shows only where it fits beside a message.
+    func testAStatusMessageIsNeverCutByTheRightHandPart() {
+        var state = ExplorerState.test(width: 80, height: 24)
+        state.lastCompute = (label: "induction scores", milliseconds: 12)
+        let failure = "cannot export /tmp/no/such/folder/atlas.svg: No such file or directory"
+        state.message = StatusMessage(failure, isError: true)
+        var renderer = ExplorerRenderer(width: 80, height: 24, palette: Palette(depth: .monochrome))
+        renderer.render(state)
+        let status = renderer.grid.text(in: state.layout.status)
+        XCTAssertTrue(status.contains(failure), status)
+        state.message = StatusMessage("wrote atlas.txt")
+        renderer.render(state)
+        let short = renderer.grid.text(in: state.layout.status)
+        XCTAssertTrue(short.contains("wrote atlas.txt") && short.contains("induction scores 12 ms"), short)
+    }
+
     /// While the prompt runs, each tick turns the spinner in the main view as well as in the status line.
     func testTicksTurnTheSpinnerInTheMainViewWhileThePromptRuns() {
         var (explorer, _) = started()

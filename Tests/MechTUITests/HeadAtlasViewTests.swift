@@ -141,3 +141,55 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(txt, mono.grid.text(in: mono.state.layout.main) + "\n")
     }
 }
+
+/// The atlas's layout and ranking on a model of GPT-2-small's shape (no run needed: the view is drawn alone).
+final class HeadAtlasLayoutTests: XCTestCase {
+    /// The atlas drawn into the main area of a `width` × `height` screen, as text.
+    private func atlasText(_ state: ExplorerState) -> String {
+        let main = state.layout.main
+        var canvas = Canvas(grid: CellGrid(width: main.width, height: main.height), palette: Palette(depth: .monochrome))
+        HeadAtlasView.render(state, into: &canvas)
+        return canvas.grid.text
+    }
+
+    private func layerLabels(_ text: String) -> [String] {
+        text.split(separator: "\n").compactMap { line in
+            let label = line.prefix(5).trimmingCharacters(in: .whitespaces)
+            return label.hasPrefix("L") && Int(label.dropFirst()) != nil ? label : nil
+        }
+    }
+
+    /// Every layer of a 12-layer model fits at 80×24 and at 200×60; where the rows run short the grid
+    /// scrolls to keep the cursor's layer in view.
+    func testEveryLayerFitsWhenTheRowsAllowAndTheGridScrollsWhenTheyDoNot() {
+        for (w, h) in [(80, 24), (200, 60)] {
+            let state = ExplorerState.test(layers: 12, heads: 12, width: w, height: h)
+            let text = atlasText(state)
+            XCTAssertEqual(layerLabels(text), (0..<12).map { "L\($0)" }, "\(w)×\(h):\n\(text)")
+            XCTAssertTrue(text.contains("L0H0: "), text)
+        }
+        var tall = ExplorerState.test(layers: 30, heads: 12, width: 80, height: 24)
+        let shown = layerLabels(atlasText(tall))
+        XCTAssertEqual(shown.first, "L0")
+        XCTAssertLessThan(shown.count, 30)
+        tall.atlas.layer = 29
+        XCTAssertEqual(layerLabels(atlasText(tall)).last, "L29")
+    }
+
+    /// On a signed metric the strongest heads are the largest in magnitude, signs shown; an unsigned
+    /// metric ranks by value.
+    func testStrongestRanksSignedMetricsByMagnitude() {
+        var state = ExplorerState.test(layers: 12, heads: 12, width: 120, height: 40)
+        state.metric = .ovCopying
+        var values = Array(repeating: 0.01, count: 144)
+        values[9 * 12 + 4] = 0.07
+        values[9 * 12 + 1] = -0.084
+        values[11 * 12 + 4] = -0.07
+        state.results.finish(HeadAtlasView.request(state)!, .headMetric(values))
+        let text = atlasText(state)
+        XCTAssertTrue(text.contains("strongest: L9H1 −0.08  L9H4 +0.07  L11H4 −0.07  L0H0 +0.01"), text)
+        state.metric = .induction
+        state.results.finish(HeadAtlasView.request(state)!, .headMetric(values))
+        XCTAssertTrue(atlasText(state).contains("strongest: L9H4 0.07  L0H0 0.01"), atlasText(state))
+    }
+}

@@ -66,6 +66,27 @@ final class KeymapHelpTests: XCTestCase {
         }
     }
 
+    /// A key a view binds itself appears once in its help and hints, with the view's meaning (even when
+    /// the view's action is the global one, as h/l in the neuron list).
+    func testAKeyAViewOverridesAppearsOnce() {
+        let keymap = Keymap.standard
+        for context in KeyContext.allCases where context != .lineEditor && context != .help {
+            let keys = HelpView.effectiveBindings(for: context, keymap: keymap).flatMap(\.binding.keys)
+            XCTAssertEqual(keys.count, Set(keys).count, "a key listed twice in the help of \(context)")
+        }
+        let neurons = HelpView.lines(for: .neurons, keymap: keymap).map(\.text)
+        XCTAssertTrue(neurons.contains { $0.hasSuffix("previous token (the position ranked at)") }, "\(neurons)")
+        XCTAssertFalse(neurons.contains { $0.hasSuffix("  left") || $0.hasSuffix("  right") }, "\(neurons)")
+        let atlas = keymap.hints(for: .atlas)
+        XCTAssertEqual(atlas.filter { $0.hasPrefix("Enter ") }, ["Enter open the head"], "\(atlas)")
+    }
+
+    /// Several pending requests of one kind (the lens's pages) are named once in the status line.
+    func testRunningTaskNamesAreListedOnce() {
+        XCTAssertEqual(StatusBar.distinct(["logit lens", "logit lens", "induction scores", "logit lens"]),
+                       ["logit lens", "induction scores"])
+    }
+
     /// The README's key table is `mechscope keys`'s output, so the documentation cannot drift.
     func testReadmeKeyTableIsTheGeneratedOne() throws {
         let readme = try String(contentsOf: SampleSessions.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)

@@ -65,6 +65,23 @@ final class PageViewTests: XCTestCase {
         XCTAssertTrue(x.mainText.contains("answer '\(text)' by layer"), x.mainText)
     }
 
+    /// The answer's rank by layer reads "rank N", never "#N" (the token-id syntax), and agrees with the lens.
+    func testLensWritesTheAnswersRankAsRankNotAsATokenID() throws {
+        let session = try PageSamples.session("induction-2l")
+        let x = HeadlessExplorer(session: session, prompt: Self.inductionPrompt, width: 100, height: 30)
+        x.command("lens")
+        let lines = x.mainText.components(separatedBy: "\n")
+        let start = try XCTUnwrap(lines.firstIndex { $0.contains("answer '") && $0.contains("by layer") }, x.mainText)
+        let rows = lines[(start + 1)...].filter { $0.contains("_pre") || $0.contains("final_post") }
+        XCTAssertFalse(rows.isEmpty, x.mainText)
+        let column = lines[start].range(of: "answer")!.lowerBound.utf16Offset(in: lines[start])
+        for row in rows {
+            let tail = String(row.dropFirst(column))
+            XCTAssertFalse(tail.contains("#"), "'\(tail)' writes a rank like a token id")
+            XCTAssertNotNil(tail.range(of: #"rank \d+"#, options: .regularExpression), "'\(tail)'")
+        }
+    }
+
     /// Only the positions on screen are computed: scrolling left asks for the new window.
     func testLensRequestsExactlyTheVisiblePositions() throws {
         let x = HeadlessExplorer(session: try PageSamples.session("induction-2l"), prompt: Self.inductionPrompt, width: 80, height: 24)

@@ -43,9 +43,22 @@ public struct Keymap: Sendable {
     /// The bindings of one context, in table order.
     public func bindings(in context: KeyContext) -> [KeyBinding] { bindings.filter { $0.context == context } }
 
-    /// "key action" hints for the status line: the context's own, then the global ones.
+    /// The bindings in force in a context: the context's own, then the global ones (never for the line
+    /// editor or help) with every key the context binds itself left out, so that a key a view
+    /// overrides appears once, with the view's meaning.
+    public func effectiveBindings(in context: KeyContext) -> [KeyBinding] {
+        let own = bindings(in: context)
+        guard context != .global, context != .lineEditor, context != .help else { return own }
+        let claimed = Set(own.flatMap(\.keys))
+        return own + bindings(in: .global).compactMap { b in
+            let keys = b.keys.filter { !claimed.contains($0) }
+            return keys.isEmpty ? nil : KeyBinding(keys, .global, b.action, b.help, hint: b.hint)
+        }
+    }
+
+    /// "key action" hints for the status line: the context's own, then the global ones still in force.
     public func hints(for context: KeyContext, excluding excluded: Set<Action> = []) -> [String] {
-        (bindings(in: context) + (context == .lineEditor ? [] : bindings(in: .global)))
+        effectiveBindings(in: context)
             .filter { $0.hint && !excluded.contains($0.action) }.map { "\($0.keyLabel) \(Self.hintText($0.help))" }
     }
 

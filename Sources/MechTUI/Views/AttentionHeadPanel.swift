@@ -55,10 +55,10 @@ enum AttentionHeadPanel {
             out.add("\(Spinner.frame(state.spinnerFrame)) computing circuits…", .dim)
             return out
         }
-        out.wrap("OV promotes: ", c.promoted.prefix(6).map { chip($0, state) })
-        out.wrap("OV suppresses: ", c.suppressed.prefix(6).map { chip($0, state) })
+        out.wrapScored("OV promotes: ", c.promoted.prefix(6).map { chip($0, state) })
+        out.wrapScored("OV suppresses: ", c.suppressed.prefix(6).map { chip($0, state) })
         out.add("copying score \(number(Float(c.copyingScore))) (Σλ/Σ|λ| of the full OV circuit)")
-        out.wrap("QK as query prefers keys: ", c.preferredKeys.prefix(6).map { chip($0, state) })
+        out.wrapScored("QK as query prefers keys: ", c.preferredKeys.prefix(6).map { chip($0, state) })
         if let positional = c.positional {
             out.add("positional: prefers offset \(positional.preferredOffset) (argmax on "
                     + String(format: "%.0f%%", positional.share * 100) + " of queries)")
@@ -78,8 +78,9 @@ enum AttentionHeadPanel {
         return out
     }
 
-    static func chip(_ s: CircuitTokenScore, _ state: ExplorerState) -> String {
-        TokenLabel.quoted(state.vocabulary.display(s.token), max: 14) + " " + String(format: "%+.2f", Double(s.score))
+    /// A circuit token and its score, for `PanelLines.wrapScored` (which cuts the token to fit, never the score).
+    static func chip(_ s: CircuitTokenScore, _ state: ExplorerState) -> (token: String, value: String) {
+        (state.vocabulary.display(s.token), String(format: "%+.2f", Double(s.score)))
     }
 
     /// Attention weights as every list on the page prints them.

@@ -54,12 +54,12 @@ enum AttentionHeatmap {
         }
     }
 
-    /// A key token in one cell or a few: leading spaces dropped (a bare space shows as "·"); in
-    /// one or two columns its first characters (no room for "…"), else cut with "…".
+    /// A key token in one cell or a few, shown as the query rows show it (spaces as "·", so ' and'
+    /// reads "·and" on both axes): in one or two columns its first characters (no room for "…"),
+    /// else cut with "…".
     static func abbreviated(_ text: String, _ columns: Int) -> String {
-        let trimmed = String(text.drop(while: { $0 == " " }))
-        let shown = trimmed.isEmpty ? (text.isEmpty ? "" : "·") : trimmed
-        guard columns <= 2 else { return TokenLabel.compact(shown, columns) }
+        guard columns <= 2 else { return TokenLabel.compact(text, columns) }
+        let shown = text.replacingOccurrences(of: " ", with: "·")
         return DisplayWidth.fit(DisplayWidth.prefix(shown, fitting: columns).text, columns)
     }
 

@@ -82,9 +82,11 @@ public enum HeadAtlasView: PageView {
         }
         canvas.put(header, x: labelWidth, y: y, style: p.dim)
         y += 1
-        let gridRows = max(1, min(m.layers, canvas.height - y - 8))
+        // Below the grid: a blank line, the legend, the cursor head's line and the strongest heads.
+        let rowsForGrid = canvas.height - y - Self.linesBelowGrid
+        let gridRows = max(1, min(m.layers, rowsForGrid))
         let firstLayer = max(0, min(state.atlas.layer - gridRows + 1, m.layers - gridRows))
-        let rowHeight = state.presenting && 2 * m.layers <= canvas.height - y - 8 ? 2 : 1
+        let rowHeight = state.presenting && 2 * m.layers <= rowsForGrid ? 2 : 1
         for l in firstLayer..<(firstLayer + gridRows) {
             for extra in 1..<rowHeight {                                   // the taller cell's lower lines
                 for h in firstHead..<(firstHead + visibleHeads) {
@@ -117,13 +119,31 @@ public enum HeadAtlasView: PageView {
         canvas.put("L\(state.atlas.layer)H\(state.atlas.head): \(metric.rawValue) "
                    + (cursorValue.isFinite ? Self.format(cursorValue) : "computing…"), x: 0, y: y, style: p.accent)
         y += 1
-        let ranked = values.enumerated().filter { $0.element.isFinite }
-            .sorted { metric == .entropy ? $0.element < $1.element : $0.element > $1.element }.prefix(5)
+        let ranked = Self.strongest(values, metric: metric, count: 5)
         if !ranked.isEmpty {
-            let list = ranked.map { "L\($0.offset / m.heads)H\($0.offset % m.heads) \(Self.format($0.element))" }
+            let list = ranked.map {
+                "L\($0.offset / m.heads)H\($0.offset % m.heads) \(metric.isSigned ? Self.signed($0.element) : Self.format($0.element))"
+            }
             canvas.put((metric == .entropy ? "most focused: " : "strongest: ") + list.joined(separator: "  "),
                        x: 0, y: y, style: p.text)
         }
+    }
+
+    /// Lines drawn below the grid: a blank line, the legend, the cursor head's line, the strongest heads.
+    static let linesBelowGrid = 4
+
+    /// The `count` strongest heads (layer-major index, value): the lowest entropy, the largest
+    /// magnitude on a signed (diverging) metric, else the largest value; ties to the earlier head.
+    static func strongest(_ values: [Double], metric: HeadMetric, count: Int) -> [(offset: Int, element: Double)] {
+        let key: (Double) -> Double = metric == .entropy ? { -$0 } : metric.isSigned ? { abs($0) } : { $0 }
+        return Array(values.enumerated().filter { $0.element.isFinite }
+            .sorted { key($0.element) != key($1.element) ? key($0.element) > key($1.element) : $0.offset < $1.offset }
+            .prefix(count).map { (offset: $0.offset, element: $0.element) })
+    }
+
+    /// A signed value with its sign always written (+0.07, −0.08).
+    static func signed(_ v: Double) -> String {
+        v < 0 ? "−" + format(-v) : "+" + format(v)
     }
 
     /// The legend: the scale's gradient (or shades) with its end values.

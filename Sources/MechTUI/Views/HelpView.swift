@@ -4,13 +4,7 @@ enum HelpView {
     /// The bindings in force in a context, as help lists them: the context's own, then the global
     /// ones with any key the context gives another meaning left out.
     static func effectiveBindings(for context: KeyContext, keymap: Keymap) -> [(context: KeyContext, binding: KeyBinding)] {
-        var out = keymap.bindings(in: context).map { (context, $0) }
-        guard context != .global else { return out }
-        for b in keymap.bindings(in: .global) {
-            let keys = b.keys.filter { keymap.action(for: $0, in: context) == b.action }
-            if !keys.isEmpty { out.append((.global, KeyBinding(keys, .global, b.action, b.help, hint: b.hint))) }
-        }
-        return out
+        keymap.effectiveBindings(in: context).map { ($0.context, $0) }
     }
 
     /// The help's lines for a context: its bindings, the global ones still in force, then the commands.

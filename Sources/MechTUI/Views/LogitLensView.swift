@@ -235,7 +235,7 @@ public enum LogitLensView: PageView {
         let first = ListMotion.firstRow(cursor: row, rows: labels.count, visible: room)
         for i in 0..<room where first + i < labels.count {
             let e = first + i, t = target.reading(entry: e, positionIndex: 0).targets[0]
-            let text = DisplayWidth.fit(labels[e], labelWidth) + DisplayWidth.rightAligned("#\(t.rank + 1)", 7)
+            let text = DisplayWidth.fit(labels[e], labelWidth) + DisplayWidth.rightAligned("rank \(t.rank + 1)", 12)
                 + DisplayWidth.rightAligned(NumberText.percent(t.probability), 8)
             canvas.put(text, x: x0, y: y0 + i, style: e == row ? p.accent.with(bold: true) : p.text)
         }

@@ -38,8 +38,11 @@ struct PanelLines {
         var lineHasChip = false
         for chip in chips {
             let piece = (lineHasChip ? separator : "") + chip
-            if lineHasChip, DisplayWidth.of(line) + DisplayWidth.of(piece) > width {
-                lines.append((line, kind))
+            // A chip that does not fit goes to the next line, even the first (the label then stands
+            // alone), unless the line holds nothing but indentation.
+            let lineHasText = lineHasChip || line.contains { $0 != " " }
+            if lineHasText, DisplayWidth.of(line) + DisplayWidth.of(piece) > width {
+                lines.append((lineHasChip ? line : String(line.reversed().drop { $0 == " " }.reversed()), kind))
                 line = String(repeating: " ", count: indent) + chip
             } else {
                 line += piece
@@ -47,6 +50,16 @@ struct PanelLines {
             lineHasChip = true
         }
         lines.append((line, kind))
+    }
+
+    /// `label` then chips of a quoted token and its number ("'text' +0.07"), wrapped like `wrap`: a
+    /// token is cut (with "…") so that its chip fits a line, never the number.
+    mutating func wrapScored(_ label: String, _ chips: [(token: String, value: String)], tokenColumns: Int = 14,
+                             indent: Int = 2, _ kind: Kind = .text) {
+        wrap(label, chips.map { chip in
+            let room = width - indent - DisplayWidth.of(chip.value) - 1
+            return TokenLabel.quoted(chip.token, max: max(3, min(tokenColumns, room))) + " " + chip.value
+        }, indent: indent, kind)
     }
 
     /// Draws the first lines that fit into `canvas` from row `y`; returns the row after the last.

@@ -5,7 +5,11 @@ enum TitleBar {
     static func render(_ state: ExplorerState, into canvas: inout Canvas) {
         let style = canvas.palette.title
         canvas.clear(style: style)
+        // The title describes the run on screen: while a new prompt computes, the old view stays usable
+        // (a spinner in the status line), so the old prompt shows with its own count and BOS until the
+        // new run lands.
         let tokens = state.run.map { "\($0.count) tok" } ?? "…"
+        let prompt = state.run?.prompt ?? state.prompt
         let bos = ends(state)
         let marker = AblationReadout.marker(state).map { " · " + $0 } ?? ""
         if state.model.isToy {
@@ -17,7 +21,7 @@ enum TitleBar {
         if state.presenting {                  // the page's name first, bold and padded; the prompt after it
             let used = canvas.put("   \(state.page.title.uppercased())   ·   \(state.model.name)\(marker)   │  ",
                                   x: 0, y: 0, style: style.with(bold: true))
-            canvas.put(quoted(state.prompt), x: used, y: 0, style: style)
+            canvas.put(quoted(prompt), x: used, y: 0, style: style)
             return
         }
         let title = state.page.title + TwoPromptTitle.compareMarker(state)
@@ -31,7 +35,7 @@ enum TitleBar {
             TwoPromptTitle.prompts(state, x: used, style: style, into: &canvas)
             return
         }
-        canvas.put(quoted(state.prompt), x: used, y: 0, style: style)
+        canvas.put(quoted(prompt), x: used, y: 0, style: style)
     }
 }
 
@@ -42,7 +46,7 @@ extension TitleBar {
     /// What goes around the prompt: BOS or not for a causal model. An encoder's tokenizer wraps the
     /// prompt itself (BERT: [CLS] first, [SEP] last), so the run's first and last tokens show instead.
     static func ends(_ state: ExplorerState) -> String {
-        guard !state.model.isCausal else { return state.prependBOS ? "BOS" : "no BOS" }
+        guard !state.model.isCausal else { return (state.run?.prependBOS ?? state.prependBOS) ? "BOS" : "no BOS" }
         guard let texts = state.run?.tokenTexts, texts.count > 1 else { return "…" }
         let cut = { (text: String) in DisplayWidth.prefix(text, fitting: 12).text }
         return "\(cut(texts[0])) … \(cut(texts[texts.count - 1]))"
@@ -64,9 +68,9 @@ enum StatusBar {
         }
         canvas.clear(style: p.status)
         var right = ""
-        let pending = state.results.pendingLabels + (state.runPending ? ["forward pass"] : [])
+        let pending = Self.distinct(state.results.pendingLabels + (state.runPending ? ["forward pass"] : [])
             + state.corruptedResults.pendingLabels.map { $0 + " (corrupted)" }
-            + (state.corruptedPending ? ["corrupted forward pass"] : [])
+            + (state.corruptedPending ? ["corrupted forward pass"] : []))
         if !pending.isEmpty {
             right = "\(Spinner.frame(state.spinnerFrame)) \(pending.joined(separator: ", "))…"
         } else if let last = state.lastCompute {
@@ -74,16 +78,22 @@ enum StatusBar {
         }
         if let bytes = state.residentBytes { right += (right.isEmpty ? "" : " · ") + "\(bytes / 1_048_576) MB" }
         if let count = state.count { right = "\(count) " + right }
-        let rightWidth = min(DisplayWidth.of(right), canvas.width / 2)
-        canvas.put(DisplayWidth.rightAligned(right, rightWidth), x: canvas.width - rightWidth, y: 0, style: p.status)
-        let leftWidth = canvas.width - rightWidth - 1
         if let message = state.message {
+            // A message wins over the right-hand part: that shows only where it fits beside the message.
+            let text = " " + message.text
+            let room = canvas.width - DisplayWidth.of(text) - 2
+            if !right.isEmpty, DisplayWidth.of(right) <= room {
+                canvas.put(right, x: canvas.width - DisplayWidth.of(right), y: 0, style: p.status)
+            }
             let style = message.isError ? (p.hasColor ? CellStyle(foreground: p.color(p.theme.color(.error)),
                                                                   background: p.status.background, bold: true)
                                                       : CellStyle(bold: true, reverse: true)) : p.status
-            canvas.put(" " + message.text, x: 0, y: 0, style: style, limit: leftWidth)
+            canvas.put(text, x: 0, y: 0, style: style, limit: canvas.width)
             return
         }
+        let rightWidth = min(DisplayWidth.of(right), canvas.width / 2)
+        canvas.put(DisplayWidth.rightAligned(right, rightWidth), x: canvas.width - rightWidth, y: 0, style: p.status)
+        let leftWidth = canvas.width - rightWidth - 1
         let hints = keymap.hints(for: state.keyContext, excluding: Self.inapplicableActions(state.model))
         var x = 1
         for hint in hints {
@@ -92,6 +102,12 @@ enum StatusBar {
             canvas.put(hint, x: x, y: 0, style: p.status)
             x += w + 2
         }
+    }
+
+    /// Each running task's name once (several pages of the lens are one "logit lens"), in order.
+    static func distinct(_ names: [String]) -> [String] {
+        var seen: Set<String> = []
+        return names.filter { seen.insert($0).inserted }
     }
 
     static func milliseconds(_ ms: Double) -> String {

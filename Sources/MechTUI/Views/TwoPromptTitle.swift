@@ -18,7 +18,7 @@ enum TwoPromptTitle {
             x += canvas.put("⚠ \(m.clean)≠\(m.corrupted) tok ", x: x, y: 0, style: warning)
         }
         let share = max(8, (canvas.width - x - 3) / 2)
-        x += canvas.put(TitleBar.quoted(state.prompt), x: x, y: 0, style: style, limit: share)
+        x += canvas.put(TitleBar.quoted(state.run?.prompt ?? state.prompt), x: x, y: 0, style: style, limit: share)
         x += canvas.put(" ⇄ ", x: x, y: 0, style: style)
         canvas.put(TitleBar.quoted(state.corruptedPrompt ?? ""), x: x, y: 0, style: style)
     }
