@@ -54,12 +54,14 @@ enum AttentionHeatmap {
         }
     }
 
-    /// A key token in one cell or a few, shown as the query rows show it (spaces as "·", so ' and'
-    /// reads "·and" on both axes): in one or two columns its first characters (no room for "…"),
-    /// else cut with "…".
+    /// A key token in one cell or a few. From three columns it is shown as the query rows show it
+    /// (spaces as "·", so ' and' reads "·a…" over its column and "·and" on its row), cut with "…".
+    /// One or two columns have no room for the marker and a letter: there its first letters show,
+    /// leading spaces dropped (a bare space is "·"), or most GPT-2 tokens would read "·".
     static func abbreviated(_ text: String, _ columns: Int) -> String {
         guard columns <= 2 else { return TokenLabel.compact(text, columns) }
-        let shown = text.replacingOccurrences(of: " ", with: "·")
+        let trimmed = String(text.drop(while: { $0 == " " }))
+        let shown = trimmed.isEmpty ? (text.isEmpty ? "" : "·") : trimmed
         return DisplayWidth.fit(DisplayWidth.prefix(shown, fitting: columns).text, columns)
     }
 
